@@ -1,0 +1,280 @@
+"""The command line: the same services as the GUI, headless and scriptable.
+
+Plain text by default, JSON with `--json`. Exit codes: 0 success, 1 a problem the user can fix (one line on
+stderr), 2 a mistyped command, 70 an internal error (a redacted crash report is saved to the log folder).
+`roles check` also exits 1 when the staffing has errors, so scripts can gate on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from wizard import APP_NAME, __version__
+from wizard.app import Services, build_services
+from wizard.core.crash import format_crash, save_crash
+from wizard.core.errors import InvalidInput, WizardError
+from wizard.core.findings import Finding, errors
+from wizard.core.journey import PlannedStep
+from wizard.core.model import with_person
+from wizard.core.organisation import build_mpids, build_organisation, parse_mpid_spec
+from wizard.core.people import build_person
+from wizard.core.profile import Profile
+from wizard.core.session import ProjectSession
+
+PROG = "dip-onboarding"
+# Which command-line option each input field comes from, so an error names what to retype.
+_OPTION_FOR_FIELD = {"name": "--name/--org", "email": "--email", "phone": "--phone", "job_title": "--job-title",
+                     "roles": "--role", "primary": "--primary", "company_number": "--company-number",
+                     "domain": "--domain", "description": "--description", "mpids": "--mpid", "mpid": "--mpid"}
+EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 70
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        # argparse's own messages already name the option; keep them to one line plus where to get help.
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print JSON instead of text")
+    common.add_argument("--profile", type=Path, metavar="FILE", help="use this DIP profile file instead of the "
+                        "built-in one")
+
+    p = _Parser(prog=PROG, description=f"{APP_NAME}: onboarding to Elexon's Data Integration Platform. "
+                "With no command, opens the wizard window.", parents=[common])
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    p.add_argument("--self-test", action="store_true", help="check that the app can run here and name the "
+                   "keychain it found")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    gui = sub.add_parser("gui", parents=[common], help="open the wizard window (the default)")
+    gui.add_argument("--project", type=Path, metavar="DIR", help="open this project folder")
+    gui.add_argument("--demo", action="store_true", help="open a realistic demo project in a throwaway folder")
+    gui.add_argument("--screenshots", type=Path, metavar="DIR", help="with --demo: save every page as a PNG "
+                     "into DIR and exit")
+    gui.add_argument("--exit-after-paint", action="store_true", help=argparse.SUPPRESS)
+
+    project = sub.add_parser("project", help="create onboarding projects").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    init = project.add_parser("init", parents=[common], help="start a new onboarding project in DIR")
+    init.add_argument("dir", type=Path, metavar="DIR")
+    init.add_argument("--org", required=True, metavar="NAME", help="registered company name")
+    init.add_argument("--company-number", required=True, metavar="N", help="Companies House number")
+    init.add_argument("--domain", required=True, help="the domain your organisation manages")
+    init.add_argument("--env", required=True, metavar="ENV", help="uit or production")
+    init.add_argument("--description", default="", help="short company description")
+    init.add_argument("--dcp", action="store_true", help="the organisation acts as a DIP Connection Provider")
+    init.add_argument("--mpid", action="append", default=[], metavar="MPID[:CODE,...]",
+                      help="an MPID and its DIP role codes, e.g. ABCD:LDSO (repeatable)")
+
+    person = sub.add_parser("person", help="plan the people who take DIP roles").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    add = person.add_parser("add", parents=[common], help="add a person with one or more roles")
+    add.add_argument("dir", type=Path, metavar="DIR")
+    add.add_argument("--name", required=True)
+    add.add_argument("--email", required=True)
+    add.add_argument("--phone", default="", help="direct phone number (needed for the Primary Certificate Admin)")
+    add.add_argument("--job-title", default="")
+    add.add_argument("--role", action="append", required=True, metavar="ROLE",
+                     help="a role id from the profile (repeatable)")
+    add.add_argument("--primary", action="store_true", help="this person is the primary holder of their role "
+                     "(e.g. Primary Certificate Admin)")
+    add.add_argument("--external", action="store_true", help="this person is not an employee of the organisation")
+
+    roles = sub.add_parser("roles", help="check who holds which DIP role").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    check = roles.add_parser("check", parents=[common], help="check the staffing rules; exits 1 on errors")
+    check.add_argument("dir", type=Path, metavar="DIR")
+
+    status = sub.add_parser("status", parents=[common], help="where the project stands")
+    status.add_argument("dir", type=Path, metavar="DIR")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.self_test:
+            from wizard.selftest import run_self_test
+
+            return run_self_test(args.profile)
+        if args.command in (None, "gui"):
+            from wizard.ui.main import run_gui
+
+            return run_gui(args)
+        services = build_services(profile_path=args.profile)
+        return _COMMANDS[(args.command, getattr(args, "action", None))](args, services)
+    except InvalidInput as exc:
+        option = _OPTION_FOR_FIELD.get(exc.field)
+        print(f"{PROG}: {option + ': ' if option else ''}{exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except WizardError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        print(f"{PROG}: stopped.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    from wizard.app import AppPaths, utc_now
+
+    now = utc_now()
+    saved = save_crash(format_crash(exc, now=now), AppPaths.for_user().log_dir, now)
+    where = f"; a report was saved to {saved}" if saved else ""
+    print(f"{PROG}: internal error ({type(exc).__name__}){where}. Please report it.", file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def _emit(args: argparse.Namespace, text: str, data: object) -> None:
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(text)
+
+
+def _project_init(args: argparse.Namespace, s: Services) -> int:
+    env = s.profile.environment(args.env.strip().lower())
+    org = build_organisation(name=args.org, company_number=args.company_number, domain=args.domain,
+                             description=args.description, is_dcp=args.dcp)
+    mpids = build_mpids(parse_mpid_spec(spec) for spec in args.mpid)
+    session = ProjectSession.create(args.dir, s.profile, s.clock, organisation=org, environment=env.id, mpids=mpids)
+    _emit(args, f"Created the {env.name} onboarding project for {org.name} in {args.dir}.",
+          {"created": str(args.dir), "organisation": _org_json(session)["organisation"], "environment": env.id})
+    return 0
+
+
+def _person_add(args: argparse.Namespace, s: Services) -> int:
+    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    roles = [r.strip().lower() for r in args.role]
+    primary: list[str] = []
+    if args.primary:
+        with_primary = [r.id for r in s.profile.roles if r.primary is not None]
+        primary = [r for r in roles if r in with_primary]
+        if not primary:
+            raise InvalidInput("primary", f"--primary applies only to these roles: {', '.join(with_primary)}.")
+    person = build_person(s.profile, session.project, name=args.name, email=args.email, phone=args.phone,
+                          job_title=args.job_title, roles=roles, primary_roles=primary, external=args.external)
+    session.commit(with_person(session.project, person))
+    role_names = ", ".join(_role_label(s.profile, person.roles, person.primary_roles))
+    _emit(args, f"Added {person.name} ({role_names}).", {"added": _person_json(s.profile, person)})
+    return 0
+
+
+def _roles_check(args: argparse.Namespace, s: Services) -> int:
+    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    findings = session.staffing()
+    lines = [_finding_line(f) for f in findings] or ["The staffing meets every rule in the profile."]
+    problems = errors(findings)
+    if problems:
+        lines.append(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} to fix before onboarding can go on.")
+    _emit(args, "\n".join(lines), {"ok": not problems, "findings": [_finding_json(f) for f in findings]})
+    return EXIT_PROBLEM if problems else 0
+
+
+def _status(args: argparse.Namespace, s: Services) -> int:
+    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    data = _status_json(session)
+    _emit(args, _status_text(session), data)
+    return 0
+
+
+_COMMANDS = {
+    ("project", "init"): _project_init,
+    ("person", "add"): _person_add,
+    ("roles", "check"): _roles_check,
+    ("status", None): _status,
+}
+
+
+def _role_label(profile: Profile, roles: Sequence[str], primary: Sequence[str]) -> list[str]:
+    labels = []
+    for r in roles:
+        role = profile.role(r)
+        labels.append(role.primary.title if r in primary and role.primary else role.name)
+    return labels
+
+
+def _finding_line(f: Finding) -> str:
+    tag = {"error": "ERROR  ", "warning": "warning", "info": "note   "}[f.severity]
+    unconfirmed = " (rule not confirmed by public guidance)" if not f.confirmed else ""
+    return f"  {tag}  {f.message}{unconfirmed}"
+
+
+def _finding_json(f: Finding) -> dict[str, Any]:
+    return {"severity": f.severity, "code": f.code, "message": f.message, "role": f.role_id,
+            "person": f.person_id, "source": f.source, "confirmed": f.confirmed}
+
+
+def _person_json(profile: Profile, p: Any) -> dict[str, Any]:
+    return {"id": p.id, "name": p.name, "email": p.email, "phone": p.phone, "job_title": p.job_title,
+            "roles": list(p.roles), "primary_roles": list(p.primary_roles), "external": p.external,
+            "portal_status": p.portal_status, "role_names": _role_label(profile, p.roles, p.primary_roles)}
+
+
+def _org_json(session: ProjectSession) -> dict[str, Any]:
+    o = session.project.organisation
+    return {"organisation": {"name": o.name, "company_number": o.company_number, "domain": o.domain,
+                             "description": o.description, "is_dcp": o.is_dcp}}
+
+
+def _step_json(item: PlannedStep) -> dict[str, Any]:
+    s = item.step
+    return {"id": s.id, "label": s.label, "title": s.title, "owner_roles": list(s.owner_roles),
+            "owners": [p.name for p in item.owners], "status": item.progress.status,
+            "started_on": item.progress.started_on.isoformat() if item.progress.started_on else None,
+            "done_on": item.progress.done_on.isoformat() if item.progress.done_on else None,
+            "expected": s.duration.text if s.duration else None, "next": item.is_next,
+            "confirmed": s.provenance.confirmed}
+
+
+def _status_json(session: ProjectSession) -> dict[str, Any]:
+    p, profile = session.project, session.profile
+    env = profile.environment(p.environment)
+    return {
+        **_org_json(session),
+        "environment": {"id": env.id, "name": env.name},
+        "profile": {"id": profile.id, "version": profile.version},
+        "mpids": [{"mpid": m.mpid, "role_codes": list(m.role_codes)} for m in p.mpids],
+        "people": [_person_json(profile, x) for x in p.people],
+        "findings": [_finding_json(f) for f in session.findings()],
+        "journey": [_step_json(i) for i in session.plan()],
+        # Keys, CSRs and certificates are recorded by later stages of the journey; none exist yet.
+        "keys": [],
+        "csrs": [],
+        "certificates": [],
+        "created_at": p.created_at.isoformat(),
+        "updated_at": p.updated_at.isoformat(),
+    }
+
+
+def _status_text(session: ProjectSession) -> str:
+    p, profile = session.project, session.profile
+    o = p.organisation
+    env = profile.environment(p.environment)
+    lines = [f"{o.name} (company {o.company_number}, domain {o.domain})", f"Environment: {env.name}"]
+    if p.mpids:
+        lines.append("MPIDs: " + ", ".join(f"{m.mpid} ({', '.join(m.role_codes) or 'no role codes'})"
+                                           for m in p.mpids))
+    lines.append(f"People ({len(p.people)}):" if p.people else "People: none planned yet")
+    for x in p.people:
+        lines.append(f"  {x.name} <{x.email}>: {', '.join(_role_label(profile, x.roles, x.primary_roles))}")
+    findings = session.findings()
+    lines.append("Findings:" if findings else "Findings: none")
+    lines.extend(_finding_line(f) for f in findings)
+    lines.append("Journey:")
+    for item in session.plan():
+        owners = ", ".join(x.name for x in item.owners) or "nobody yet"
+        marker = "->" if item.is_next else "  "
+        lines.append(f"  {marker} {item.step.label}: {item.step.title} [{item.progress.status}] ({owners})")
+    lines.append("Keys, CSRs and certificates: none yet")
+    return "\n".join(lines)

@@ -1,0 +1,52 @@
+"""Crash reports that are safe to copy into an e-mail: code locations only, secrets and PEM blocks removed.
+
+A report lists the exception type, a redacted message and the stack frames (file, line, function). It never
+includes local variables, and the message is scrubbed of PEM blocks, long base64 runs and anything that
+looks like a password assignment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import re
+import sys
+import traceback
+from pathlib import Path
+
+from wizard import __version__
+from wizard.core.files import atomic_write
+
+_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(-----END [A-Z0-9 ]+-----|$)", re.S)
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/=_-]{40,}")
+_SECRET_ASSIGNMENT = re.compile(r"(?i)\b(password|passphrase|secret|api[_ -]?key|token)\b(\s*[=:]\s*)\S+")
+
+
+def redact(text: str) -> str:
+    """Remove PEM blocks, long base64-like runs and `password=...`-style values from free text."""
+    text = _PEM.sub("[redacted PEM block]", text)
+    text = _SECRET_ASSIGNMENT.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
+    return _BASE64_RUN.sub("[redacted]", text)
+
+
+def format_crash(exc: BaseException, *, now: dt.datetime) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    lines = [
+        f"DIP Onboarding Wizard {__version__} crash report, {now.isoformat()}",
+        f"Python {platform.python_version()} on {platform.system()} {platform.release()} ({sys.platform})",
+        f"{type(exc).__module__}.{type(exc).__qualname__}: {redact(str(exc))[:500]}",
+        "Where:",
+        *(f"  {Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def save_crash(report: str, log_dir: Path, now: dt.datetime) -> Path | None:
+    """Write the report into the log folder; returns its path, or None if even that failed."""
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        path = log_dir / f"crash-{now.strftime('%Y%m%dT%H%M%SZ')}.txt"
+        atomic_write(path, report.encode("utf-8"))
+        return path
+    except OSError:
+        return None

@@ -1,0 +1,132 @@
+"""The onboarding project: immutable records, changed only through the pure functions below.
+
+A project is one organisation's onboarding to one DIP environment (UIT or Production). People are kept in the
+order they are planned to be created in the DIP portal, because the portal asks for some roles to come first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from wizard.core.errors import UnknownId
+
+PORTAL_STATUSES = ("planned", "invited", "active")
+STEP_STATUSES = ("not-started", "in-progress", "done")
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    name: str
+    company_number: str
+    domain: str
+    description: str = ""
+    is_dcp: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MarketParticipant:
+    """An MPID and the market role codes it holds (e.g. LDSO)."""
+
+    mpid: str
+    role_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    email: str
+    phone: str = ""
+    job_title: str = ""
+    roles: tuple[str, ...] = ()
+    primary_roles: tuple[str, ...] = ()
+    external: bool = False
+    portal_status: str = "planned"
+
+    def holds(self, role_id: str) -> bool:
+        return role_id in self.roles
+
+
+@dataclass(frozen=True, slots=True)
+class StepProgress:
+    step_id: str
+    status: str = "not-started"
+    started_on: dt.date | None = None
+    done_on: dt.date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Everything the wizard records about one onboarding; never holds key material or passwords."""
+
+    profile_id: str
+    environment: str
+    organisation: Organisation
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    mpids: tuple[MarketParticipant, ...] = ()
+    people: tuple[Person, ...] = ()
+    progress: tuple[StepProgress, ...] = ()
+    promoted_from: str | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def person(self, person_id: str) -> Person:
+        for p in self.people:
+            if p.id == person_id:
+                return p
+        raise UnknownId(f'No person with id "{person_id}" in this project.')
+
+    def holders(self, role_id: str) -> tuple[Person, ...]:
+        return tuple(p for p in self.people if p.holds(role_id))
+
+    def step_progress(self, step_id: str) -> StepProgress:
+        for s in self.progress:
+            if s.step_id == step_id:
+                return s
+        return StepProgress(step_id)
+
+
+def with_person(project: Project, person: Person) -> Project:
+    """Add a person at the end of the creation order, or replace the person with the same id in place."""
+    people = list(project.people)
+    for i, p in enumerate(people):
+        if p.id == person.id:
+            people[i] = person
+            return replace(project, people=tuple(people))
+    return replace(project, people=(*people, person))
+
+
+def without_person(project: Project, person_id: str) -> Project:
+    project.person(person_id)
+    return replace(project, people=tuple(p for p in project.people if p.id != person_id))
+
+
+def with_person_moved(project: Project, person_id: str, delta: int) -> Project:
+    """Move a person earlier (negative delta) or later in the portal creation order, clamped at the ends."""
+    people = list(project.people)
+    index = next((i for i, p in enumerate(people) if p.id == person_id), None)
+    if index is None:
+        raise UnknownId(f'No person with id "{person_id}" in this project.')
+    target = max(0, min(len(people) - 1, index + delta))
+    people.insert(target, people.pop(index))
+    return replace(project, people=tuple(people))
+
+
+def with_step_status(project: Project, step_id: str, status: str, today: dt.date) -> Project:
+    """Record a step's status; the start and done dates are stamped the first time they apply."""
+    if status not in STEP_STATUSES:
+        raise UnknownId(f'"{status}" is not a step status. Use one of: {", ".join(STEP_STATUSES)}.')
+    current = project.step_progress(step_id)
+    started = current.started_on
+    done = current.done_on
+    if status == "not-started":
+        started, done = None, None
+    elif status == "in-progress":
+        started, done = started or today, None
+    else:
+        started, done = started or today, done or today
+    updated = replace(current, status=status, started_on=started, done_on=done)
+    others = tuple(s for s in project.progress if s.step_id != step_id)
+    return replace(project, progress=(*others, updated))

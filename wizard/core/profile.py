@@ -1,0 +1,466 @@
+"""The DIP profile: what the wizard knows about DIP onboarding, loaded from data and validated.
+
+The format is documented in docs/profile-format.md. Nothing here knows a DIP fact; it only checks that the
+data is complete and consistent and answers questions about it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from wizard.core.errors import ProfileError, UnknownId
+from wizard.core.tomlreader import Node
+
+SCHEMA_VERSION = 1
+ALGORITHMS = ("rsa-2048", "rsa-3072", "rsa-4096", "ec-p256", "ec-p384")
+KEY_USAGES = ("digital_signature", "key_encipherment", "content_commitment", "key_agreement")
+EXTENDED_KEY_USAGES = ("client_auth", "server_auth", "code_signing", "email_protection")
+PRODUCTION_HANDLING = ("repeat", "reuse", "confirm")
+WEBHOOK_CHECKS = ("scheme", "host-not-ip", "no-credentials", "port", "host-under-domain", "no-wildcard")
+TEMPLATE_FIELDS = ("organisation", "domain", "company_number")
+_ID = r"[a-z0-9]+(-[a-z0-9]+)*"
+_URL = r"https://\S+"
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a rule comes from: a public source, or an unconfirmed default with a note."""
+
+    source: str | None
+    confirmed: bool
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PrimaryHolder:
+    title: str
+    summary: str
+    count: int
+    needs_phone: bool
+    needs_email: bool
+    must_be_employee: bool
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    id: str
+    name: str
+    portal_role: bool
+    summary: str
+    min_count: int
+    max_count: int | None
+    counts_as: tuple[str, ...]
+    create_first: bool
+    invited: bool
+    primary: PrimaryHolder | None
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    hours: float
+    text: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    number: int | None
+    title: str
+    summary: str
+    owner_roles: tuple[str, ...]
+    helper_roles: tuple[str, ...]
+    requires_steps: tuple[str, ...]
+    preconditions: tuple[str, ...]
+    environments: tuple[str, ...]
+    production: str
+    duration: Duration | None
+    provenance: Provenance
+
+    @property
+    def label(self) -> str:
+        """'Step 3', or the title for the unnumbered steps (pre-requisites, promotion)."""
+        return f"Step {self.number}" if self.number is not None else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectTemplate:
+    cn: str
+    o: str
+    c: str
+    ou: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateKind:
+    id: str
+    name: str
+    purpose: str
+    why: str
+    step: str
+    algorithms: tuple[str, ...]
+    default_algorithm: str
+    subject: SubjectTemplate
+    san_dns: tuple[str, ...]
+    key_usage: tuple[str, ...]
+    extended_key_usage: tuple[str, ...]
+    combined_signing_mtls: bool
+    validity_days: int | None
+    destination: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    id: str
+    name: str
+    summary: str
+    people_carry_over: bool
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    id: str
+    name: str
+    summary: str
+    role: str
+    may_receive_key_material: bool
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookRule:
+    id: str
+    check: str
+    value: tuple[str, ...]
+    severity: str
+    message: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Reminders:
+    lead_days: tuple[int, ...]
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class DipIdRules:
+    mpid_pattern: str
+    role_codes: tuple[str, ...]
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A validated DIP profile. Lookups by id raise `UnknownId` with the ids that do exist."""
+
+    id: str
+    name: str
+    version: str
+    description: str
+    roles: tuple[Role, ...]
+    steps: tuple[Step, ...]
+    certificate_kinds: tuple[CertificateKind, ...]
+    environments: tuple[Environment, ...]
+    audiences: tuple[Audience, ...]
+    webhook_rules: tuple[WebhookRule, ...]
+    reminders: Reminders
+    dip_ids: DipIdRules
+    path: str
+
+    def role(self, role_id: str) -> Role:
+        return _lookup("role", role_id, self.roles)
+
+    def step(self, step_id: str) -> Step:
+        return _lookup("step", step_id, self.steps)
+
+    def certificate_kind(self, kind_id: str) -> CertificateKind:
+        return _lookup("certificate kind", kind_id, self.certificate_kinds)
+
+    def environment(self, env_id: str) -> Environment:
+        return _lookup("environment", env_id, self.environments)
+
+    def audience(self, audience_id: str) -> Audience:
+        return _lookup("audience", audience_id, self.audiences)
+
+    def role_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.roles)
+
+    def steps_for(self, env_id: str) -> tuple[Step, ...]:
+        """The journey steps that happen in this environment, in order."""
+        return tuple(s for s in self.steps if env_id in s.environments)
+
+
+_T = TypeVar("_T", Role, Step, CertificateKind, Environment, Audience)
+
+
+def _lookup(what: str, wanted: str, items: tuple[_T, ...]) -> _T:
+    for item in items:
+        if item.id == wanted:
+            return item
+    known = ", ".join(i.id for i in items)
+    article = "an" if what[0] in "aeiou" else "a"
+    raise UnknownId(f'"{wanted}" is not {article} {what} this profile knows. Use one of: {known}.')
+
+
+def load_profile(path: Path) -> Profile:
+    """Read and validate a profile file; raises `ProfileError` naming the file, key and problem."""
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProfileError(name, "", f"cannot be read ({exc.strerror or exc})") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ProfileError(name, "", "is not UTF-8 text") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(name, "", f"is not valid TOML ({exc})") from exc
+    return parse_profile(data, file=name, path=str(path))
+
+
+def parse_profile(data: dict[str, object], *, file: str, path: str = "") -> Profile:
+    """Validate already-parsed TOML data; see `load_profile`."""
+    root = Node(file, "", dict(data))
+    head = root.table("profile")
+    assert head is not None
+    schema = head.whole("schema")
+    if schema > SCHEMA_VERSION:
+        raise head.fail("schema", f"is {schema}, newer than this wizard understands ({SCHEMA_VERSION}); "
+                                  "install a newer version of the wizard to use this profile")
+    if schema < 1:
+        raise head.fail("schema", f"must be {SCHEMA_VERSION}, got {schema}")
+    profile_id = head.text("id", pattern=_ID)
+    profile_name = head.text("name")
+    version = head.text("version")
+    description = head.text("description")
+    head.finish()
+
+    environments = tuple(_environment(n) for n in root.tables("environments"))
+    roles = tuple(_role(n) for n in root.tables("roles"))
+    steps = tuple(_step(n) for n in root.tables("steps"))
+    kinds = tuple(_kind(n) for n in root.tables("certificate_kinds"))
+    audiences = tuple(_audience(n) for n in root.tables("audiences"))
+    rules = tuple(_webhook_rule(n) for n in root.tables("webhook_rules"))
+    reminders_node = root.table("reminders")
+    assert reminders_node is not None
+    reminders = Reminders(_lead_days(reminders_node), _provenance(reminders_node))
+    reminders_node.finish()
+    dip_node = root.table("dip_ids")
+    assert dip_node is not None
+    dip_ids = _dip_ids(dip_node)
+    root.finish()
+
+    profile = Profile(profile_id, profile_name, version, description, roles, steps, kinds, environments,
+                      audiences, rules, reminders, dip_ids, path)
+    _check_references(profile, file)
+    return profile
+
+
+def _provenance(node: Node) -> Provenance:
+    confirmed = node.flag("confirmed", True)
+    source = node.optional_text("source")
+    note = node.optional_text("note")
+    if source is not None and not re.fullmatch(_URL, source):
+        raise node.fail("source", f'must be an https:// address, got "{source}"')
+    if confirmed and source is None:
+        raise node.fail("source", "is missing: give the public source, or set confirmed = false with a note")
+    if not confirmed and note is None:
+        raise node.fail("note", "is missing: an unconfirmed rule must say in plain words what it assumes")
+    return Provenance(source, confirmed, note)
+
+
+def _environment(n: Node) -> Environment:
+    env = Environment(n.text("id", pattern=_ID), n.text("name"), n.text("summary"),
+                      n.flag("people_carry_over"), _provenance(n))
+    n.finish()
+    return env
+
+
+def _primary(n: Node) -> PrimaryHolder:
+    holder = PrimaryHolder(n.text("title"), n.text("summary"), n.whole("count", minimum=1),
+                           n.flag("needs_phone", False), n.flag("needs_email", False),
+                           n.flag("must_be_employee", False), _provenance(n))
+    n.finish()
+    return holder
+
+
+def _role(n: Node) -> Role:
+    primary_node = n.table("primary", required=False)
+    role = Role(
+        id=n.text("id", pattern=_ID),
+        name=n.text("name"),
+        portal_role=n.flag("portal_role"),
+        summary=n.text("summary"),
+        min_count=n.whole("min_count", minimum=0),
+        max_count=n.optional_whole("max_count", minimum=1),
+        counts_as=n.texts("counts_as"),
+        create_first=n.flag("create_first", False),
+        invited=n.flag("invited", False),
+        primary=_primary(primary_node) if primary_node else None,
+        provenance=_provenance(n),
+    )
+    if role.max_count is not None and role.max_count < role.min_count:
+        raise n.fail("max_count", f"is {role.max_count}, smaller than min_count ({role.min_count})")
+    n.finish()
+    return role
+
+
+def _duration(n: Node) -> Duration:
+    d = Duration(n.positive_number("hours"), n.text("text"), _provenance(n))
+    n.finish()
+    return d
+
+
+def _step(n: Node) -> Step:
+    duration_node = n.table("duration", required=False)
+    step = Step(
+        id=n.text("id", pattern=_ID),
+        number=n.optional_whole("number", minimum=1),
+        title=n.text("title"),
+        summary=n.text("summary"),
+        owner_roles=n.texts("owner_roles", required=True),
+        helper_roles=n.texts("helper_roles"),
+        requires_steps=n.texts("requires_steps"),
+        preconditions=n.texts("preconditions"),
+        environments=n.texts("environments", required=True),
+        production=n.choice("production", PRODUCTION_HANDLING),
+        duration=_duration(duration_node) if duration_node else None,
+        provenance=_provenance(n),
+    )
+    if not step.owner_roles:
+        raise n.fail("owner_roles", "must name at least one role")
+    if not step.environments:
+        raise n.fail("environments", "must name at least one environment")
+    n.finish()
+    return step
+
+
+def _template(node: Node, name: str) -> str:
+    value = node.text(name)
+    for field in re.findall(r"\{([^{}]*)\}", value):
+        if field not in TEMPLATE_FIELDS:
+            raise node.fail(name, f'uses {{{field}}}; templates may only use '
+                                  + ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS))
+    return value
+
+
+def _kind(n: Node) -> CertificateKind:
+    subject_node = n.table("subject")
+    assert subject_node is not None
+    subject = SubjectTemplate(_template(subject_node, "cn"), _template(subject_node, "o"),
+                              subject_node.text("c", pattern=r"[A-Z]{2}"),
+                              _template(subject_node, "ou") if subject_node.has("ou") else None)
+    if not subject_node.has("ou"):
+        subject_node.optional_text("ou")
+    subject_node.finish()
+    algorithms = n.texts("algorithms", allowed=ALGORITHMS, required=True)
+    if not algorithms:
+        raise n.fail("algorithms", "must list at least one key algorithm")
+    default = n.text("default_algorithm")
+    if default not in algorithms:
+        raise n.fail("default_algorithm", f'"{default}" is not in this kind\'s algorithms')
+    san_dns = n.texts("san_dns")
+    for i, _entry in enumerate(san_dns):
+        # Validate each SAN template through a throwaway node so the error names the list entry.
+        _template(Node(n.file, n.key(f"san_dns[{i}]"), {"value": san_dns[i]}), "value")
+    kind = CertificateKind(
+        id=n.text("id", pattern=_ID),
+        name=n.text("name"),
+        purpose=n.text("purpose"),
+        why=n.text("why"),
+        step=n.text("step"),
+        algorithms=algorithms,
+        default_algorithm=default,
+        subject=subject,
+        san_dns=san_dns,
+        key_usage=n.texts("key_usage", allowed=KEY_USAGES, required=True),
+        extended_key_usage=n.texts("extended_key_usage", allowed=EXTENDED_KEY_USAGES, required=True),
+        combined_signing_mtls=n.flag("combined_signing_mtls"),
+        validity_days=n.optional_whole("validity_days", minimum=1),
+        destination=n.text("destination"),
+        provenance=_provenance(n),
+    )
+    n.finish()
+    return kind
+
+
+def _audience(n: Node) -> Audience:
+    a = Audience(n.text("id", pattern=_ID), n.text("name"), n.text("summary"), n.text("role"),
+                 n.flag("may_receive_key_material"), _provenance(n))
+    n.finish()
+    return a
+
+
+def _webhook_rule(n: Node) -> WebhookRule:
+    check = n.choice("check", WEBHOOK_CHECKS)
+    value = n.texts("value", required=check in ("scheme", "port"))
+    if check == "port" and not all(v.isdigit() and 0 < int(v) < 65536 for v in value):
+        raise n.fail("value", "must list port numbers between 1 and 65535 (as text)")
+    rule = WebhookRule(n.text("id", pattern=_ID), check, value, n.choice("severity", ("error", "warning")),
+                       n.text("message"), _provenance(n))
+    n.finish()
+    return rule
+
+
+def _lead_days(n: Node) -> tuple[int, ...]:
+    days = n.wholes("lead_days", minimum=1)
+    if list(days) != sorted(set(days), reverse=True):
+        raise n.fail("lead_days", "must be different numbers of days, largest first (e.g. [60, 30, 14])")
+    return days
+
+
+def _dip_ids(n: Node) -> DipIdRules:
+    pattern = n.text("mpid_pattern")
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise n.fail("mpid_pattern", f"is not a valid regular expression ({exc})") from exc
+    rules = DipIdRules(pattern, n.texts("role_codes"), _provenance(n))
+    n.finish()
+    return rules
+
+
+def _check_references(p: Profile, file: str) -> None:
+    """Cross-table checks: unique ids, and every id mentioned refers to something defined."""
+    tables: dict[str, tuple[str, ...]] = {
+        "roles": p.role_ids(), "steps": tuple(s.id for s in p.steps),
+        "certificate_kinds": tuple(k.id for k in p.certificate_kinds),
+        "environments": tuple(e.id for e in p.environments), "audiences": tuple(a.id for a in p.audiences),
+        "webhook_rules": tuple(w.id for w in p.webhook_rules),
+    }
+    for table, ids in tables.items():
+        seen: set[str] = set()
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
+                raise ProfileError(file, f"{table}[{i}].id", f'"{item_id}" is used twice')
+            seen.add(item_id)
+    roles = set(p.role_ids())
+    envs = {e.id for e in p.environments}
+
+    def known(key: str, values: tuple[str, ...], allowed: set[str], what: str) -> None:
+        for v in values:
+            if v not in allowed:
+                raise ProfileError(file, key, f'"{v}" is not a {what} defined in this profile')
+
+    for i, r in enumerate(p.roles):
+        known(f"roles[{i}].counts_as", r.counts_as, roles - {r.id}, "role")
+    earlier: set[str] = set()
+    for i, s in enumerate(p.steps):
+        known(f"steps[{i}].owner_roles", s.owner_roles, roles, "role")
+        known(f"steps[{i}].helper_roles", s.helper_roles, roles, "role")
+        known(f"steps[{i}].environments", s.environments, envs, "environment")
+        known(f"steps[{i}].requires_steps", s.requires_steps, earlier, "step that comes earlier")
+        earlier.add(s.id)
+    for i, k in enumerate(p.certificate_kinds):
+        known(f"certificate_kinds[{i}].step", (k.step,), earlier, "step")
+    for i, a in enumerate(p.audiences):
+        known(f"audiences[{i}].role", (a.role,), roles, "role")

@@ -1,0 +1,83 @@
+"""An open project: the folder, its current state, the profile and clock it is checked against.
+
+The CLI and the GUI both change projects only through a session, so every change is validated by the same
+core functions and saved the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from wizard.core.errors import ProjectError
+from wizard.core.findings import Finding
+from wizard.core.journey import PlannedStep, journey_findings, plan_journey
+from wizard.core.model import MarketParticipant, Organisation, Project
+from wizard.core.organisation import check_organisation
+from wizard.core.profile import Profile
+from wizard.core.roles import check_staffing
+from wizard.core.store import create_project, load_project, save_project
+
+Clock = Callable[[], dt.datetime]
+
+
+class ProjectSession:
+    """Holds one project folder open; `commit` validates nothing itself, callers pass checked values."""
+
+    def __init__(self, folder: Path, project: Project, profile: Profile, clock: Clock) -> None:
+        self.folder = folder
+        self.project = project
+        self.profile = profile
+        self.clock = clock
+
+    def __repr__(self) -> str:
+        return f"ProjectSession(folder={str(self.folder)!r}, environment={self.project.environment!r})"
+
+    @classmethod
+    def open(cls, folder: Path, profile: Profile, clock: Clock) -> ProjectSession:
+        project = load_project(folder)
+        if project.profile_id != profile.id:
+            raise ProjectError(f"This project was made with the DIP profile \"{project.profile_id}\", but the wizard "
+                               f"has \"{profile.id}\" loaded. Load that profile to open it.")
+        profile.environment(project.environment)
+        return cls(folder, project, profile, clock)
+
+    @classmethod
+    def create(cls, folder: Path, profile: Profile, clock: Clock, *, organisation: Organisation,
+               environment: str, mpids: tuple[MarketParticipant, ...] = ()) -> ProjectSession:
+        profile.environment(environment)
+        now = clock()
+        project = Project(profile_id=profile.id, environment=environment, organisation=organisation,
+                          created_at=now, updated_at=now, mpids=mpids)
+        create_project(folder, project)
+        return cls(folder, project, profile, clock)
+
+    def commit(self, project: Project) -> Project:
+        """Save a changed project (atomically) and make it current; the old state stays on any failure."""
+        if project == self.project:
+            return project
+        self.project = save_project(self.folder, project, self.clock())
+        return self.project
+
+    def set_organisation(self, organisation: Organisation, environment: str,
+                         mpids: tuple[MarketParticipant, ...]) -> Project:
+        self.profile.environment(environment)
+        return self.commit(replace(self.project, organisation=organisation, environment=environment, mpids=mpids))
+
+    def today(self) -> dt.date:
+        return self.clock().date()
+
+    def plan(self) -> tuple[PlannedStep, ...]:
+        return plan_journey(self.profile, self.project)
+
+    def staffing(self) -> tuple[Finding, ...]:
+        return check_staffing(self.profile, self.project)
+
+    def findings(self) -> tuple[Finding, ...]:
+        """Everything worth telling the user about the project, most serious first."""
+        found = (*check_staffing(self.profile, self.project), *check_organisation(self.profile, self.project),
+                 *journey_findings(self.profile, self.plan()))
+        order = {"error": 0, "warning": 1, "info": 2}
+        return tuple(sorted(found, key=lambda f: order[f.severity]))

@@ -1,0 +1,271 @@
+"""Project persistence: one versioned JSON file per project folder, written atomically.
+
+Older format versions are migrated step by step after a backup copy is written beside the file; newer ones
+are refused; a damaged file is reported and never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from wizard import __version__
+from wizard.core.errors import ProjectDamaged, ProjectError, ProjectExists, ProjectNotFound, ProjectTooNew
+from wizard.core.files import atomic_write, remove_stale_temp_files
+from wizard.core.model import (
+    PORTAL_STATUSES,
+    STEP_STATUSES,
+    MarketParticipant,
+    Organisation,
+    Person,
+    Project,
+    StepProgress,
+)
+
+PROJECT_FILE = "project.json"
+FORMAT_NAME = "dip-onboarding-project"
+FORMAT_VERSION = 1
+MAX_PROJECT_BYTES = 5 * 1024 * 1024
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+# MIGRATIONS[n] turns a version-n document into a version-(n + 1) one. Version 1 is the first format, so
+# there are none yet; the machinery is exercised by the tests with migrations of their own.
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def project_file(folder: Path) -> Path:
+    return folder / PROJECT_FILE
+
+
+def create_project(folder: Path, project: Project) -> None:
+    """Save a new project into `folder` (made if missing); refuses a folder that already holds one."""
+    if project_file(folder).exists():
+        raise ProjectExists(f"{folder} already holds an onboarding project. Open it instead, or choose an "
+                            "empty folder for a new one.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ProjectError(f"Could not create the folder {folder}: {exc.strerror or exc}.") from exc
+    _write(folder, project)
+
+
+def save_project(folder: Path, project: Project, now: dt.datetime) -> Project:
+    """Write the project, stamping `updated_at`; returns the project as saved."""
+    if not project_file(folder).exists():
+        raise ProjectNotFound(f"There is no onboarding project in {folder} any more; it may have been moved or "
+                              "deleted. Nothing was saved.")
+    saved = Project(**{**_fields(project), "updated_at": now})
+    _write(folder, saved)
+    return saved
+
+
+def load_project(folder: Path, *, migrations: dict[int, Migration] | None = None,
+                 current_version: int = FORMAT_VERSION) -> Project:
+    """Read a project folder; migrates an older file (after a backup) and refuses a newer one."""
+    path = project_file(folder)
+    try:
+        raw = path.read_bytes() if path.stat().st_size <= MAX_PROJECT_BYTES else None
+    except FileNotFoundError:
+        raise ProjectNotFound(f"There is no onboarding project in {folder} (no {PROJECT_FILE}).") from None
+    except OSError as exc:
+        raise ProjectError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+    if raw is None:
+        raise _damaged(path, "it is far larger than any project file")
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _damaged(path, f"it is not valid JSON ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
+        raise _damaged(path, "it is not a DIP onboarding project file")
+    version = doc.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise _damaged(path, "its format version is missing or wrong")
+    if version > current_version:
+        raise ProjectTooNew(f"{path} was saved by a newer version of the wizard (project format {version}; this "
+                            f"version reads up to {current_version}). Install the newer version to open it. "
+                            "The file has not been changed.")
+    if version < current_version:
+        doc = _migrate(folder, path, doc, version, current_version, MIGRATIONS if migrations is None else migrations)
+    try:
+        project = _from_doc(doc["project"])
+    except _Bad as exc:
+        raise _damaged(path, str(exc)) from None
+    except KeyError:
+        raise _damaged(path, "it has no project section") from None
+    remove_stale_temp_files(folder, PROJECT_FILE)
+    return project
+
+
+def _migrate(folder: Path, path: Path, doc: dict[str, Any], version: int, target: int,
+             migrations: dict[int, Migration]) -> dict[str, Any]:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    backup = folder / f"project.v{version}.{stamp}.json"
+    try:
+        shutil.copy2(path, backup)
+    except OSError as exc:
+        raise ProjectError(f"Could not back up {path} before updating it to the new format: "
+                           f"{exc.strerror or exc}. The file has not been changed.") from exc
+    for v in range(version, target):
+        step = migrations.get(v)
+        if step is None:
+            raise ProjectError(f"This version of the wizard cannot update project format {v}. "
+                               "The file has not been changed.")
+        try:
+            doc = step(doc)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _damaged(path, f"it could not be updated from format {v} ({exc})") from None
+        doc["format_version"] = v + 1
+    try:
+        atomic_write(path, _encode(doc))
+    except OSError as exc:
+        raise ProjectError(f"Could not save the updated project to {path}: {exc.strerror or exc}. "
+                           f"The original is unchanged (a copy is in {backup.name}).") from exc
+    return doc
+
+
+def _damaged(path: Path, why: str) -> ProjectDamaged:
+    return ProjectDamaged(f"The project file {path} is damaged: {why}. It has been left exactly as it is; "
+                          "restore it from a backup, or start a new project in another folder.")
+
+
+def _write(folder: Path, project: Project) -> None:
+    doc = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "written_by": __version__,
+           "project": _to_doc(project)}
+    try:
+        atomic_write(project_file(folder), _encode(doc))
+    except OSError as exc:
+        raise ProjectError(f"Could not save the project to {folder}: {exc.strerror or exc}. The last saved "
+                           "copy is unchanged; free some space or choose another folder and try again.") from exc
+
+
+def _encode(doc: dict[str, Any]) -> bytes:
+    return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+
+
+def _fields(project: Project) -> dict[str, Any]:
+    return {name: getattr(project, name) for name in Project.__dataclass_fields__}
+
+
+def _to_doc(p: Project) -> dict[str, Any]:
+    o = p.organisation
+    return {
+        "profile_id": p.profile_id,
+        "environment": p.environment,
+        "created_at": p.created_at.isoformat(),
+        "updated_at": p.updated_at.isoformat(),
+        "promoted_from": p.promoted_from,
+        "organisation": {"name": o.name, "company_number": o.company_number, "domain": o.domain,
+                         "description": o.description, "is_dcp": o.is_dcp},
+        "mpids": [{"mpid": m.mpid, "role_codes": list(m.role_codes)} for m in p.mpids],
+        "people": [{"id": x.id, "name": x.name, "email": x.email, "phone": x.phone, "job_title": x.job_title,
+                    "roles": list(x.roles), "primary_roles": list(x.primary_roles), "external": x.external,
+                    "portal_status": x.portal_status} for x in p.people],
+        "progress": [{"step_id": s.step_id, "status": s.status,
+                      "started_on": s.started_on.isoformat() if s.started_on else None,
+                      "done_on": s.done_on.isoformat() if s.done_on else None, "note": s.note}
+                     for s in p.progress],
+        "notes": dict(p.notes),
+    }
+
+
+class _Bad(Exception):
+    """A value in the document has the wrong shape; the message names where."""
+
+
+class _Reader:
+    def __init__(self, data: object, where: str) -> None:
+        if not isinstance(data, dict):
+            raise _Bad(f"{where or 'project'} should be an object")
+        self.data = data
+        self.where = where
+
+    def _at(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def text(self, key: str, default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if not isinstance(value, str):
+            raise _Bad(f"{self._at(key)} should be text")
+        return value
+
+    def opt_text(self, key: str) -> str | None:
+        value = self.data.get(key)
+        return None if value is None else self.text(key)
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise _Bad(f"{self._at(key)} should be true or false")
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise _Bad(f"{self._at(key)} should be a list of text")
+        return tuple(value)
+
+    def items(self, key: str) -> list[_Reader]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list):
+            raise _Bad(f"{self._at(key)} should be a list")
+        return [_Reader(v, f"{self._at(key)}[{i}]") for i, v in enumerate(value)]
+
+    def when(self, key: str) -> dt.datetime:
+        try:
+            value = dt.datetime.fromisoformat(self.text(key))
+        except ValueError:
+            raise _Bad(f"{self._at(key)} is not a date and time") from None
+        if value.tzinfo is None:
+            raise _Bad(f"{self._at(key)} has no time zone")
+        return value
+
+    def day(self, key: str) -> dt.date | None:
+        raw = self.opt_text(key)
+        if raw is None:
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            raise _Bad(f"{self._at(key)} is not a date") from None
+
+    def choice(self, key: str, allowed: tuple[str, ...], default: str) -> str:
+        value = self.text(key, default)
+        if value not in allowed:
+            raise _Bad(f"{self._at(key)} should be one of {', '.join(allowed)}")
+        return value
+
+
+def _from_doc(data: object) -> Project:
+    r = _Reader(data, "")
+    org = _Reader(r.data.get("organisation"), "organisation")
+    notes = r.data.get("notes", {})
+    if not isinstance(notes, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in notes.items()):
+        raise _Bad("notes should map text to text")
+    people = tuple(
+        Person(id=x.text("id"), name=x.text("name"), email=x.text("email"), phone=x.text("phone", ""),
+               job_title=x.text("job_title", ""), roles=x.texts("roles"), primary_roles=x.texts("primary_roles"),
+               external=x.flag("external"), portal_status=x.choice("portal_status", PORTAL_STATUSES, "planned"))
+        for x in r.items("people")
+    )
+    if len({p.id for p in people}) != len(people):
+        raise _Bad("two people share the same id")
+    return Project(
+        profile_id=r.text("profile_id"),
+        environment=r.text("environment"),
+        created_at=r.when("created_at"),
+        updated_at=r.when("updated_at"),
+        promoted_from=r.opt_text("promoted_from"),
+        organisation=Organisation(name=org.text("name"), company_number=org.text("company_number"),
+                                  domain=org.text("domain"), description=org.text("description", ""),
+                                  is_dcp=org.flag("is_dcp")),
+        mpids=tuple(MarketParticipant(m.text("mpid"), m.texts("role_codes")) for m in r.items("mpids")),
+        people=people,
+        progress=tuple(StepProgress(s.text("step_id"), s.choice("status", STEP_STATUSES, "not-started"),
+                                    s.day("started_on"), s.day("done_on"), s.text("note", ""))
+                       for s in r.items("progress")),
+        notes=dict(notes),
+    )
