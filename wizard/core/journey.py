@@ -41,11 +41,13 @@ def plan_journey(profile: Profile, project: Project) -> tuple[PlannedStep, ...]:
     plan = []
     for s in steps:
         waiting = tuple(r for r in s.requires_steps if r in in_plan and r not in done)
+        owners = _people_for(profile, project, s.owner_roles)
         plan.append(PlannedStep(
             step=s,
             progress=project.step_progress(s.id),
-            owners=_people_for(profile, project, s.owner_roles),
-            helpers=_people_for(profile, project, s.helper_roles),
+            owners=owners,
+            # Someone who owns the step is not also listed as helping with it.
+            helpers=tuple(p for p in _people_for(profile, project, s.helper_roles) if p not in owners),
             waiting_for=waiting,
             is_next=s.id == next_id,
         ))

@@ -1,0 +1,74 @@
+"""What every benchmark shares: the run context and the ratio result it returns."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar, cast
+
+T = TypeVar("T")
+Status = Literal["ok", "error", "unavailable"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(slots=True)
+class Context:
+    """Settings for one `python -m bench` invocation, plus measurements that several benchmarks share."""
+
+    runs: int = 7
+    timeout_s: float = 60.0
+    python: str = sys.executable
+    root: Path = ROOT
+    progress: Callable[[str], None] = lambda _line: None
+    _memo: dict[str, object] = field(default_factory=dict)
+
+    def memo(self, key: str, make: Callable[[], T]) -> T:
+        """make() once per invocation; e.g. start-up time and peak RSS come from the same launches."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return cast(T, self._memo[key])
+
+
+@dataclass(frozen=True, slots=True)
+class RatioResult:
+    """App value / floor value, measured in pairs. `app[i]` and `floor[i]` are from the same pair."""
+
+    unit: str
+    floor: list[float]
+    app: list[float]
+    status: Status = "ok"
+    detail: str | None = None
+
+    @classmethod
+    def unavailable(cls, unit: str, reason: str) -> RatioResult:
+        return cls(unit, [], [], "unavailable", reason)
+
+    @property
+    def ratios(self) -> list[float]:
+        return [a / f for f, a in zip(self.floor, self.app, strict=False) if f > 0]
+
+    def to_json(self, goal_max: float | None) -> dict[str, Any]:
+        ratios = self.ratios
+        median = statistics.median(ratios) if ratios else None
+        suffix = self.unit.lower()
+        return {
+            "status": self.status,
+            "detail": self.detail,
+            "median": _round(median, 3),
+            "min": _round(min(ratios), 3) if ratios else None,
+            "max": _round(max(ratios), 3) if ratios else None,
+            "n": len(ratios),
+            "goal_max": goal_max,
+            "goal_met": None if median is None or goal_max is None else median <= goal_max,
+            f"floor_median_{suffix}": _round(statistics.median(self.floor), 1) if self.floor else None,
+            f"app_median_{suffix}": _round(statistics.median(self.app), 1) if self.app else None,
+            f"floor_runs_{suffix}": [round(v, 1) for v in self.floor],
+            f"app_runs_{suffix}": [round(v, 1) for v in self.app],
+        }
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)

@@ -1,0 +1,79 @@
+"""The one place that opens modal dialogs, so tests can replace it and never hang on a message box."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.core.model import Person, Project
+from wizard.core.profile import Profile
+
+
+class Dialogs:
+    """Real, native dialogs. Tests pass an object with the same methods that answers without showing."""
+
+    def confirm(self, parent: QWidget, title: str, text: str, *, action: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+        yes = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
+
+    def choose_folder(self, parent: QWidget, title: str, start: Path) -> Path | None:
+        chosen = QFileDialog.getExistingDirectory(parent, title, str(start))
+        return Path(chosen) if chosen else None
+
+    def edit_person(self, parent: QWidget, profile: Profile, project: Project, person: Person | None) -> Person | None:
+        """Add (person=None) or edit a person; returns the checked person, or None if cancelled."""
+        from wizard.ui.person_dialog import PersonDialog
+
+        dialog = PersonDialog(parent, profile, project, person)
+        return dialog.person if dialog.exec() else None
+
+    def crash(self, parent: QWidget | None, report: str, saved_to: Path | None) -> None:
+        CrashDialog(parent, report, saved_to).exec()
+
+
+class CrashDialog(QDialog):
+    """Says something went wrong, in plain words, with redacted details the user can copy into a report."""
+
+    def __init__(self, parent: QWidget | None, report: str, saved_to: Path | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Something went wrong")
+        layout = QVBoxLayout(self)
+        where = f" A copy was saved to {saved_to}." if saved_to else ""
+        intro = QLabel("The wizard hit a problem it did not expect. Your project was saved before this happened "
+                       "and nothing has been lost. Please send the details below to your support contact; they "
+                       f"contain no keys, passwords or certificate contents.{where}")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        details = QPlainTextEdit(report)
+        details.setReadOnly(True)
+        details.setAccessibleName("Crash details")
+        layout.addWidget(details)
+        buttons = QDialogButtonBox()
+        copy = QPushButton("Copy details")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(report))
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.clicked.connect(self.accept)
+        layout.addWidget(buttons)
+        self.resize(640, 360)
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)

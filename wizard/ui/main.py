@@ -1,0 +1,125 @@
+"""Starting the GUI: the QApplication, the crash handler, demo mode, screenshots and the benchmark hook."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from wizard import APP_NAME, __version__
+from wizard.app import HOME_ENV, AppPaths, Services, build_services, utc_now
+from wizard.core.crash import format_crash, save_crash
+from wizard.core.errors import WizardError
+from wizard.ui.dialogs import Dialogs
+from wizard.ui.wizard import OnboardingWizard
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(argv or [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("DIP Onboarding")
+    return app
+
+
+def install_crash_handler(dialogs: Dialogs, paths: AppPaths) -> None:
+    """Unexpected errors: save a redacted report and show it in a dialog; never a raw traceback."""
+
+    def handle(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        now = utc_now()
+        report = format_crash(exc.with_traceback(tb), now=now)
+        saved = save_crash(report, paths.log_dir, now)
+        dialogs.crash(QApplication.activeWindow(), report, saved)
+
+    sys.excepthook = handle
+
+
+class _FirstPaint(QObject):
+    """For the start-up benchmark: report the monotonic time of the window's first paint, then quit."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.seen and event.type() == QEvent.Type.Paint:
+            self.seen = True
+            QTimer.singleShot(0, self._report)
+        return False
+
+    def _report(self) -> None:
+        print(f"first_paint_ns {time.monotonic_ns()}", file=sys.stderr, flush=True)
+        QApplication.quit()
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    if args.screenshots is not None and not args.demo:
+        raise WizardError("--screenshots needs --demo: screenshots are taken of the demo project only.")
+    if args.screenshots is not None:
+        # Screenshots need no display; render offscreen unless the caller chose a platform.
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    demo_home = None
+    if args.demo:
+        demo_home = tempfile.TemporaryDirectory(prefix="dip-onboarding-demo-")
+        os.environ[HOME_ENV] = demo_home.name
+    try:
+        app = make_application()
+        services = build_services(profile_path=args.profile)
+        dialogs = Dialogs()
+        install_crash_handler(dialogs, services.paths)
+        if args.screenshots is not None:
+            from wizard.ui.screenshots import take_screenshots
+
+            for path in take_screenshots(services, args.screenshots):
+                print(path)
+            return 0
+        return _show(app, services, dialogs, args)
+    finally:
+        if demo_home is not None:
+            demo_home.cleanup()
+
+
+def _show(app: QApplication, services: Services, dialogs: Dialogs, args: argparse.Namespace) -> int:
+    window = OnboardingWizard(services, dialogs)
+    if args.demo:
+        from wizard.demo import create_demo_project
+
+        create_demo_project(services.paths.projects_dir / "northwind-networks-uit", services.profile,
+                            services.clock)
+    if args.project is not None:
+        _open_given(window, Path(args.project))
+    elif args.demo:
+        window.open_project(services.paths.projects_dir / "northwind-networks-uit")
+        window.walk_to_page_named("PEOPLE")
+    else:
+        problem = window.resume_last()
+        if problem:
+            window.show_welcome_problem(problem)
+    if args.exit_after_paint:
+        watcher = _FirstPaint()
+        window.installEventFilter(watcher)
+    window.show()
+    return app.exec()
+
+
+def _open_given(window: OnboardingWizard, folder: Path) -> None:
+    try:
+        window.open_project(folder)
+    except WizardError as exc:
+        window.show_welcome_problem(str(exc))
+        return
+    window.walk_to_page_named("JOURNEY")

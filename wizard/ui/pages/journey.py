@@ -1,0 +1,199 @@
+"""The journey plan: every onboarding step with who does it, how long it takes and where it stands."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.core.errors import WizardError
+from wizard.core.journey import PlannedStep
+from wizard.core.model import STEP_STATUSES, with_step_status
+from wizard.core.profile import Profile
+from wizard.ui.pages.base import BasePage
+from wizard.ui.widgets import FindingsPanel
+
+STATUS_TEXT = {"not-started": "Not started", "in-progress": "In progress", "done": "Done"}
+INTRO = ("The DIP steps must be done in this order. Each is done by the people who hold its role; record the "
+         "status here as you go. Select a step to see what it needs.")
+
+
+class JourneyPage(BasePage):
+    def __init__(self) -> None:
+        super().__init__("Journey plan", "The onboarding steps, who does each one, and where you are.", INTRO)
+        self.next_label = QLabel()
+        self.next_label.setWordWrap(True)
+        self.next_label.setAccessibleName("Next action")
+        self.body.addWidget(self.next_label)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(["Step", "What", "Who", "Expected time", "Status", "Dates"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        self.table.setAccessibleName("Onboarding steps")
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        header = self.table.horizontalHeader()
+        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
+                                    QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Fixed,
+                                    QHeaderView.ResizeMode.ResizeToContents,
+                                    QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(col, mode)
+        header.resizeSection(3, 150)
+        # Row heights depend on column widths, which are only final once the table is laid out.
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        splitter.addWidget(self.table)
+        lower = QWidget()
+        lower_layout = QHBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        left = QVBoxLayout()
+        status_row = QHBoxLayout()
+        self.status_label = QLabel("&Status of this step:")
+        self.status = QComboBox()
+        for key in STEP_STATUSES:
+            self.status.addItem(STATUS_TEXT[key], key)
+        self.status_label.setBuddy(self.status)
+        status_row.addWidget(self.status_label)
+        status_row.addWidget(self.status)
+        status_row.addStretch(1)
+        left.addLayout(status_row)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setOpenExternalLinks(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.details.setAccessibleName("About the selected step")
+        left.addWidget(self.details)
+        left.addStretch(1)
+        lower_layout.addLayout(left, 3)
+        self.findings = FindingsPanel("Warnings", "Nothing needs your attention.")
+        self.findings.setAlignment(Qt.AlignmentFlag.AlignTop)
+        lower_layout.addWidget(self.findings, 2)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.body.addWidget(splitter, 1)
+        self.finish_layout()
+        self._plan: tuple[PlannedStep, ...] = ()
+        self.status.activated.connect(self._on_status_chosen)
+        self.table.currentCellChanged.connect(lambda row, *_: self._show_details(row))
+
+    def first_field(self) -> QWidget:
+        return self.table
+
+    def initializePage(self) -> None:
+        self.clear_error()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        session = self.onboarding().session
+        assert session is not None
+        profile = session.profile
+        self._plan = session.plan()
+        current = self.table.currentRow()
+        self.table.setRowCount(len(self._plan))
+        next_row = 0
+        for row, item in enumerate(self._plan):
+            step = item.step
+            owners = ", ".join(p.name for p in item.owners) or "Nobody yet"
+            roles = " or ".join(profile.role(r).name for r in step.owner_roles)
+            who = f"{owners} ({roles})"
+            if item.helpers:
+                who += "; helped by " + ", ".join(p.name for p in item.helpers)
+            # Unnumbered steps (before you start, promotion) are named in full in the next column.
+            label = ("▶ " if item.is_next else "") + (f"Step {step.number}" if step.number else "")
+            expected = step.duration.text if step.duration else "—"
+            cells = [label, step.title, who, expected, STATUS_TEXT[item.progress.status], _dates(item)]
+            for col, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if item.is_next:
+                    font = QFont(cell.font())
+                    font.setBold(True)
+                    cell.setFont(font)
+                self.table.setItem(row, col, cell)
+            if item.is_next:
+                next_row = row
+        self.table.resizeRowsToContents()
+        self._show_next(profile)
+        self.findings.set_findings(tuple(f for f in session.findings() if f.severity != "info"))
+        self.table.setCurrentCell(current if current >= 0 else next_row, 0)
+        self._show_details(self.table.currentRow())
+
+    def _on_status_chosen(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self._plan):
+            return
+        step_id = self._plan[row].step.id
+        status = str(self.status.currentData())
+        if status == self._plan[row].progress.status:
+            return
+        wizard = self.onboarding()
+        session = wizard.session
+        assert session is not None
+        try:
+            wizard.commit(with_step_status(session.project, step_id, status, session.today()))
+        except WizardError as exc:
+            self.show_error(str(exc))
+            return
+        self.clear_error()
+        self._refresh()
+
+    def _show_next(self, profile: Profile) -> None:
+        upcoming = next((i for i in self._plan if i.is_next), None)
+        if upcoming is None:
+            self.next_label.setText("<b>Every step is done.</b>")
+            return
+        step = upcoming.step
+        roles = " or ".join(profile.role(r).name for r in step.owner_roles)
+        who = ", ".join(p.name for p in upcoming.owners) or f"a {roles} (nobody holds this role yet)"
+        self.next_label.setText(f"<b>Next: {html.escape(step.label)} — {html.escape(step.title)}.</b> "
+                                f"Who: {html.escape(who)}.")
+
+    def _show_details(self, row: int) -> None:
+        if not 0 <= row < len(self._plan):
+            self.details.clear()
+            self.status.setEnabled(False)
+            return
+        item = self._plan[row]
+        self.status.setEnabled(True)
+        self.status.setCurrentIndex(STEP_STATUSES.index(item.progress.status))
+        self.status.setAccessibleName(f"Status of {item.step.title}")
+        step = item.step
+        parts = [f"<b>{html.escape(step.label)}: {html.escape(step.title)}</b><br>{html.escape(step.summary)}"]
+        if step.preconditions:
+            needs = "".join(f"<li>{html.escape(c)}</li>" for c in step.preconditions)
+            parts.append(f"<b>Before this step:</b><ul style='margin-left:-20px'>{needs}</ul>")
+        if step.duration:
+            parts.append(f"Expected time: {html.escape(step.duration.text)}.")
+        if step.provenance.source:
+            src = html.escape(step.provenance.source)
+            parts.append(f"Official guidance: <a href='{src}'>{src}</a>")
+        if not step.provenance.confirmed and step.provenance.note:
+            parts.append(f"<i>Not confirmed by public guidance: {html.escape(step.provenance.note)}</i>")
+        self.details.setText("<br>".join(parts))
+
+
+def _dates(item: PlannedStep) -> str:
+    p = item.progress
+    if p.done_on:
+        return f"Done {p.done_on:%d %b %Y}"
+    if p.started_on:
+        return f"Started {p.started_on:%d %b %Y}"
+    return ""
