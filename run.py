@@ -162,8 +162,9 @@ def run_lint(args: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     if sys.version_info < MIN_PYTHON:
-        print(f"run.py needs Python {'.'.join(map(str, MIN_PYTHON))} or newer; this is {sys.version.split()[0]} "
-              f"({sys.executable}).", file=sys.stderr)
+        found = ".".join(map(str, sys.version_info[:3]))
+        print(f"run.py needs Python {'.'.join(map(str, MIN_PYTHON))} or newer; this is {found} ({sys.executable}).",
+              file=sys.stderr)
         return 1
     args = sys.argv[1:] if argv is None else list(argv)
     command = args[0] if args else ""

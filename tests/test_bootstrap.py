@@ -12,21 +12,24 @@ import pytest
 RUN_PY = Path(__file__).resolve().parent.parent / "run.py"
 
 
-@pytest.fixture(scope="module")
-def run() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("run_bootstrap", RUN_PY)
-    assert spec is not None and spec.loader is not None
+def _import_run_py(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, RUN_PY)
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def test_import_has_no_side_effects(run: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
-    spec = importlib.util.spec_from_file_location("run_again", RUN_PY)
-    assert spec is not None and spec.loader is not None
-    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+@pytest.fixture(scope="module")
+def run() -> ModuleType:
+    return _import_run_py("run_bootstrap")
+
+
+def test_import_has_no_side_effects(capsys: pytest.CaptureFixture[str]) -> None:
+    module = _import_run_py("run_again")
     assert capsys.readouterr() == ("", "")
-    assert callable(run.main)
+    assert callable(module.main)
 
 
 def test_venv_python_on_windows(run: ModuleType) -> None:

@@ -15,8 +15,13 @@ from wizard import __version__
 
 
 def _check(label: str, action: Callable[[], str], results: list[bool]) -> None:
+    from wizard.core.errors import WizardError
+
     try:
         detail = action()
+    except WizardError as exc:
+        print(f"FAIL  {label}: {exc}")
+        results.append(False)
     except Exception as exc:
         print(f"FAIL  {label}: {type(exc).__name__}: {exc}")
         results.append(False)

@@ -75,9 +75,6 @@ class WelcomePage(BasePage):
         self._opened = False
         self.clear_error()
         wizard = self.onboarding()
-        if wizard.startup_problem:
-            self.show_error(wizard.startup_problem)
-            wizard.startup_problem = ""
         first = wizard.services.profile.steps[0]
         needs = "".join(f"<li>{html.escape(c)}</li>" for c in first.preconditions)
         self.needs.setText(f"<b>{html.escape(first.title)}, it helps to know:</b><ul style='margin-left:-20px'>"
@@ -95,6 +92,10 @@ class WelcomePage(BasePage):
             self.recent_choice.setChecked(True)
         else:
             self.new_choice.setChecked(True)
+        # Last: choosing the default option above clears messages, and this one must stay.
+        if wizard.startup_problem:
+            self.show_error(wizard.startup_problem)
+            wizard.startup_problem = ""
 
     def choose_open_project(self) -> None:
         """Used when the wizard has already opened a project (resume, or a folder): Next just goes on."""

@@ -1,0 +1,58 @@
+"""Shared test set-up: headless Qt, per-test user folders, and no accidental use of the real keychain."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Without a display Qt aborts the whole process; offscreen renders real widgets with no screen.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own config/data/log folders; the user's real ones are never touched."""
+    home = tmp_path / "dip-home"
+    monkeypatch.setenv("DIP_ONBOARDING_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keychain(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Unit tests get an in-memory keyring; only tests marked `keychain` reach the real OS keychain."""
+    if request.node.get_closest_marker("keychain"):
+        yield
+        return
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.items: dict[tuple[str, str], str] = {}
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.items[(service, username)] = password
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.items.get((service, username))
+
+        def delete_password(self, service: str, username: str) -> None:
+            from keyring.errors import PasswordDeleteError
+
+            if self.items.pop((service, username), None) is None:
+                raise PasswordDeleteError("not found")
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)

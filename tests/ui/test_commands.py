@@ -1,0 +1,65 @@
+"""GUI-related commands typed as a user would: --self-test, gui --demo --screenshots, the start-up hook."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "wizard", *args], capture_output=True, text=True, env=full_env,
+                          timeout=120, check=False)
+
+
+def test_self_test_passes_and_says_plainly_when_there_is_no_keychain() -> None:
+    result = run("--self-test", env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    for check in ("imports", "resources", "profile", "window"):
+        assert any(line.startswith(f"ok    {check}:") for line in lines), check
+    keychain = next(line for line in lines if "keychain:" in line)
+    assert keychain.startswith("warn") and "No OS keychain was found" in keychain
+    assert "The app can run here." in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_self_test_fails_for_a_broken_profile(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[profile]\nid = 'x'\n")
+    result = run("--self-test", "--profile", str(broken))
+    assert result.returncode == 1
+    assert "FAIL  profile: broken.toml: profile.schema: is missing" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_demo_screenshots_render_every_page(tmp_path: Path) -> None:
+    out = tmp_path / "shots"
+    result = run("gui", "--demo", "--screenshots", str(out))
+    assert result.returncode == 0, result.stderr
+    files = sorted(p.name for p in out.glob("*.png"))
+    assert files == ["01-welcome.png", "02-organisation.png", "03-people.png", "04-person.png", "05-journey.png"]
+    for name in files:
+        image = QImage(str(out / name))
+        assert image.width() >= 600 and image.height() >= 500, name
+        # A blank render is one colour; a real page has text and widgets of many colours.
+        colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+        assert len(colours) > 20, name
+
+
+def test_screenshots_need_demo(tmp_path: Path) -> None:
+    result = run("gui", "--screenshots", str(tmp_path))
+    assert result.returncode == 1
+    assert "--screenshots needs --demo" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_exit_after_paint_reports_the_first_paint(tmp_path: Path) -> None:
+    result = run("gui", "--exit-after-paint", env={"DIP_ONBOARDING_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    stamp = [line for line in result.stderr.splitlines() if line.startswith("first_paint_ns ")]
+    assert len(stamp) == 1 and int(stamp[0].split()[1]) > 0
