@@ -9,7 +9,8 @@
     python run.py --help               this text
 
 The virtual environment is `.venv` in the project root. The project is re-installed into it only when
-pyproject.toml changes (a stamp file inside .venv remembers what was installed). Standard library only.
+pyproject.toml changes (.venv/run-py.stamp remembers what was installed; delete it to force a re-install).
+Exit codes are the wizard's or pytest's own. Standard library only.
 """
 
 from __future__ import annotations  # keeps annotations unevaluated, so Python 3.7-3.10 reach the version check

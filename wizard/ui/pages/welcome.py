@@ -77,7 +77,7 @@ class WelcomePage(BasePage):
         wizard = self.onboarding()
         first = wizard.services.profile.steps[0]
         needs = "".join(f"<li>{html.escape(c)}</li>" for c in first.preconditions)
-        self.needs.setText(f"<b>{html.escape(first.title)}, it helps to know:</b><ul style='margin-left:-20px'>"
+        self.needs.setText(f"<b>{html.escape(first.title)}, check that:</b><ul style='margin-left:-20px'>"
                            f"{needs}</ul>" if needs else "")
         self.recent.clear()
         for folder in self.onboarding().settings.recent_projects:

@@ -1,0 +1,71 @@
+"""atomic_write: the target holds either the old bytes or the new ones, never a mix, and no temp file is left."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from wizard.core import files
+from wizard.core.files import atomic_write, remove_stale_temp_files
+
+
+def test_writes_new_file_and_replaces_existing(tmp_path: Path) -> None:
+    target = tmp_path / "data.json"
+    atomic_write(target, b"first")
+    assert target.read_bytes() == b"first"
+    atomic_write(target, b"second, longer")
+    assert target.read_bytes() == b"second, longer"
+    assert [p.name for p in tmp_path.iterdir()] == ["data.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_private_file_is_owner_only_even_when_replacing_a_readable_one(tmp_path: Path) -> None:
+    target = tmp_path / "data.json"
+    target.write_bytes(b"old")
+    target.chmod(0o644)
+    atomic_write(target, b"new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def _fail(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.EIO, "Input/output error")
+
+
+@pytest.mark.parametrize("step", ["fsync", "replace", "fchmod"])
+def test_failure_mid_write_leaves_target_unchanged_and_no_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    step: str) -> None:
+    target = tmp_path / "data.json"
+    target.write_bytes(b"the old content")
+    if not hasattr(os, step):
+        pytest.skip(f"os.{step} not on this platform")
+    monkeypatch.setattr(files.os, step, _fail)
+    with pytest.raises(OSError, match="Input/output error"):
+        atomic_write(target, b"the new content that never lands")
+    assert target.read_bytes() == b"the old content"
+    assert [p.name for p in tmp_path.iterdir()] == ["data.json"]
+
+
+def test_interrupt_mid_write_also_cleans_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+C during the fsync must not leave a temp file either (BaseException, not just OSError)."""
+    target = tmp_path / "data.json"
+
+    def interrupt(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files.os, "fsync", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, b"x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_remove_stale_temp_files_removes_only_leftovers_of_that_file(tmp_path: Path) -> None:
+    for name in (".project.json.a1.tmp", ".project.json.b2.tmp", ".settings.json.c3.tmp", "project.json",
+                 "project.json.tmp"):
+        (tmp_path / name).write_text("x")
+    remove_stale_temp_files(tmp_path, "project.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".settings.json.c3.tmp", "project.json",
+                                                          "project.json.tmp"]
