@@ -6,7 +6,10 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -22,34 +25,36 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in memory, for unit tests.
+
+    keyring registers every KeyringBackend subclass as a candidate for its automatic choice, so the priority is
+    negative: keyring must never pick this on its own (only `set_keyring` below installs it).
+    """
+
+    priority = -1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.items.pop((service, username), None) is None:
+            raise PasswordDeleteError("not found")
+
+
 @pytest.fixture(autouse=True)
 def memory_keychain(request: pytest.FixtureRequest) -> Iterator[None]:
     """Unit tests get an in-memory keyring; only tests marked `keychain` reach the real OS keychain."""
     if request.node.get_closest_marker("keychain"):
         yield
         return
-    import keyring
-    from keyring.backend import KeyringBackend
-
-    class MemoryKeyring(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.items: dict[tuple[str, str], str] = {}
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.items[(service, username)] = password
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.items.get((service, username))
-
-        def delete_password(self, service: str, username: str) -> None:
-            from keyring.errors import PasswordDeleteError
-
-            if self.items.pop((service, username), None) is None:
-                raise PasswordDeleteError("not found")
-
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     try:

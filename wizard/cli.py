@@ -17,7 +17,7 @@ from typing import Any
 from wizard import APP_NAME, __version__
 from wizard.app import Services, build_services
 from wizard.core.crash import format_crash, save_crash
-from wizard.core.errors import InvalidInput, WizardError
+from wizard.core.errors import InvalidInput, UnknownId, WizardError
 from wizard.core.findings import Finding, errors
 from wizard.core.journey import PlannedStep
 from wizard.core.model import with_person
@@ -30,7 +30,8 @@ PROG = "dip-onboarding"
 # Which command-line option each input field comes from, so an error names what to retype.
 _OPTION_FOR_FIELD = {"name": "--name/--org", "email": "--email", "phone": "--phone", "job_title": "--job-title",
                      "roles": "--role", "primary": "--primary", "company_number": "--company-number",
-                     "domain": "--domain", "description": "--description", "mpids": "--mpid", "mpid": "--mpid"}
+                     "domain": "--domain", "description": "--description", "mpids": "--mpid", "mpid": "--mpid",
+                     "env": "--env"}
 EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 70
 
 
@@ -41,10 +42,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # The shared options may be typed before or after the command. SUPPRESS keeps a subcommand from
+    # overwriting a value typed before it with its own default; `parse` fills in the defaults afterwards
+    # (set_defaults would change the shared action objects, and so every subcommand, too).
     common = _Parser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print JSON instead of text")
-    common.add_argument("--profile", type=Path, metavar="FILE", help="use this DIP profile file instead of the "
-                        "built-in one")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print JSON instead of text")
+    common.add_argument("--profile", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+                        help="use this DIP profile file instead of the built-in one")
 
     p = _Parser(prog=PROG, description=f"{APP_NAME}: onboarding to Elexon's Data Integration Platform. "
                 "With no command, opens the wizard window.", parents=[common])
@@ -97,9 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    args = build_parser().parse_args(argv)
+    for name, default in (("json", False), ("profile", None)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(argv)
     try:
         if args.self_test:
             from wizard.selftest import run_self_test
@@ -143,7 +155,10 @@ def _emit(args: argparse.Namespace, text: str, data: object) -> None:
 
 
 def _project_init(args: argparse.Namespace, s: Services) -> int:
-    env = s.profile.environment(args.env.strip().lower())
+    try:
+        env = s.profile.environment(args.env.strip().lower())
+    except UnknownId as exc:
+        raise InvalidInput("env", str(exc)) from None
     org = build_organisation(name=args.org, company_number=args.company_number, domain=args.domain,
                              description=args.description, is_dcp=args.dcp)
     mpids = build_mpids(parse_mpid_spec(spec) for spec in args.mpid)

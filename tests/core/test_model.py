@@ -118,5 +118,5 @@ def test_step_status_keeps_one_entry_per_step_and_leaves_others_alone(trio: Proj
 
 
 def test_unknown_step_status_is_refused(trio: Project) -> None:
-    with pytest.raises(UnknownId, match='"finished" is not a step status. Use one of: not-started, in-progress'):
+    with pytest.raises(UnknownId, match=r'"finished" is not a step status\. Use one of: not-started, in-progress'):
         with_step_status(trio, "step-1", "finished", MON)

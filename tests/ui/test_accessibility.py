@@ -78,7 +78,7 @@ def test_buttons_read_as_words_and_page_changes_are_announced(
     qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     assert window.windowTitle().startswith("Your organisation")
     org = window.currentPage()
-    assert org.focusWidget() is getattr(org, "name"), "focus moves to the page's first field"
+    assert org.focusWidget() is org.name, "focus moves to the page's first field"
 
 
 def test_window_size_is_remembered(qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard]) -> None:

@@ -23,7 +23,8 @@ def test_self_test_passes_and_says_plainly_when_there_is_no_keychain() -> None:
     for check in ("imports", "resources", "profile", "window"):
         assert any(line.startswith(f"ok    {check}:") for line in lines), check
     keychain = next(line for line in lines if "keychain:" in line)
-    assert keychain.startswith("warn") and "No OS keychain was found" in keychain
+    assert keychain.startswith("warn")
+    assert "No OS keychain was found" in keychain
     assert "The app can run here." in result.stdout
     assert "Traceback" not in result.stderr
 
@@ -45,7 +46,8 @@ def test_demo_screenshots_render_every_page(tmp_path: Path) -> None:
     assert files == ["01-welcome.png", "02-organisation.png", "03-people.png", "04-person.png", "05-journey.png"]
     for name in files:
         image = QImage(str(out / name))
-        assert image.width() >= 600 and image.height() >= 500, name
+        assert image.width() >= 600, name
+        assert image.height() >= 500, name
         # A blank render is one colour; a real page has text and widgets of many colours.
         colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
         assert len(colours) > 20, name
@@ -62,4 +64,5 @@ def test_exit_after_paint_reports_the_first_paint(tmp_path: Path) -> None:
     result = run("gui", "--exit-after-paint", env={"DIP_ONBOARDING_HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     stamp = [line for line in result.stderr.splitlines() if line.startswith("first_paint_ns ")]
-    assert len(stamp) == 1 and int(stamp[0].split()[1]) > 0
+    assert len(stamp) == 1
+    assert int(stamp[0].split()[1]) > 0

@@ -83,8 +83,10 @@ def test_moving_people_changes_the_creation_order_and_the_findings(people_page: 
     assert names(people_page)[1] == "Sam Patel"
     assert saved_names(people_page)[1] == "Sam Patel"
     text = people_page.findings.text()
-    assert "Plan a Certificate Admin before Sam Patel" in text and "Move Tom Okafor up the list" in text
-    assert "Plan a Message Admin before Sam Patel" in text and "Move Grace Lin up the list" in text
+    assert "Plan a Certificate Admin before Sam Patel" in text
+    assert "Move Tom Okafor up the list" in text
+    assert "Plan a Message Admin before Sam Patel" in text
+    assert "Move Grace Lin up the list" in text
     qtbot.mouseClick(people_page.up_button, Qt.MouseButton.LeftButton)
     assert names(people_page)[0] == "Sam Patel"
     assert not people_page.up_button.isEnabled(), "the first person cannot move up"
@@ -111,7 +113,8 @@ def test_person_dialog_shows_problems_beside_the_fields(people_page: PeoplePage,
     dialogs.person_fillers.append(fill_person("Zed", "not-an-email", "user-admin"))
     qtbot.mouseClick(people_page.add_button, Qt.MouseButton.LeftButton)
     dialog = dialogs.person_dialogs[-1]
-    assert dialog.person is None and dialog.result() != PersonDialog.DialogCode.Accepted
+    assert dialog.person is None
+    assert dialog.result() != PersonDialog.DialogCode.Accepted
     assert "not a valid e-mail address" in dialog.messages["email"].text()
     assert names(people_page) == before
 

@@ -105,7 +105,8 @@ def test_new_project_is_saved_and_reopened_where_the_user_left(
     assert reopened.resume_last() is None
     reopened.show()
     assert reopened.currentId() == PageId.JOURNEY
-    assert reopened.session is not None and reopened.session.folder == folder
+    assert reopened.session is not None
+    assert reopened.session.folder == folder
     reopened.back()
     assert reopened.currentId() == PageId.PEOPLE, "Back works after resuming, as if clicked through"
     people_again = reopened.currentPage()
@@ -140,13 +141,15 @@ def test_welcome_explains_a_last_project_that_cannot_be_reopened(
     project_file.write_text("{ this is not json")
     again = make_wizard()
     problem = again.resume_last()
-    assert problem is not None and "damaged" in problem
+    assert problem is not None
+    assert "damaged" in problem
     again.show_welcome_problem(problem)
     again.show()
     assert again.currentId() == PageId.WELCOME
     welcome = again.currentPage()
     assert isinstance(welcome, WelcomePage)
-    assert "damaged" in welcome.page_error.text() and not welcome.page_error.isHidden()
+    assert "damaged" in welcome.page_error.text()
+    assert not welcome.page_error.isHidden()
     assert project_file.read_text() == "{ this is not json", "a damaged file is never overwritten"
 
 

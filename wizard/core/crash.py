@@ -19,7 +19,9 @@ from wizard.core.files import atomic_write
 
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(-----END [A-Z0-9 ]+-----|$)", re.S)
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/=_-]{40,}")
-_SECRET_ASSIGNMENT = re.compile(r"(?i)\b(password|passphrase|secret|api[_ -]?key|token)\b(\s*[=:]\s*)\S+")
+# Matches password=x, password: x, "password": "x" and 'password': 'x'; the value runs to a space or quote.
+_SECRET_ASSIGNMENT = re.compile(
+    r"""(?i)\b(password|passphrase|secret|api[_ -]?key|token)\b(["']?\s*[=:]\s*["']?)[^\s"',;}]+""")
 
 
 def redact(text: str) -> str:

@@ -8,16 +8,16 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path: Path, data: bytes, *, private: bool = True) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temp file in the same folder: fsync, then rename over the target.
 
-    The temp file is made owner-only before any data goes in. On any failure the temp file is removed and
-    the target is untouched; the OSError propagates for the caller to explain.
+    The file is owner-only (0600 on POSIX; mkstemp creates it so) before any data goes in. On any failure the
+    temp file is removed and the target is untouched; the OSError propagates for the caller to explain.
     """
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
-        if private and hasattr(os, "fchmod"):
+        if hasattr(os, "fchmod"):
             os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -224,6 +224,8 @@ def load_profile(path: Path) -> Profile:
         raise ProfileError(name, "", "is not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(name, "", f"is not valid TOML ({exc})") from exc
+    except RecursionError:
+        raise ProfileError(name, "", "is nested too deeply to be a profile") from None
     return parse_profile(data, file=name, path=str(path))
 
 
@@ -403,7 +405,7 @@ def _audience(n: Node) -> Audience:
 def _webhook_rule(n: Node) -> WebhookRule:
     check = n.choice("check", WEBHOOK_CHECKS)
     value = n.texts("value", required=check in ("scheme", "port"))
-    if check == "port" and not all(v.isdigit() and 0 < int(v) < 65536 for v in value):
+    if check == "port" and not all(re.fullmatch(r"[0-9]{1,5}", v) and 0 < int(v) < 65536 for v in value):
         raise n.fail("value", "must list port numbers between 1 and 65535 (as text)")
     rule = WebhookRule(n.text("id", pattern=_ID), check, value, n.choice("severity", ("error", "warning")),
                        n.text("message"), _provenance(n))
@@ -422,8 +424,8 @@ def _dip_ids(n: Node) -> DipIdRules:
     pattern = n.text("mpid_pattern")
     try:
         re.compile(pattern)
-    except re.error as exc:
-        raise n.fail("mpid_pattern", f"is not a valid regular expression ({exc})") from exc
+    except (re.error, OverflowError, RecursionError) as exc:
+        raise n.fail("mpid_pattern", f"is not a valid regular expression ({exc})") from None
     rules = DipIdRules(pattern, n.texts("role_codes"), _provenance(n))
     n.finish()
     return rules
@@ -449,18 +451,18 @@ def _check_references(p: Profile, file: str) -> None:
     def known(key: str, values: tuple[str, ...], allowed: set[str], what: str) -> None:
         for v in values:
             if v not in allowed:
-                raise ProfileError(file, key, f'"{v}" is not a {what} defined in this profile')
+                raise ProfileError(file, key, f'"{v}" is not {what}')
 
     for i, r in enumerate(p.roles):
-        known(f"roles[{i}].counts_as", r.counts_as, roles - {r.id}, "role")
+        known(f"roles[{i}].counts_as", r.counts_as, roles - {r.id}, "another role defined in this profile")
     earlier: set[str] = set()
     for i, s in enumerate(p.steps):
-        known(f"steps[{i}].owner_roles", s.owner_roles, roles, "role")
-        known(f"steps[{i}].helper_roles", s.helper_roles, roles, "role")
-        known(f"steps[{i}].environments", s.environments, envs, "environment")
-        known(f"steps[{i}].requires_steps", s.requires_steps, earlier, "step that comes earlier")
+        known(f"steps[{i}].owner_roles", s.owner_roles, roles, "a role defined in this profile")
+        known(f"steps[{i}].helper_roles", s.helper_roles, roles, "a role defined in this profile")
+        known(f"steps[{i}].environments", s.environments, envs, "an environment defined in this profile")
+        known(f"steps[{i}].requires_steps", s.requires_steps, earlier, "a step defined earlier in the journey")
         earlier.add(s.id)
     for i, k in enumerate(p.certificate_kinds):
-        known(f"certificate_kinds[{i}].step", (k.step,), earlier, "step")
+        known(f"certificate_kinds[{i}].step", (k.step,), earlier, "a step defined in this profile")
     for i, a in enumerate(p.audiences):
-        known(f"audiences[{i}].role", (a.role,), roles, "role")
+        known(f"audiences[{i}].role", (a.role,), roles, "a role defined in this profile")

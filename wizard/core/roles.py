@@ -67,9 +67,10 @@ def _primary(project: Project, role: Role) -> list[Finding]:
         else:
             text = f"Nobody is the {primary.title} yet: {_lower_first(primary.summary)}"
         found.append(Finding("error", "primary-missing", text, src, ok, role_id=role.id))
-    elif len(chosen) > primary.count:
-        found.append(Finding("error", "primary-too-many", f"Only {primary.count} person can be the "
-                             f"{primary.title}, but {len(chosen)} are: {_names(chosen)}.", src, ok,
+    elif len(chosen) != primary.count:
+        wanted = "one person" if primary.count == 1 else f"{primary.count} people"
+        found.append(Finding("error", "primary-count", f"The {primary.title} must be exactly {wanted}, but "
+                             f"{len(chosen)} {'is' if len(chosen) == 1 else 'are'}: {_names(chosen)}.", src, ok,
                              role_id=role.id))
     for p in chosen:
         if role.id not in p.roles:

@@ -50,7 +50,7 @@ class SettingsStore:
             return _parse(data)
         except FileNotFoundError:
             return Settings()
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError, TypeError, RecursionError):
             with contextlib.suppress(OSError):
                 self.path.replace(self.path.with_suffix(".damaged.json"))
             return Settings()

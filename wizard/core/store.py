@@ -79,6 +79,8 @@ def load_project(folder: Path, *, migrations: dict[int, Migration] | None = None
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _damaged(path, f"it is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise _damaged(path, "it is nested too deeply to be a project file") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise _damaged(path, "it is not a DIP onboarding project file")
     version = doc.get("format_version")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 
 from wizard.core.errors import InvalidInput
 
 _LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}")
-_COMPANY_NUMBER = re.compile(r"(\d{8}|[A-Z]{2}\d{6}|R\d{7})")
+_COMPANY_NUMBER = re.compile(r"([0-9]{8}|[A-Z]{2}[0-9]{6}|R[0-9]{7})")
 MAX_NAME = 200
 
 
@@ -32,9 +33,11 @@ def clean_text(field: str, value: str, *, label: str, required: bool = True, lim
 def normalise_domain(value: str, field: str = "domain") -> str:
     """A registered domain such as `example.co.uk`: no scheme, path, port, wildcard or IP address.
 
-    A trailing dot (as the DIP portal may show it) is accepted and removed; the result is lower case.
+    A trailing dot (as the DIP portal may show it) is accepted and removed. The result is the lower-case ASCII
+    form, so full-width letters, ideographic dots and international names are stored one way only.
     """
-    text = value.strip()
+    # NFKC turns full-width letters and the ideographic full stop into their plain forms.
+    text = unicodedata.normalize("NFKC", value).strip()
     if not text:
         raise InvalidInput(field, "Enter the domain your organisation manages, for example example.co.uk.")
     if "://" in text or "/" in text:
@@ -44,15 +47,15 @@ def normalise_domain(value: str, field: str = "domain") -> str:
         raise InvalidInput(field, "Enter the domain without a wildcard (*) — for example example.co.uk.")
     if "@" in text:
         raise InvalidInput(field, "That looks like an e-mail address. Enter only the part after the @.")
-    if ":" in text:
-        raise InvalidInput(field, "Enter the domain without a port number — for example example.co.uk.")
     text = text.rstrip(".").lower()
     try:
-        ipaddress.ip_address(text)
+        ipaddress.ip_address(text.strip("[]"))
     except ValueError:
         pass
     else:
         raise InvalidInput(field, "Enter a domain name, not an IP address.")
+    if ":" in text:
+        raise InvalidInput(field, "Enter the domain without a port number — for example example.co.uk.")
     try:
         ascii_text = text.encode("idna").decode("ascii")
     except UnicodeError:
@@ -63,7 +66,7 @@ def normalise_domain(value: str, field: str = "domain") -> str:
                                   "parts separated by dots, such as example.co.uk.")
     if labels[-1].isdigit():
         raise InvalidInput(field, f'"{value.strip()}" is not a valid domain name.')
-    return text
+    return ascii_text
 
 
 def normalise_email(value: str, field: str = "email") -> str:
@@ -91,10 +94,10 @@ def normalise_phone(value: str, field: str = "phone", *, required: bool = False)
         if required:
             raise InvalidInput(field, "Enter a direct phone number, for example +44 20 7946 0000.")
         return ""
-    if not re.fullmatch(r"\+?[0-9 ()\-]+", text):
+    if not re.fullmatch(r"\+?[0-9 ()\-]+", text, flags=re.ASCII):
         raise InvalidInput(field, f'"{text}" is not a phone number. Use digits, spaces and an optional '
                                   "leading +, for example +44 20 7946 0000.")
-    digits = sum(c.isdigit() for c in text)
+    digits = sum(c in "0123456789" for c in text)
     if not 7 <= digits <= 15:
         raise InvalidInput(field, f'"{text}" has {digits} digits; a phone number has 7 to 15.')
     return text
@@ -102,9 +105,12 @@ def normalise_phone(value: str, field: str = "phone", *, required: bool = False)
 
 def normalise_company_number(value: str, field: str = "company_number") -> str:
     """A Companies House number: 8 characters, e.g. 01234567 or SC123456 (shorter numbers are zero-padded)."""
-    text = value.strip().upper().replace(" ", "")
+    text = unicodedata.normalize("NFKC", value).strip().upper().replace(" ", "")
     if not text:
         raise InvalidInput(field, "Enter your Companies House company number, for example 01234567.")
+    if not text.isascii():
+        raise InvalidInput(field, f'"{value.strip()}" is not a Companies House number. Use the letters A-Z and '
+                                  "the digits 0-9, for example 01234567.")
     if text.isdigit() and len(text) < 8:
         text = text.zfill(8)
     if not _COMPANY_NUMBER.fullmatch(text):

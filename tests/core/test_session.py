@@ -1,0 +1,103 @@
+"""ProjectSession: one open project, saved through the store, checked against one profile."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from wizard.core.errors import ProjectError, UnknownId
+from wizard.core.model import Organisation, Person, with_person
+from wizard.core.profile import Profile
+from wizard.core.session import ProjectSession
+from wizard.core.store import load_project, project_file
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        self.now += dt.timedelta(minutes=1)
+        return self.now
+
+
+ORG = Organisation("Acme Energy Ltd", "01234567", "acme.example")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def session(tmp_path: Path, profile: Profile, clock: FakeClock) -> ProjectSession:
+    return ProjectSession.create(tmp_path / "acme", profile, clock, organisation=ORG, environment="uit")
+
+
+def test_create_then_open(session: ProjectSession, profile: Profile, clock: FakeClock) -> None:
+    reopened = ProjectSession.open(session.folder, profile, clock)
+    assert reopened.project == session.project
+    assert reopened.project.created_at == reopened.project.updated_at
+    assert repr(reopened) == f"ProjectSession(folder={str(session.folder)!r}, environment='uit')"
+
+
+def test_create_refuses_unknown_environment(tmp_path: Path, profile: Profile, clock: FakeClock) -> None:
+    with pytest.raises(UnknownId):
+        ProjectSession.create(tmp_path / "x", profile, clock, organisation=ORG, environment="staging")
+    assert not (tmp_path / "x").exists()
+
+
+def test_commit_saves_and_stamps_time(session: ProjectSession, full_team: tuple[Person, ...]) -> None:
+    before = session.project.updated_at
+    saved = session.commit(with_person(session.project, full_team[0]))
+    assert saved.updated_at > before
+    assert load_project(session.folder) == saved == session.project
+
+
+def test_commit_of_an_unchanged_project_writes_nothing(session: ProjectSession) -> None:
+    raw = project_file(session.folder).read_bytes()
+    assert session.commit(session.project) is session.project
+    assert project_file(session.folder).read_bytes() == raw
+
+
+def test_set_organisation_refuses_unknown_environment_and_keeps_state(session: ProjectSession) -> None:
+    raw = project_file(session.folder).read_bytes()
+    with pytest.raises(UnknownId):
+        session.set_organisation(ORG, "staging", ())
+    assert session.project.environment == "uit"
+    assert project_file(session.folder).read_bytes() == raw
+    session.set_organisation(dataclasses.replace(ORG, name="Acme Power Ltd"), "production", ())
+    assert load_project(session.folder).organisation.name == "Acme Power Ltd"
+    assert load_project(session.folder).environment == "production"
+
+
+def test_open_refuses_a_project_made_with_another_profile(session: ProjectSession, profile: Profile,
+                                                          clock: FakeClock) -> None:
+    other = dataclasses.replace(profile, id="dip-other")
+    with pytest.raises(ProjectError, match='made with the DIP profile "dip-mhhs", but the wizard has "dip-other"'):
+        ProjectSession.open(session.folder, other, clock)
+
+
+def test_open_refuses_an_environment_the_profile_does_not_know(session: ProjectSession, profile: Profile,
+                                                               clock: FakeClock) -> None:
+    path = project_file(session.folder)
+    doc = json.loads(path.read_text())
+    doc["project"]["environment"] = "staging"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(UnknownId, match='"staging" is not an environment'):
+        ProjectSession.open(session.folder, profile, clock)
+
+
+def test_findings_combine_staffing_organisation_and_journey(session: ProjectSession) -> None:
+    found = session.findings()
+    codes = {f.code for f in found}
+    assert {"role-missing", "no-mpids", "step-without-owner"} <= codes
+    order = ["error", "warning", "info"]
+    assert [f.severity for f in found] == sorted((f.severity for f in found), key=order.index)
+    assert session.staffing() == tuple(f for f in found if f.code in {"role-missing", "primary-missing"})
+    assert session.today() == dt.date(2026, 3, 2)
+    assert session.plan()[0].step.id == "prerequisites"
