@@ -104,7 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     args = build_parser().parse_args(argv)
-    for name, default in (("json", False), ("profile", None)):
+    # No command means the GUI, whose options then were never parsed: give them their defaults too.
+    defaults = {"json": False, "profile": None, "project": None, "demo": False, "screenshots": None,
+                "exit_after_paint": False}
+    for name, default in defaults.items():
         if not hasattr(args, name):
             setattr(args, name, default)
     return args

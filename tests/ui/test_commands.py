@@ -66,3 +66,24 @@ def test_exit_after_paint_reports_the_first_paint(tmp_path: Path) -> None:
     stamp = [line for line in result.stderr.splitlines() if line.startswith("first_paint_ns ")]
     assert len(stamp) == 1
     assert int(stamp[0].split()[1]) > 0
+
+
+def test_no_command_opens_the_gui_with_its_defaults() -> None:
+    from wizard.cli import parse
+
+    args = parse([])
+    assert args.command is None
+    assert (args.project, args.demo, args.screenshots, args.exit_after_paint) == (None, False, None, False)
+
+
+def test_without_a_display_the_gui_explains_instead_of_aborting(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["DIP_ONBOARDING_HOME"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "wizard"], capture_output=True, text=True, env=env,
+                            timeout=120, check=False)
+    if sys.platform in ("win32", "darwin"):
+        return
+    assert result.returncode == 1
+    assert "No display was found" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "logs").exists(), "a user mistake is not a crash"

@@ -66,12 +66,22 @@ class _FirstPaint(QObject):
         QApplication.quit()
 
 
+def has_display() -> bool:
+    """False on a Linux/BSD box with no X or Wayland display, where Qt would abort the whole process."""
+    if os.environ.get("QT_QPA_PLATFORM") or sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run_gui(args: argparse.Namespace) -> int:
     if args.screenshots is not None and not args.demo:
         raise WizardError("--screenshots needs --demo: screenshots are taken of the demo project only.")
     if args.screenshots is not None:
         # Screenshots need no display; render offscreen unless the caller chose a platform.
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif not has_display():
+        raise WizardError("No display was found, so the wizard window cannot open. Run it from a desktop "
+                          "session, or use the dip-onboarding commands (see dip-onboarding --help).")
     demo_home = None
     if args.demo:
         demo_home = tempfile.TemporaryDirectory(prefix="dip-onboarding-demo-")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -46,6 +46,9 @@ class PeoplePage(BasePage):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # Row heights depend on column widths, which are only final once the table is laid out.
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.setAccessibleName("People, in the order their DIP accounts will be created")
         left.addWidget(self.table, 1)
         buttons = QHBoxLayout()
@@ -68,14 +71,14 @@ class PeoplePage(BasePage):
         undo_row.addWidget(self.undo_button)
         undo_row.addStretch(1)
         left.addLayout(undo_row)
-        columns.addLayout(left, 3)
+        columns.addLayout(left, 5)
 
         self.findings = FindingsPanel("Checks", "Every staffing rule is met.")
         self.findings.setAlignment(Qt.AlignmentFlag.AlignTop)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.findings)
-        scroll.setMinimumWidth(300)
+        scroll.setMinimumWidth(280)
         columns.addWidget(scroll, 2)
         self.body.addLayout(columns, 1)
         self.finish_layout()
@@ -93,6 +96,11 @@ class PeoplePage(BasePage):
 
     def first_field(self) -> QWidget:
         return self.table
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Columns get their final widths only after the first layout pass; wrap the rows again then.
+        QTimer.singleShot(0, self.table.resizeRowsToContents)
 
     def initializePage(self) -> None:
         self._removed = None
