@@ -100,7 +100,7 @@ class PeoplePage(BasePage):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         # Columns get their final widths only after the first layout pass; wrap the rows again then.
-        QTimer.singleShot(0, self.table.resizeRowsToContents)
+        QTimer.singleShot(0, self.table, self.table.resizeRowsToContents)
 
     def initializePage(self) -> None:
         self._removed = None
