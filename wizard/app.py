@@ -14,6 +14,7 @@ from pathlib import Path
 from wizard.core.profile import Profile, load_profile
 from wizard.core.session import Clock
 from wizard.core.settings import SettingsStore
+from wizard.core.vault import VaultProvider
 
 APP_DIR_NAME = "DIP Onboarding Wizard"
 APP_AUTHOR = "DIPOnboarding"
@@ -73,11 +74,13 @@ class Services:
     profile: Profile
     clock: Clock
     settings: SettingsStore
+    vaults: VaultProvider
 
 
 def build_services(*, profile_path: Path | None = None, paths: AppPaths | None = None,
-                   clock: Clock = utc_now) -> Services:
+                   clock: Clock = utc_now, vaults: VaultProvider | None = None) -> Services:
     """Everything the CLI and GUI need; raises `ProfileError` for a broken profile."""
     resolved = paths or AppPaths.for_user()
     profile = load_profile(profile_path or default_profile_path())
-    return Services(resolved, profile, clock, SettingsStore(resolved.config_dir))
+    return Services(resolved, profile, clock, SettingsStore(resolved.config_dir),
+                    vaults or VaultProvider(resolved.data_dir / "vault" / "secrets.vault"))

@@ -8,18 +8,19 @@ stderr), 2 a mistyped command, 70 an internal error (a redacted crash report is 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from wizard import APP_NAME, __version__
+from wizard import APP_NAME, __version__, cli_keys
 from wizard.app import Services, build_services
+from wizard.cli_output import emit
 from wizard.core.crash import format_crash, save_crash
 from wizard.core.errors import InvalidInput, UnknownId, WizardError
 from wizard.core.findings import Finding, errors
 from wizard.core.journey import PlannedStep
+from wizard.core.keys import describe_algorithm, format_fingerprint
 from wizard.core.model import with_person
 from wizard.core.organisation import build_mpids, build_organisation, parse_mpid_spec
 from wizard.core.people import build_person
@@ -31,7 +32,8 @@ PROG = "dip-onboarding"
 _OPTION_FOR_FIELD = {"name": "--name/--org", "email": "--email", "phone": "--phone", "job_title": "--job-title",
                      "roles": "--role", "primary": "--primary", "company_number": "--company-number",
                      "domain": "--domain", "description": "--description", "mpids": "--mpid", "mpid": "--mpid",
-                     "env": "--env"}
+                     "env": "--env", "algorithm": "--algorithm", "passphrase": "--passphrase-file",
+                     "api_key": "--key-file", "api_secret": "--secret-file"}
 EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 70
 
 
@@ -99,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", parents=[common], help="where the project stands")
     status.add_argument("dir", type=Path, metavar="DIR")
+    cli_keys.add_parsers(sub, common, _Parser)
     return p
 
 
@@ -150,13 +153,6 @@ def _internal_error(exc: Exception) -> int:
     return EXIT_INTERNAL
 
 
-def _emit(args: argparse.Namespace, text: str, data: object) -> None:
-    if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        print(text)
-
-
 def _project_init(args: argparse.Namespace, s: Services) -> int:
     try:
         env = s.profile.environment(args.env.strip().lower())
@@ -166,7 +162,7 @@ def _project_init(args: argparse.Namespace, s: Services) -> int:
                              description=args.description, is_dcp=args.dcp)
     mpids = build_mpids(parse_mpid_spec(spec) for spec in args.mpid)
     session = ProjectSession.create(args.dir, s.profile, s.clock, organisation=org, environment=env.id, mpids=mpids)
-    _emit(args, f"Created the {env.name} onboarding project for {org.name} in {args.dir}.",
+    emit(args, f"Created the {env.name} onboarding project for {org.name} in {args.dir}.",
           {"created": str(args.dir), "organisation": _org_json(session)["organisation"], "environment": env.id})
     return 0
 
@@ -184,7 +180,7 @@ def _person_add(args: argparse.Namespace, s: Services) -> int:
                           job_title=args.job_title, roles=roles, primary_roles=primary, external=args.external)
     session.commit(with_person(session.project, person))
     role_names = ", ".join(_role_label(s.profile, person.roles, person.primary_roles))
-    _emit(args, f"Added {person.name} ({role_names}).", {"added": _person_json(s.profile, person)})
+    emit(args, f"Added {person.name} ({role_names}).", {"added": _person_json(s.profile, person)})
     return 0
 
 
@@ -195,14 +191,14 @@ def _roles_check(args: argparse.Namespace, s: Services) -> int:
     problems = errors(findings)
     if problems:
         lines.append(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} to fix before onboarding can go on.")
-    _emit(args, "\n".join(lines), {"ok": not problems, "findings": [_finding_json(f) for f in findings]})
+    emit(args, "\n".join(lines), {"ok": not problems, "findings": [_finding_json(f) for f in findings]})
     return EXIT_PROBLEM if problems else 0
 
 
 def _status(args: argparse.Namespace, s: Services) -> int:
     session = ProjectSession.open(args.dir, s.profile, s.clock)
     data = _status_json(session)
-    _emit(args, _status_text(session), data)
+    emit(args, _status_text(session), data)
     return 0
 
 
@@ -211,6 +207,9 @@ _COMMANDS = {
     ("person", "add"): _person_add,
     ("roles", "check"): _roles_check,
     ("status", None): _status,
+    ("key", "generate"): cli_keys.key_generate,
+    ("csr", "export"): cli_keys.csr_export,
+    ("atlas", "save"): cli_keys.atlas_save,
 }
 
 
@@ -266,10 +265,12 @@ def _status_json(session: ProjectSession) -> dict[str, Any]:
         "people": [_person_json(profile, x) for x in p.people],
         "findings": [_finding_json(f) for f in session.findings()],
         "journey": [_step_json(i) for i in session.plan()],
-        # Keys, CSRs and certificates are recorded by later stages of the journey; none exist yet.
-        "keys": [],
-        "csrs": [],
+        "keys": [cli_keys.key_json(k) for k in p.keys],
+        "csrs": [{"kind": k.kind, "key": k.id, "exported_at": k.csr_exported_at.isoformat(), "pem": k.csr_pem}
+                 for k in p.keys if k.csr_exported_at is not None],
+        # Certificates are imported by a later stage of the journey; none exist yet.
         "certificates": [],
+        "atlas_credentials_saved": p.atlas_credentials.saved_at.isoformat() if p.atlas_credentials else None,
         "created_at": p.created_at.isoformat(),
         "updated_at": p.updated_at.isoformat(),
     }
@@ -294,5 +295,13 @@ def _status_text(session: ProjectSession) -> str:
         owners = ", ".join(x.name for x in item.owners) or "nobody yet"
         marker = "->" if item.is_next else "  "
         lines.append(f"  {marker} {item.step.label}: {item.step.title} [{item.progress.status}] ({owners})")
-    lines.append("Keys, CSRs and certificates: none yet")
+    lines.append("Keys:" if p.keys else "Keys: none yet")
+    for k in p.keys:
+        kind = profile.certificate_kind(k.kind).name if k.kind in {c.id for c in profile.certificate_kinds} else k.kind
+        state = "CSR exported" if k.csr_exported_at else "key made"
+        extra = " (replacement, waiting for its certificate)" if k.replaces else ""
+        lines.append(f"  {kind}: {describe_algorithm(k.algorithm)}, {state}{extra}, fingerprint "
+                     f"{format_fingerprint(k.fingerprint, groups=4)}")
+    if p.atlas_credentials:
+        lines.append(f"Atlas API key and secret: saved {p.atlas_credentials.saved_at:%d %b %Y}")
     return "\n".join(lines)

@@ -15,7 +15,15 @@ import pytest
 
 from wizard.core import files, store
 from wizard.core.errors import ProjectDamaged, ProjectError, ProjectExists, ProjectNotFound, ProjectTooNew
-from wizard.core.model import MarketParticipant, Organisation, Person, Project, StepProgress
+from wizard.core.model import (
+    KeyRecord,
+    MarketParticipant,
+    Organisation,
+    Person,
+    Project,
+    StepProgress,
+    StoredSecret,
+)
 from wizard.core.store import create_project, load_project, project_file, save_project
 
 CREATED = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
@@ -38,6 +46,11 @@ def project() -> Project:
                   StepProgress("step-2", "in-progress", dt.date(2026, 3, 4))),
         promoted_from="/projects/aero-uit",
         notes={"step-3": "GlobalSign rang reception"},
+        keys=(KeyRecord("k-01", "dip-mtls", "rsa-2048", "ab" * 32, CREATED),
+              KeyRecord("k-02", "dip-mtls", "rsa-4096", "cd" * 32, LATER, "file", replaces="k-01",
+                        csr_pem="-----BEGIN CERTIFICATE REQUEST-----\nMII...\n-----END CERTIFICATE REQUEST-----\n",
+                        csr_exported_at=LATER)),
+        atlas_credentials=StoredSecret("s-01", "keychain", LATER),
     )
 
 
@@ -70,7 +83,7 @@ def leftovers(folder: Path) -> list[str]:
 def test_round_trip_is_equal(folder: Path, project: Project) -> None:
     assert load_project(folder) == project
     doc = document(folder)
-    assert (doc["format"], doc["format_version"]) == ("dip-onboarding-project", 1)
+    assert (doc["format"], doc["format_version"]) == ("dip-onboarding-project", store.FORMAT_VERSION)
     assert "Ærø Energy Ltd" in project_file(folder).read_text(encoding="utf-8")  # readable, not \u-escaped
 
 
@@ -201,12 +214,13 @@ def test_deeply_nested_json_is_reported_as_damaged(folder: Path) -> None:
 
 def test_newer_format_is_refused_and_left_unchanged(folder: Path) -> None:
     doc = document(folder)
-    doc["format_version"] = 2
+    newer = store.FORMAT_VERSION + 1
+    doc["format_version"] = newer
     doc["project"]["something_new"] = {"a": 1}
     raw = write_document(folder, doc)
     with pytest.raises(ProjectTooNew) as info:
         load_project(folder)
-    assert "project format 2; this version reads up to 1" in str(info.value)
+    assert f"project format {newer}; this version reads up to {store.FORMAT_VERSION}" in str(info.value)
     assert "The file has not been changed." in str(info.value)
     assert project_file(folder).read_bytes() == raw
     assert leftovers(folder) == []
@@ -214,25 +228,29 @@ def test_newer_format_is_refused_and_left_unchanged(folder: Path) -> None:
 
 # ---------------------------------------------------------------- migrations
 
+# The tests add a migration from the current version to a pretend next one.
+V = store.FORMAT_VERSION
+
+
 
 def add_note(doc: dict[str, Any]) -> dict[str, Any]:
-    doc["project"]["notes"]["migrated"] = "from v1"
+    doc["project"]["notes"]["migrated"] = "migrated"
     return doc
 
 
 def test_migration_writes_a_backup_first_and_loads_the_result(folder: Path, project: Project) -> None:
     original = project_file(folder).read_bytes()
-    migrated = load_project(folder, migrations={1: add_note}, current_version=2)
-    assert migrated.notes == {**project.notes, "migrated": "from v1"}
+    migrated = load_project(folder, migrations={V: add_note}, current_version=V + 1)
+    assert migrated.notes == {**project.notes, "migrated": "migrated"}
     assert migrated.people == project.people
 
-    [backup] = folder.glob("project.v1.*.json")
+    [backup] = folder.glob(f"project.v{V}.*.json")
     assert backup.read_bytes() == original
-    assert document(folder)["format_version"] == 2
+    assert document(folder)["format_version"] == V + 1
 
     # The migrated file now loads as current without migrating (or backing up) again.
-    assert load_project(folder, migrations={}, current_version=2) == migrated
-    assert len(list(folder.glob("project.v1.*.json"))) == 1
+    assert load_project(folder, migrations={}, current_version=V + 1) == migrated
+    assert len(list(folder.glob(f"project.v{V}.*.json"))) == 1
 
 
 def test_migrations_run_in_sequence(folder: Path) -> None:
@@ -242,9 +260,9 @@ def test_migrations_run_in_sequence(folder: Path) -> None:
         seen.append(doc["format_version"])
         return doc
 
-    load_project(folder, migrations={1: record, 2: record}, current_version=3)
-    assert seen == [1, 2]  # each migration sees the version it was written for
-    assert document(folder)["format_version"] == 3
+    load_project(folder, migrations={V: record, V + 1: record}, current_version=V + 2)
+    assert seen == [V, V + 1]  # each migration sees the version it was written for
+    assert document(folder)["format_version"] == V + 2
 
 
 @pytest.mark.parametrize("error", [KeyError("organisation"), ValueError("bad date"), TypeError("not a list")])
@@ -255,16 +273,16 @@ def test_failing_migration_leaves_the_original_intact(folder: Path, project: Pro
         doc["project"]["organisation"] = "half-migrated"  # changes the document before failing
         raise error
 
-    with pytest.raises(ProjectDamaged, match="it could not be updated from format 1"):
-        load_project(folder, migrations={1: broken}, current_version=2)
+    with pytest.raises(ProjectDamaged, match=f"it could not be updated from format {V}"):
+        load_project(folder, migrations={V: broken}, current_version=V + 1)
     assert project_file(folder).read_bytes() == original
-    assert load_project(folder) == project  # still readable as version 1
+    assert load_project(folder) == project  # still readable as the current version
 
 
 def test_missing_migration_leaves_the_original_intact(folder: Path) -> None:
     original = project_file(folder).read_bytes()
-    with pytest.raises(ProjectError, match="cannot update project format 1"):
-        load_project(folder, migrations={}, current_version=2)
+    with pytest.raises(ProjectError, match=f"cannot update project format {V}"):
+        load_project(folder, migrations={}, current_version=V + 1)
     assert project_file(folder).read_bytes() == original
 
 
@@ -273,7 +291,7 @@ def test_migration_that_cannot_save_leaves_the_original_intact(folder: Path,
     original = project_file(folder).read_bytes()
     monkeypatch.setattr(files.os, "replace", _disk_full)
     with pytest.raises(ProjectError, match="The original is unchanged") as info:
-        load_project(folder, migrations={1: add_note}, current_version=2)
+        load_project(folder, migrations={V: add_note}, current_version=V + 1)
     assert "No space left on device" in str(info.value)
     assert project_file(folder).read_bytes() == original
     assert [n for n in leftovers(folder) if n.endswith(".tmp")] == []
@@ -299,3 +317,28 @@ def test_failed_save_raises_plain_project_error_and_keeps_old_file(
     assert "The last saved copy is unchanged" in message
     assert project_file(folder).read_bytes() == original
     assert leftovers(folder) == []
+
+
+# ---------------------------------------------------------------- the real migrations
+
+
+def test_version_1_files_gain_keys_after_a_backup(tmp_path: Path) -> None:
+    """A file written by the first release (format 1, no keys) opens, is backed up, and is saved as format 2."""
+    folder = tmp_path / "old"
+    folder.mkdir()
+    v1 = {"format": "dip-onboarding-project", "format_version": 1, "written_by": "0.1.0", "project": {
+        "profile_id": "dip-mhhs", "environment": "uit", "created_at": "2026-03-02T09:30:00+00:00",
+        "updated_at": "2026-03-02T09:30:00+00:00", "promoted_from": None,
+        "organisation": {"name": "Old Co", "company_number": "01234567", "domain": "old.example",
+                         "description": "", "is_dcp": False},
+        "mpids": [], "people": [], "progress": [], "notes": {}}}
+    raw = json.dumps(v1).encode()
+    project_file(folder).write_bytes(raw)
+    project = load_project(folder)
+    assert project.organisation.name == "Old Co"
+    assert project.keys == ()
+    assert project.atlas_credentials is None
+    [backup] = folder.glob("project.v1.*.json")
+    assert backup.read_bytes() == raw
+    assert document(folder)["format_version"] == store.FORMAT_VERSION
+    assert document(folder)["project"]["keys"] == []

@@ -47,6 +47,20 @@ def _os_backend(backend: Any) -> Any | None:
     return None
 
 
+def os_keychain_backend() -> tuple[Any, str] | None:
+    """The OS keychain backend keyring would use here and its plain name, or None when there is none.
+
+    File-based backends (keyrings.alt), the null and fail backends are never treated as a keychain.
+    """
+    try:
+        import keyring
+
+        chosen = _os_backend(keyring.get_keyring())
+    except Exception:
+        return None
+    return (chosen, _OS_BACKENDS[_qualified(chosen)]) if chosen is not None else None
+
+
 def probe_keychain(*, round_trip: bool, timeout: float = 15.0) -> KeychainStatus:
     """Name the keychain backend; with `round_trip`, store, read back and delete a throwaway entry.
 

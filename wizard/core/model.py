@@ -57,6 +57,37 @@ class StepProgress:
     note: str = ""
 
 
+VAULTS = ("keychain", "file")
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRecord:
+    """What the project knows about a private key: never the key itself, which lives in a vault under `id`.
+
+    `replaces` names the key this one will take over from once its certificate is imported; until then both
+    are kept. `csr_pem` is the last exported certificate signing request (public data).
+    """
+
+    id: str
+    kind: str
+    algorithm: str
+    fingerprint: str
+    created_at: dt.datetime
+    vault: str = "keychain"
+    replaces: str | None = None
+    csr_pem: str | None = None
+    csr_exported_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSecret:
+    """A secret kept in a vault under `id` (e.g. the Atlas API key and secret); the project holds only this."""
+
+    id: str
+    vault: str
+    saved_at: dt.datetime
+
+
 @dataclass(frozen=True, slots=True)
 class Project:
     """Everything the wizard records about one onboarding; never holds key material or passwords."""
@@ -71,6 +102,8 @@ class Project:
     progress: tuple[StepProgress, ...] = ()
     promoted_from: str | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    keys: tuple[KeyRecord, ...] = ()
+    atlas_credentials: StoredSecret | None = None
 
     def person(self, person_id: str) -> Person:
         for p in self.people:
@@ -80,6 +113,20 @@ class Project:
 
     def holders(self, role_id: str) -> tuple[Person, ...]:
         return tuple(p for p in self.people if p.holds(role_id))
+
+    def keys_for(self, kind_id: str) -> tuple[KeyRecord, ...]:
+        """The keys of one certificate kind, oldest first: the one in use, then any replacement."""
+        return tuple(k for k in self.keys if k.kind == kind_id)
+
+    def newest_key(self, kind_id: str) -> KeyRecord | None:
+        keys = self.keys_for(kind_id)
+        return keys[-1] if keys else None
+
+    def key(self, key_id: str) -> KeyRecord:
+        for k in self.keys:
+            if k.id == key_id:
+                return k
+        raise UnknownId(f'No key with id "{key_id}" in this project.')
 
     def step_progress(self, step_id: str) -> StepProgress:
         for s in self.progress:
@@ -112,6 +159,21 @@ def with_person_moved(project: Project, person_id: str, delta: int) -> Project:
     target = max(0, min(len(people) - 1, index + delta))
     people.insert(target, people.pop(index))
     return replace(project, people=tuple(people))
+
+
+def with_key(project: Project, record: KeyRecord) -> Project:
+    """Add a key record, or replace the record with the same id in place."""
+    keys = list(project.keys)
+    for i, k in enumerate(keys):
+        if k.id == record.id:
+            keys[i] = record
+            return replace(project, keys=tuple(keys))
+    return replace(project, keys=(*keys, record))
+
+
+def without_key(project: Project, key_id: str) -> Project:
+    project.key(key_id)
+    return replace(project, keys=tuple(k for k in project.keys if k.id != key_id))
 
 
 def with_step_status(project: Project, step_id: str, status: str, today: dt.date) -> Project:

@@ -19,22 +19,35 @@ from wizard.core.files import atomic_write, remove_stale_temp_files
 from wizard.core.model import (
     PORTAL_STATUSES,
     STEP_STATUSES,
+    VAULTS,
+    KeyRecord,
     MarketParticipant,
     Organisation,
     Person,
     Project,
     StepProgress,
+    StoredSecret,
 )
 
 PROJECT_FILE = "project.json"
 FORMAT_NAME = "dip-onboarding-project"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAX_PROJECT_BYTES = 5 * 1024 * 1024
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
-# MIGRATIONS[n] turns a version-n document into a version-(n + 1) one. Version 1 is the first format, so
-# there are none yet; the machinery is exercised by the tests with migrations of their own.
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 records keys and stored secrets. The version number changed so that a wizard that knows only
+    version 1 refuses these files instead of saving over them without their keys."""
+    project = dict(doc["project"])
+    project.setdefault("keys", [])
+    project.setdefault("atlas_credentials", None)
+    return {**doc, "project": project}
+
+
+# MIGRATIONS[n] turns a version-n document into a version-(n + 1) one.
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 def project_file(folder: Path) -> Path:
@@ -171,6 +184,14 @@ def _to_doc(p: Project) -> dict[str, Any]:
                       "done_on": s.done_on.isoformat() if s.done_on else None, "note": s.note}
                      for s in p.progress],
         "notes": dict(p.notes),
+        "keys": [{"id": k.id, "kind": k.kind, "algorithm": k.algorithm, "fingerprint": k.fingerprint,
+                  "created_at": k.created_at.isoformat(), "vault": k.vault, "replaces": k.replaces,
+                  "csr_pem": k.csr_pem,
+                  "csr_exported_at": k.csr_exported_at.isoformat() if k.csr_exported_at else None}
+                 for k in p.keys],
+        "atlas_credentials": None if p.atlas_credentials is None else {
+            "id": p.atlas_credentials.id, "vault": p.atlas_credentials.vault,
+            "saved_at": p.atlas_credentials.saved_at.isoformat()},
     }
 
 
@@ -225,6 +246,9 @@ class _Reader:
             raise _Bad(f"{self._at(key)} has no time zone")
         return value
 
+    def opt_when(self, key: str) -> dt.datetime | None:
+        return None if self.data.get(key) is None else self.when(key)
+
     def day(self, key: str) -> dt.date | None:
         raw = self.opt_text(key)
         if raw is None:
@@ -255,6 +279,19 @@ def _from_doc(data: object) -> Project:
     )
     if len({p.id for p in people}) != len(people):
         raise _Bad("two people share the same id")
+    keys = tuple(
+        KeyRecord(id=k.text("id"), kind=k.text("kind"), algorithm=k.text("algorithm"),
+                  fingerprint=k.text("fingerprint"), created_at=k.when("created_at"),
+                  vault=k.choice("vault", VAULTS, "keychain"), replaces=k.opt_text("replaces"),
+                  csr_pem=k.opt_text("csr_pem"), csr_exported_at=k.opt_when("csr_exported_at"))
+        for k in r.items("keys")
+    )
+    if len({k.id for k in keys}) != len(keys):
+        raise _Bad("two keys share the same id")
+    atlas = None
+    if r.data.get("atlas_credentials") is not None:
+        a = _Reader(r.data["atlas_credentials"], "atlas_credentials")
+        atlas = StoredSecret(a.text("id"), a.choice("vault", VAULTS, "keychain"), a.when("saved_at"))
     return Project(
         profile_id=r.text("profile_id"),
         environment=r.text("environment"),
@@ -270,4 +307,6 @@ def _from_doc(data: object) -> Project:
                                     s.day("started_on"), s.day("done_on"), s.text("note", ""))
                        for s in r.items("progress")),
         notes=dict(notes),
+        keys=keys,
+        atlas_credentials=atlas,
     )

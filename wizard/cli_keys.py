@@ -1,0 +1,178 @@
+"""Command-line key, CSR and Atlas credential commands. Secrets come from files or the terminal, never argv."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from wizard.app import Services
+from wizard.cli_output import emit
+from wizard.core.atlas import check_credentials, save_credentials
+from wizard.core.csr import build_csr, csr_pem, describe_csr, openssl_commands, openssl_config
+from wizard.core.errors import InvalidInput, WizardError
+from wizard.core.files import atomic_write
+from wizard.core.keys import (
+    choose_algorithm,
+    commit_new_key,
+    create_key,
+    describe_algorithm,
+    format_fingerprint,
+    load_private_key,
+)
+from wizard.core.model import KeyRecord, with_key
+from wizard.core.session import ProjectSession
+from wizard.core.vault import NO_KEYCHAIN, KeychainUnavailable, Vault, VaultProvider
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[argparse.ArgumentParser]) -> None:
+    vault_opts = parser_class(add_help=False)
+    vault_opts.add_argument("--file-vault", action="store_true", help="keep the key in a passphrase-protected "
+                            "file instead of the OS keychain (only for machines without one)")
+    vault_opts.add_argument("--passphrase-file", type=Path, metavar="F", help="read the file vault's passphrase "
+                            "from the first line of F (otherwise it is asked for on the terminal)")
+
+    key = sub.add_parser("key", help="make private keys (kept in the OS keychain)").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=parser_class)
+    gen = key.add_parser("generate", parents=[common, vault_opts], help="make a key pair for a certificate kind")
+    gen.add_argument("dir", type=Path, metavar="DIR")
+    gen.add_argument("--cert", required=True, metavar="KIND", help="certificate kind id from the profile")
+    gen.add_argument("--algorithm", metavar="ALG", help="rsa-2048 (default), rsa-3072, rsa-4096, or ec-p256 / "
+                     "ec-p384 where the profile accepts EC")
+    gen.add_argument("--replace", action="store_true", help="make a replacement for an existing key (the current "
+                     "key is kept until the new certificate is imported)")
+
+    csr = sub.add_parser("csr", help="certificate signing requests").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=parser_class)
+    export = csr.add_parser("export", parents=[common, vault_opts], help="write the CSR for a kind's newest key, "
+                            "with the OpenSSL config and commands that reproduce it")
+    export.add_argument("dir", type=Path, metavar="DIR")
+    export.add_argument("--cert", required=True, metavar="KIND")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE", help="where to write the CSR (PEM)")
+
+    atlas = sub.add_parser("atlas", help="the GlobalSign Atlas API key and secret").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=parser_class)
+    save = atlas.add_parser("save", parents=[common, vault_opts], help="store the Atlas API key and secret in the "
+                            "keychain (Atlas shows the secret only once)")
+    save.add_argument("dir", type=Path, metavar="DIR")
+    save.add_argument("--key-file", type=Path, metavar="F", help="read the API key from F")
+    save.add_argument("--secret-file", type=Path, metavar="F", help="read the API secret from F")
+
+
+def _read_first_line(path: Path, what: str, field: str) -> str:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            line = handle.readline(4096)
+    except OSError as exc:
+        raise InvalidInput(field, f"Could not read the {what} from {path}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(field, f"{path} is not a text file; put the {what} on its first line.") from None
+    value = line.rstrip("\r\n")
+    if not value:
+        raise InvalidInput(field, f"{path} is empty; put the {what} on its first line.")
+    return value
+
+
+def _ask(prompt: str, field: str) -> str:
+    if not sys.stdin.isatty():
+        raise InvalidInput(field, f"No terminal to ask for the {prompt.lower().rstrip(': ')}; give it in a file "
+                                  "with the matching --...-file option.")
+    return getpass.getpass(prompt)
+
+
+def _passphrase(args: argparse.Namespace, vaults: VaultProvider) -> str:
+    if args.passphrase_file is not None:
+        return _read_first_line(args.passphrase_file, "file vault passphrase", "passphrase")
+    first = _ask("File vault passphrase: ", "passphrase")
+    if not vaults.file_vault_exists() and _ask("Type it again: ", "passphrase") != first:
+        raise InvalidInput("passphrase", "The two passphrases differ; nothing was changed.")
+    return first
+
+
+def _vault(args: argparse.Namespace, s: Services, kind: str | None = None) -> Vault:
+    """The vault the user chose (keychain by default), or the one an existing key lives in."""
+    use_file = args.file_vault if kind is None else kind == "file"
+    if use_file:
+        return s.vaults.file(_passphrase(args, s.vaults))
+    try:
+        return s.vaults.keychain()
+    except KeychainUnavailable:
+        raise KeychainUnavailable(NO_KEYCHAIN + " From the command line: add --file-vault "
+                                  "--passphrase-file F.") from None
+
+
+def key_generate(args: argparse.Namespace, s: Services) -> int:
+    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    kind = s.profile.certificate_kind(args.cert.strip().lower())
+    algorithm = choose_algorithm(kind, args.algorithm)
+    existing = session.project.keys_for(kind.id)
+    if existing and not args.replace:
+        raise WizardError(f"The {kind.name} already has a key (made {existing[0].created_at:%d %b %Y}). To make "
+                          "a replacement add --replace; the current key stays until the new certificate is "
+                          "imported.")
+    vault = _vault(args, s)
+    if not args.json:
+        print(f"Making an {describe_algorithm(algorithm)} key for the {kind.name}"
+              f"{' (this can take a few seconds)' if algorithm in ('rsa-3072', 'rsa-4096') else ''}...",
+              file=sys.stderr, flush=True)
+    new = create_key(kind, algorithm, vault, s.clock())
+    record = commit_new_key(session, new, vault)
+    text = (f"Made an {describe_algorithm(algorithm)} key for the {kind.name} and stored it in {vault.name}.\n"
+            f"Fingerprint (SHA-256): {format_fingerprint(record.fingerprint, groups=16)}")
+    if record.replaces:
+        text += "\nIt will replace the current key once its certificate is imported."
+    emit(args, text, {"key": key_json(record)})
+    return 0
+
+
+def csr_export(args: argparse.Namespace, s: Services) -> int:
+    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    kind = s.profile.certificate_kind(args.cert.strip().lower())
+    record = session.project.newest_key(kind.id)
+    if record is None:
+        raise WizardError(f"The {kind.name} has no key yet. Make one first: dip-onboarding key generate "
+                          f"{args.dir} --cert {kind.id}")
+    vault = _vault(args, s, record.vault)
+    key = load_private_key(vault, record)
+    organisation = session.project.organisation
+    pem = csr_pem(build_csr(kind, organisation, key))
+    out: Path = args.out
+    config_path = out.with_name(out.name.removesuffix(".pem").removesuffix(".csr") + ".cnf")
+    commands_path = out.with_name(out.name.removesuffix(".pem").removesuffix(".csr") + ".openssl.txt")
+    config = openssl_config(kind, organisation)
+    commands = openssl_commands(kind, record.algorithm).replace(f"{kind.id}.cnf", config_path.name)
+    try:
+        for path, data in ((out, pem), (config_path, config), (commands_path, commands)):
+            atomic_write(path, data.encode("utf-8"))
+    except OSError as exc:
+        raise WizardError(f"Could not write the CSR to {out}: {exc.strerror or exc}.") from None
+    session.commit(with_key(session.project, replace(record, csr_pem=pem, csr_exported_at=s.clock())))
+    text = "\n".join([*describe_csr(kind, organisation, record), "", f"Wrote the CSR to {out}",
+                      f"OpenSSL config: {config_path}", f"OpenSSL commands: {commands_path}"])
+    emit(args, text, {"csr": str(out), "config": str(config_path), "commands": str(commands_path),
+                      "kind": kind.id, "fingerprint": record.fingerprint, "pem": pem})
+    return 0
+
+
+def atlas_save(args: argparse.Namespace, s: Services) -> int:
+    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    api_key = (_read_first_line(args.key_file, "API key", "api_key") if args.key_file
+               else _ask("Atlas API key: ", "api_key"))
+    api_secret = (_read_first_line(args.secret_file, "API secret", "api_secret") if args.secret_file
+                  else _ask("Atlas API secret: ", "api_secret"))
+    credentials = check_credentials(api_key, api_secret)
+    vault = _vault(args, s)
+    save_credentials(session, vault, credentials)
+    emit(args, f"Stored the Atlas API key and secret in {vault.name}. They are not written to the project, logs "
+               "or handoff bundles. Delete the files you read them from once you no longer need them.",
+         {"stored_in": vault.kind})
+    return 0
+
+
+def key_json(k: KeyRecord) -> dict[str, Any]:
+    return {"id": k.id, "kind": k.kind, "algorithm": k.algorithm, "fingerprint": k.fingerprint,
+            "created_at": k.created_at.isoformat(), "vault": k.vault, "replaces": k.replaces,
+            "csr_exported_at": k.csr_exported_at.isoformat() if k.csr_exported_at else None}

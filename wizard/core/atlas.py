@@ -1,0 +1,70 @@
+"""The GlobalSign Atlas API key and secret: captured straight into a vault, never into project files or logs.
+
+The project records only that they were saved, when, and in which vault.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import dataclass, replace
+
+from wizard.core.errors import InvalidInput
+from wizard.core.model import StoredSecret
+from wizard.core.session import ProjectSession
+from wizard.core.vault import SecretDamaged, Vault
+
+_TOKEN = re.compile(r"[\x21-\x7e]{8,256}")
+
+
+@dataclass(frozen=True, slots=True)
+class AtlasCredentials:
+    api_key: str
+    api_secret: str
+
+    def __repr__(self) -> str:
+        return "AtlasCredentials(api_key=<redacted>, api_secret=<redacted>)"
+
+
+def check_credentials(api_key: str, api_secret: str) -> AtlasCredentials:
+    """Trim and check what was pasted; raises `InvalidInput` without echoing the value back."""
+    key, secret = api_key.strip(), api_secret.strip()
+    for field, value, label in (("api_key", key, "API key"), ("api_secret", secret, "API secret")):
+        if not value:
+            raise InvalidInput(field, f"Paste the {label} exactly as GlobalSign Atlas shows it.")
+        if not _TOKEN.fullmatch(value):
+            raise InvalidInput(field, f"That does not look like an Atlas {label}: it should be one word of 8 to "
+                                      "256 letters, digits or symbols, with no spaces. Paste it again.")
+    if key == secret:
+        raise InvalidInput("api_secret", "The API key and API secret are the same; paste each into its own box.")
+    return AtlasCredentials(key, secret)
+
+
+def save_credentials(session: ProjectSession, vault: Vault, credentials: AtlasCredentials) -> StoredSecret:
+    """Store the pair in `vault`, then record that in the project; replaces (and removes) an earlier pair.
+
+    If the project cannot be saved, the new entry is removed from the vault again.
+    """
+    record = StoredSecret(id="s-" + secrets.token_hex(8), vault=vault.kind, saved_at=session.clock())
+    vault.put(record.id, json.dumps({"api_key": credentials.api_key,
+                                     "api_secret": credentials.api_secret}).encode("utf-8"))
+    previous = session.project.atlas_credentials
+    try:
+        session.commit(replace(session.project, atlas_credentials=record))
+    except Exception:
+        vault.delete(record.id)
+        raise
+    if previous is not None and previous.vault == vault.kind:
+        vault.delete(previous.id)
+    return record
+
+
+def read_credentials(vault: Vault, record: StoredSecret) -> AtlasCredentials:
+    data = vault.get(record.id, what="GlobalSign Atlas API key and secret")
+    try:
+        doc = json.loads(data.decode("utf-8"))
+        return AtlasCredentials(str(doc["api_key"]), str(doc["api_secret"]))
+    except (ValueError, KeyError, TypeError):
+        raise SecretDamaged("The saved Atlas API key and secret cannot be read. Generate a new credential in "
+                            "Atlas and save it again.") from None

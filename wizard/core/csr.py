@@ -1,0 +1,152 @@
+"""Certificate signing requests (CSRs) built from the profile's template for a kind, and described in plain words.
+
+Also writes, for the technical colleague, the OpenSSL config and command that would produce a request of the
+same shape with a key of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from wizard.core.errors import InvalidInput
+from wizard.core.keys import PrivateKey, describe_algorithm, format_fingerprint
+from wizard.core.model import KeyRecord, Organisation
+from wizard.core.profile import CertificateKind
+
+_EKU = {"client_auth": ExtendedKeyUsageOID.CLIENT_AUTH, "server_auth": ExtendedKeyUsageOID.SERVER_AUTH,
+        "code_signing": ExtendedKeyUsageOID.CODE_SIGNING, "email_protection": ExtendedKeyUsageOID.EMAIL_PROTECTION}
+_EKU_OPENSSL = {"client_auth": "clientAuth", "server_auth": "serverAuth", "code_signing": "codeSigning",
+                "email_protection": "emailProtection"}
+_KU_OPENSSL = {"digital_signature": "digitalSignature", "key_encipherment": "keyEncipherment",
+               "content_commitment": "nonRepudiation", "key_agreement": "keyAgreement"}
+_EKU_WORDS = {"client_auth": "identify your systems when they connect (client authentication)",
+              "server_auth": "identify a server (server authentication)", "code_signing": "sign code",
+              "email_protection": "protect e-mail"}
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The names a CSR carries, filled in from the organisation."""
+
+    common_name: str
+    organisation: str
+    country: str
+    unit: str | None
+    dns_names: tuple[str, ...]
+
+
+def fill(template: str, organisation: Organisation) -> str:
+    return template.format(organisation=organisation.name, domain=organisation.domain,
+                           company_number=organisation.company_number).strip()
+
+
+def subject_for(kind: CertificateKind, organisation: Organisation) -> Subject:
+    """Apply the kind's templates; raises `InvalidInput` when a name comes out too long for a certificate."""
+    t = kind.subject
+    subject = Subject(fill(t.cn, organisation), fill(t.o, organisation), t.c,
+                      fill(t.ou, organisation) if t.ou else None,
+                      tuple(dict.fromkeys(n for n in (fill(s, organisation) for s in kind.san_dns) if n)))
+    # X.509 upper bounds (RFC 5280): common name and organisation at most 64 characters.
+    for label, value in (("common name", subject.common_name), ("organisation name", subject.organisation)):
+        if len(value) > 64:
+            raise InvalidInput("organisation", f"The {label} for the {kind.name} would be {len(value)} characters, "
+                                               f"but certificates allow at most 64: \"{value}\". Shorten the "
+                                               "organisation name or domain.")
+    return subject
+
+
+def build_csr(kind: CertificateKind, organisation: Organisation, key: PrivateKey) -> x509.CertificateSigningRequest:
+    """A SHA-256-signed request for `kind`, naming the organisation and requesting the kind's key usages."""
+    s = subject_for(kind, organisation)
+    names = [x509.NameAttribute(NameOID.COUNTRY_NAME, s.country),
+             x509.NameAttribute(NameOID.ORGANIZATION_NAME, s.organisation)]
+    if s.unit:
+        names.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, s.unit))
+    names.append(x509.NameAttribute(NameOID.COMMON_NAME, s.common_name))
+    usage = set(kind.key_usage)
+    builder = (x509.CertificateSigningRequestBuilder().subject_name(x509.Name(names))
+               .add_extension(x509.KeyUsage(digital_signature="digital_signature" in usage,
+                                            content_commitment="content_commitment" in usage,
+                                            key_encipherment="key_encipherment" in usage,
+                                            data_encipherment=False, key_agreement="key_agreement" in usage,
+                                            key_cert_sign=False, crl_sign=False, encipher_only=False,
+                                            decipher_only=False), critical=True)
+               .add_extension(x509.ExtendedKeyUsage([_EKU[e] for e in kind.extended_key_usage]), critical=False))
+    if s.dns_names:
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in s.dns_names]),
+                                        critical=False)
+    return builder.sign(key, hashes.SHA256())
+
+
+def csr_pem(csr: x509.CertificateSigningRequest) -> str:
+    return csr.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+def describe_csr(kind: CertificateKind, organisation: Organisation, record: KeyRecord) -> list[str]:
+    """What the request says, in plain words, for the user to check before sending it."""
+    s = subject_for(kind, organisation)
+    lines = [f"This request is for the {kind.name}.",
+             f"It names the organisation \"{s.organisation}\" in {s.country}, with the common name "
+             f"\"{s.common_name}\"."]
+    if s.unit:
+        lines.append(f"Organisational unit: \"{s.unit}\".")
+    if s.dns_names:
+        lines.append("It covers the domain name" + ("s " if len(s.dns_names) > 1 else " ") + ", ".join(s.dns_names)
+                     + ".")
+    uses = " and ".join(_EKU_WORDS.get(e, e) for e in kind.extended_key_usage)
+    lines.append(f"The certificate would be used to {uses}.")
+    lines.append(f"Key: {describe_algorithm(record.algorithm)}, kept in your keychain; only the public half is "
+                 "in the request." if record.vault == "keychain" else
+                 f"Key: {describe_algorithm(record.algorithm)}, kept in your file vault; only the public half "
+                 "is in the request.")
+    lines.append(f"Public key fingerprint (SHA-256): {format_fingerprint(record.fingerprint, groups=16)}")
+    if not kind.provenance.confirmed and kind.provenance.note:
+        lines.append(f"Not confirmed by public guidance: {kind.provenance.note}")
+    return lines
+
+
+def _cnf_value(value: str) -> str:
+    # OpenSSL config values: backslash-escape the characters the parser treats specially.
+    for ch in ("\\", "$", '"', "#", ";"):
+        value = value.replace(ch, "\\" + ch)
+    return value
+
+
+def openssl_config(kind: CertificateKind, organisation: Organisation) -> str:
+    """An OpenSSL `req` config that asks for the same subject and extensions as our request."""
+    s = subject_for(kind, organisation)
+    dn = [f"C = {_cnf_value(s.country)}", f"O = {_cnf_value(s.organisation)}"]
+    if s.unit:
+        dn.append(f"OU = {_cnf_value(s.unit)}")
+    dn.append(f"CN = {_cnf_value(s.common_name)}")
+    ext = [f"keyUsage = critical, {', '.join(_KU_OPENSSL[u] for u in kind.key_usage)}",
+           f"extendedKeyUsage = {', '.join(_EKU_OPENSSL[e] for e in kind.extended_key_usage)}"]
+    if s.dns_names:
+        ext.append("subjectAltName = " + ", ".join(f"DNS:{n}" for n in s.dns_names))
+    return "\n".join([
+        f"# OpenSSL request config for the {kind.name} ({kind.id}), made by the DIP Onboarding Wizard.",
+        "# It reproduces the subject and extensions of the wizard's request, for a key of your own.",
+        "[ req ]", "prompt = no", "utf8 = yes", "string_mask = utf8only", "default_md = sha256",
+        "distinguished_name = dn", "req_extensions = ext", "", "[ dn ]", *dn, "", "[ ext ]", *ext, ""])
+
+
+def openssl_commands(kind: CertificateKind, algorithm: str) -> str:
+    """The commands that make a new key (encrypted with a passphrase) and a request with the config above."""
+    if algorithm.startswith("rsa-"):
+        genkey = (f"openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:{algorithm.removeprefix('rsa-')} "
+                  f"-aes-256-cbc -out {kind.id}.key.pem")
+    else:
+        curve = {"ec-p256": "P-256", "ec-p384": "P-384"}[algorithm]
+        genkey = (f"openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:{curve} -aes-256-cbc "
+                  f"-out {kind.id}.key.pem")
+    return "\n".join([
+        "# 1. Make a private key, protected by a passphrase you will be asked for:",
+        genkey,
+        "# 2. Make the request from it with the config file:",
+        f"openssl req -new -key {kind.id}.key.pem -config {kind.id}.cnf -out {kind.id}.csr.pem",
+        "# 3. Check it:",
+        f"openssl req -in {kind.id}.csr.pem -noout -verify -text", ""])

@@ -1,0 +1,352 @@
+"""Where private keys and other secrets live: the OS keychain (through keyring), or, only when the user opts in,
+a passphrase-protected file. Never a plaintext file, never keyrings.alt, never a silent fallback.
+
+`Vault` stores secrets of any length over a `SecretStore` as several entries plus an integrity record written
+last: Windows Credential Manager holds at most 2,560 bytes (1,280 characters through keyring) per entry, and an
+RSA-4096 key is about 3,200 characters of base64. Reading verifies the record; deleting removes the record first,
+so a half-deleted secret is never mistaken for a whole one.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from wizard.core.errors import WizardError
+from wizard.core.files import atomic_write
+from wizard.core.keychain import SERVICE, os_keychain_backend
+
+# Characters per keychain entry: under Windows' 1,280 with room to spare.
+CHUNK_CHARS = 1000
+INDEX_VERSION = 1
+
+
+class VaultError(WizardError):
+    """A secret could not be stored or read; the message says what to do."""
+
+
+class KeychainUnavailable(VaultError):
+    pass
+
+
+class KeychainLocked(VaultError):
+    pass
+
+
+class SecretMissing(VaultError):
+    pass
+
+
+class SecretDamaged(VaultError):
+    pass
+
+
+class WrongPassphrase(VaultError):
+    pass
+
+
+class SecretStore(Protocol):
+    """A flat store of short text entries. `get` returns None for a missing entry; `delete` ignores one."""
+
+    kind: str
+    name: str
+
+    def put(self, entry: str, value: str) -> None: ...
+    def get(self, entry: str) -> str | None: ...
+    def delete(self, entry: str) -> None: ...
+
+
+class KeyringStore:
+    """Entries in an OS keychain through a keyring backend; keyring's errors become plain-language ones."""
+
+    kind = "keychain"
+
+    def __init__(self, backend: Any, name: str) -> None:
+        self.backend = backend
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"KeyringStore({self.name!r})"
+
+    def _call(self, action: str, fn: Any, *args: str) -> Any:
+        try:
+            return fn(SERVICE, *args)
+        except Exception as exc:
+            if type(exc).__name__ == "KeyringLocked" or "locked" in str(exc).lower():
+                raise KeychainLocked(f"Your keychain ({self.name}) is locked. Unlock it — on most desktops by "
+                                     "logging in again or opening your keychain app — then try again. Nothing "
+                                     "was changed.") from None
+            raise VaultError(f"The keychain ({self.name}) refused to {action} an entry "
+                             f"({type(exc).__name__}). Nothing was changed; try again, and check that your "
+                             "keychain is unlocked and not full.") from None
+
+    def put(self, entry: str, value: str) -> None:
+        self._call("store", self.backend.set_password, entry, value)
+
+    def get(self, entry: str) -> str | None:
+        value = self._call("read", self.backend.get_password, entry)
+        return value if isinstance(value, str) else None
+
+    def delete(self, entry: str) -> None:
+        # keyring raises PasswordDeleteError for a missing entry; for deleting, missing is success.
+        with contextlib.suppress(VaultError):
+            self._call("delete", self.backend.delete_password, entry)
+
+
+NO_KEYCHAIN = ("No OS keychain is available, so private keys cannot be stored safely here. On Windows and macOS "
+               "the keychain is built in; on Linux, sign in to a desktop session with GNOME Keyring or KWallet "
+               "running and unlocked. If this machine has no keychain, you can choose a passphrase-protected "
+               "file vault instead.")
+
+
+def open_keychain() -> KeyringStore:
+    """The OS keychain keyring finds here; raises `KeychainUnavailable` when there is none."""
+    found = os_keychain_backend()
+    if found is None:
+        raise KeychainUnavailable(NO_KEYCHAIN)
+    backend, name = found
+    return KeyringStore(backend, name)
+
+
+class Vault:
+    """Secrets of any length as chunks plus an integrity record (count, length, SHA-256), written last."""
+
+    def __init__(self, store: SecretStore) -> None:
+        self.store = store
+
+    def __repr__(self) -> str:
+        return f"Vault({self.store!r})"
+
+    @property
+    def kind(self) -> str:
+        return self.store.kind
+
+    @property
+    def name(self) -> str:
+        return self.store.name
+
+    def put(self, name: str, data: bytes) -> None:
+        """Store `data`; on any failure the parts already written are removed and `VaultError` is raised."""
+        text = base64.b64encode(data).decode("ascii")
+        parts = [text[i:i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)] or [""]
+        index = json.dumps({"v": INDEX_VERSION, "parts": len(parts), "length": len(data),
+                            "sha256": hashlib.sha256(data).hexdigest()})
+        written: list[str] = []
+        try:
+            for i, part in enumerate(parts):
+                entry = f"{name}/part-{i}"
+                self.store.put(entry, part)
+                written.append(entry)
+            self.store.put(f"{name}/index", index)
+        except VaultError:
+            for entry in written:
+                self.store.delete(entry)
+            raise
+
+    def get(self, name: str, *, what: str = "secret") -> bytes:
+        """Read and verify; raises `SecretMissing` or `SecretDamaged` naming `what` in plain words."""
+        raw_index = self.store.get(f"{name}/index")
+        if raw_index is None:
+            raise SecretMissing(f"The {what} is not in {self.store.name} any more: it may have been deleted there. "
+                                "It cannot be recovered; make a new one.")
+        try:
+            index = json.loads(raw_index)
+            count, length, digest = int(index["parts"]), int(index["length"]), str(index["sha256"])
+        except (ValueError, KeyError, TypeError):
+            raise SecretDamaged(f"The {what} in {self.store.name} is damaged (its index cannot be read). "
+                                "Make a new one.") from None
+        text = []
+        for i in range(count):
+            part = self.store.get(f"{name}/part-{i}")
+            if part is None:
+                raise SecretDamaged(f"The {what} in {self.store.name} is incomplete: part {i + 1} of {count} is "
+                                    "missing. It cannot be recovered; make a new one.")
+            text.append(part)
+        try:
+            data = base64.b64decode("".join(text), validate=True)
+        except ValueError:
+            raise SecretDamaged(f"The {what} in {self.store.name} is damaged. Make a new one.") from None
+        if len(data) != length or hashlib.sha256(data).hexdigest() != digest:
+            raise SecretDamaged(f"The {what} in {self.store.name} is damaged: it does not match its integrity "
+                                "record. Make a new one.")
+        return data
+
+    def exists(self, name: str) -> bool:
+        return self.store.get(f"{name}/index") is not None
+
+    def delete(self, name: str) -> None:
+        """Remove the integrity record first (the secret is then gone as a whole), then every part."""
+        raw_index = self.store.get(f"{name}/index")
+        count = 0
+        if raw_index is not None:
+            try:
+                count = int(json.loads(raw_index)["parts"])
+            except (ValueError, KeyError, TypeError):
+                count = 0
+            self.store.delete(f"{name}/index")
+        # Parts beyond the recorded count are swept too, in case an earlier write was interrupted.
+        i = 0
+        while i < count or self.store.get(f"{name}/part-{i}") is not None:
+            self.store.delete(f"{name}/part-{i}")
+            i += 1
+
+
+# ---------------------------------------------------------------- the opt-in file vault
+
+FILE_VAULT_FORMAT = "dip-onboarding-file-vault"
+MIN_PASSPHRASE = 12
+
+
+def check_passphrase(passphrase: str) -> None:
+    """A file vault passphrase must be long enough to resist guessing; raises `InvalidInput` otherwise."""
+    from wizard.core.errors import InvalidInput
+
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise InvalidInput("passphrase", f"Use a passphrase of at least {MIN_PASSPHRASE} characters — several "
+                                         "unrelated words work well.")
+    if len(set(passphrase)) < 5:
+        raise InvalidInput("passphrase", "That passphrase repeats too few characters to be safe; choose another.")
+
+
+class FileStore:
+    """Entries in one file, encrypted with AES-256-GCM under a key derived from a passphrase with scrypt.
+
+    Only for machines with no OS keychain, and only when the user chooses it. The passphrase is never stored;
+    a wrong one is detected by the authentication tag and changes nothing.
+    """
+
+    kind = "file"
+
+    def __init__(self, path: Path, key: bytes, header: dict[str, Any], entries: dict[str, str]) -> None:
+        self.path = path
+        self._key = key
+        self._header = header
+        self._entries = entries
+        self.name = "your passphrase-protected file vault"
+
+    def __repr__(self) -> str:
+        return f"FileStore({str(self.path)!r})"
+
+    @staticmethod
+    def _derive(passphrase: str, kdf: dict[str, Any]) -> bytes:
+        from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+        salt = base64.b64decode(kdf["salt"])
+        return Scrypt(salt=salt, length=32, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])).derive(
+            passphrase.encode("utf-8"))
+
+    @classmethod
+    def create(cls, path: Path, passphrase: str, *, cost: int = 2**17) -> FileStore:
+        """Make a new, empty file vault; refuses to replace an existing one."""
+        check_passphrase(passphrase)
+        if path.exists():
+            raise VaultError(f"A file vault already exists at {path}. Open it with its passphrase instead.")
+        kdf: dict[str, Any] = {"name": "scrypt", "n": cost, "r": 8, "p": 1,
+                               "salt": base64.b64encode(os.urandom(16)).decode("ascii")}
+        header: dict[str, Any] = {"format": FILE_VAULT_FORMAT, "version": 1, "kdf": kdf}
+        store = cls(path, cls._derive(passphrase, kdf), header, {})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store._save()
+        return store
+
+    @classmethod
+    def open(cls, path: Path, passphrase: str) -> FileStore:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            header = {k: doc[k] for k in ("format", "version", "kdf")}
+            if header["format"] != FILE_VAULT_FORMAT or header["version"] != 1 or header["kdf"]["name"] != "scrypt":
+                raise ValueError("not a file vault this version understands")
+            if not 2**14 <= int(header["kdf"]["n"]) <= 2**20:
+                raise ValueError("unexpected key-derivation cost")
+            nonce = base64.b64decode(doc["nonce"])
+            sealed = base64.b64decode(doc["ciphertext"])
+        except FileNotFoundError:
+            raise VaultError(f"There is no file vault at {path}.") from None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise SecretDamaged(f"The file vault {path} cannot be read ({exc}). It has not been changed.") from None
+        key = cls._derive(passphrase, header["kdf"])
+        try:
+            plain = AESGCM(key).decrypt(nonce, sealed, _aad(header))
+        except InvalidTag:
+            raise WrongPassphrase("That passphrase does not open the file vault (or the file was changed). "
+                                  "Nothing was changed; try again.") from None
+        entries = json.loads(plain.decode("utf-8"))
+        return cls(path, key, header, entries)
+
+    def _save(self) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        nonce = os.urandom(12)
+        plain = json.dumps(self._entries).encode("utf-8")
+        sealed = AESGCM(self._key).encrypt(nonce, plain, _aad(self._header))
+        doc = {**self._header, "nonce": base64.b64encode(nonce).decode("ascii"),
+               "ciphertext": base64.b64encode(sealed).decode("ascii")}
+        try:
+            atomic_write(self.path, json.dumps(doc, indent=1).encode("utf-8"))
+        except OSError as exc:
+            raise VaultError(f"Could not save the file vault {self.path}: {exc.strerror or exc}. "
+                             "It is unchanged.") from None
+
+    def put(self, entry: str, value: str) -> None:
+        previous = self._entries.get(entry)
+        self._entries[entry] = value
+        try:
+            self._save()
+        except VaultError:
+            if previous is None:
+                self._entries.pop(entry, None)
+            else:
+                self._entries[entry] = previous
+            raise
+
+    def get(self, entry: str) -> str | None:
+        return self._entries.get(entry)
+
+    def delete(self, entry: str) -> None:
+        if self._entries.pop(entry, None) is not None:
+            self._save()
+
+
+class VaultProvider:
+    """Opens the vault a key lives in: the OS keychain, or the opt-in file vault (which needs its passphrase).
+
+    The composition root builds one; tests give it a keychain factory of their own.
+    """
+
+    def __init__(self, file_path: Path, keychain: Callable[[], SecretStore] = open_keychain) -> None:
+        self.file_path = file_path
+        self._keychain = keychain
+        self._file: FileStore | None = None
+
+    def keychain(self) -> Vault:
+        """Raises `KeychainUnavailable` with a plain explanation when there is no OS keychain."""
+        return Vault(self._keychain())
+
+    def file_vault_exists(self) -> bool:
+        return self.file_path.exists()
+
+    def file(self, passphrase: str | None = None) -> Vault:
+        """The file vault, opened (or, the first time, created) with `passphrase`; reused once open."""
+        if self._file is None:
+            if passphrase is None:
+                raise WrongPassphrase("The file vault needs its passphrase.")
+            self._file = (FileStore.open(self.file_path, passphrase) if self.file_path.exists()
+                          else FileStore.create(self.file_path, passphrase))
+        return Vault(self._file)
+
+    def for_kind(self, kind: str, passphrase: str | None = None) -> Vault:
+        return self.keychain() if kind == "keychain" else self.file(passphrase)
+
+
+def _aad(header: dict[str, Any]) -> bytes:
+    # The header is authenticated too, so nobody can lower the key-derivation cost without detection.
+    return json.dumps(header, sort_keys=True).encode("utf-8")
