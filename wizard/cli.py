@@ -29,12 +29,20 @@ from wizard.core.session import ProjectSession
 
 PROG = "dip-onboarding"
 # Which command-line option each input field comes from, so an error names what to retype.
-_OPTION_FOR_FIELD = {"name": "--name/--org", "email": "--email", "phone": "--phone", "job_title": "--job-title",
-                     "roles": "--role", "primary": "--primary", "company_number": "--company-number",
+_OPTION_FOR_FIELD = {"name": "--name", "org_name": "--org", "email": "--email", "phone": "--phone",
+                     "job_title": "--job-title", "roles": "--role", "primary": "--primary",
+                     "company_number": "--company-number",
                      "domain": "--domain", "description": "--description", "mpids": "--mpid", "mpid": "--mpid",
                      "env": "--env", "algorithm": "--algorithm", "passphrase": "--passphrase-file",
                      "api_key": "--key-file", "api_secret": "--secret-file"}
 EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 70
+
+
+def _folder(text: str) -> Path:
+    """A project folder argument: an empty string would silently mean the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the project folder is empty; give a folder path")
+    return Path(text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     project = sub.add_parser("project", help="create onboarding projects").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser)
     init = project.add_parser("init", parents=[common], help="start a new onboarding project in DIR")
-    init.add_argument("dir", type=Path, metavar="DIR")
+    init.add_argument("dir", type=_folder, metavar="DIR")
     init.add_argument("--org", required=True, metavar="NAME", help="registered company name")
     init.add_argument("--company-number", required=True, metavar="N", help="Companies House number")
     init.add_argument("--domain", required=True, help="the domain your organisation manages")
@@ -83,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     person = sub.add_parser("person", help="plan the people who take DIP roles").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser)
     add = person.add_parser("add", parents=[common], help="add a person with one or more roles")
-    add.add_argument("dir", type=Path, metavar="DIR")
+    add.add_argument("dir", type=_folder, metavar="DIR")
     add.add_argument("--name", required=True)
     add.add_argument("--email", required=True)
     add.add_argument("--phone", default="", help="direct phone number (needed for the Primary Certificate Admin)")
@@ -97,11 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     roles = sub.add_parser("roles", help="check who holds which DIP role").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser)
     check = roles.add_parser("check", parents=[common], help="check the staffing rules; exits 1 on errors")
-    check.add_argument("dir", type=Path, metavar="DIR")
+    check.add_argument("dir", type=_folder, metavar="DIR")
 
     status = sub.add_parser("status", parents=[common], help="where the project stands")
-    status.add_argument("dir", type=Path, metavar="DIR")
-    cli_keys.add_parsers(sub, common, _Parser)
+    status.add_argument("dir", type=_folder, metavar="DIR")
+    cli_keys.add_parsers(sub, common, _Parser, _folder)
     return p
 
 
@@ -117,6 +125,11 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A name the console cannot show (e.g. Japanese on a cp1252 console) is replaced, never a crash.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     args = parse(argv)
     try:
         if args.self_test:
@@ -294,7 +307,7 @@ def _status_text(session: ProjectSession) -> str:
     for item in session.plan():
         owners = ", ".join(x.name for x in item.owners) or "nobody yet"
         marker = "->" if item.is_next else "  "
-        lines.append(f"  {marker} {item.step.label}: {item.step.title} [{item.progress.status}] ({owners})")
+        lines.append(f"  {marker} {item.step.heading} [{item.progress.status}] ({owners})")
     lines.append("Keys:" if p.keys else "Keys: none yet")
     for k in p.keys:
         kind = profile.certificate_kind(k.kind).name if k.kind in {c.id for c in profile.certificate_kinds} else k.kind

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,8 @@ from wizard.core.session import ProjectSession
 from wizard.core.vault import NO_KEYCHAIN, KeychainUnavailable, Vault, VaultProvider
 
 
-def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[argparse.ArgumentParser]) -> None:
+def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[argparse.ArgumentParser],
+                folder_arg: Callable[[str], Path]) -> None:
     vault_opts = parser_class(add_help=False)
     vault_opts.add_argument("--file-vault", action="store_true", help="keep the key in a passphrase-protected "
                             "file instead of the OS keychain (only for machines without one)")
@@ -38,7 +40,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
     key = sub.add_parser("key", help="make private keys (kept in the OS keychain)").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=parser_class)
     gen = key.add_parser("generate", parents=[common, vault_opts], help="make a key pair for a certificate kind")
-    gen.add_argument("dir", type=Path, metavar="DIR")
+    gen.add_argument("dir", type=folder_arg, metavar="DIR")
     gen.add_argument("--cert", required=True, metavar="KIND", help="certificate kind id from the profile")
     gen.add_argument("--algorithm", metavar="ALG", help="rsa-2048 (default), rsa-3072, rsa-4096, or ec-p256 / "
                      "ec-p384 where the profile accepts EC")
@@ -49,7 +51,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
         dest="action", metavar="ACTION", required=True, parser_class=parser_class)
     export = csr.add_parser("export", parents=[common, vault_opts], help="write the CSR for a kind's newest key, "
                             "with the OpenSSL config and commands that reproduce it")
-    export.add_argument("dir", type=Path, metavar="DIR")
+    export.add_argument("dir", type=folder_arg, metavar="DIR")
     export.add_argument("--cert", required=True, metavar="KIND")
     export.add_argument("--out", required=True, type=Path, metavar="FILE", help="where to write the CSR (PEM)")
 
@@ -57,7 +59,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
         dest="action", metavar="ACTION", required=True, parser_class=parser_class)
     save = atlas.add_parser("save", parents=[common, vault_opts], help="store the Atlas API key and secret in the "
                             "keychain (Atlas shows the secret only once)")
-    save.add_argument("dir", type=Path, metavar="DIR")
+    save.add_argument("dir", type=folder_arg, metavar="DIR")
     save.add_argument("--key-file", type=Path, metavar="F", help="read the API key from F")
     save.add_argument("--secret-file", type=Path, metavar="F", help="read the API secret from F")
 

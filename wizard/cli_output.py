@@ -8,6 +8,7 @@ import json
 
 def emit(args: argparse.Namespace, text: str, data: object) -> None:
     if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        # ASCII JSON (with \u escapes) survives any console or redirect encoding, e.g. cp1252 on Windows.
+        print(json.dumps(data, indent=2, ensure_ascii=True))
     else:
         print(text)

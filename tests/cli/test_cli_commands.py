@@ -267,7 +267,7 @@ def test_status_text(cli: Cli, staffed_project: Path) -> None:
     assert lines[1] == "Environment: UIT (User Integration Testing)"
     assert "People (5):" in lines
     assert "  Cara Cert <cara@acme.example>: Primary Certificate Admin, Message Admin" in lines
-    assert "  -> Before you start: Before you start [not-started] (Pat Primary)" in lines
+    assert "  -> Before you start [not-started] (Pat Primary)" in lines
     assert any(line.startswith("     Step 3: Managing your GlobalSign account [not-started] (Cara Cert, Cal Cert)")
                for line in lines)
     assert lines[-1] == "Keys: none yet"
@@ -276,10 +276,10 @@ def test_status_text(cli: Cli, staffed_project: Path) -> None:
 def test_status_text_of_empty_project(cli: Cli, uit_project: Path) -> None:
     out = cli("status", uit_project).out
     assert "People: none planned yet" in out
-    assert "  -> Before you start: Before you start [not-started] (nobody yet)" in out
+    assert "  -> Before you start [not-started] (nobody yet)" in out
     assert "No MPIDs recorded yet" in out
     # Step 6's owner is an assumption in the profile, and the text says so.
-    assert ("Step 6 (Creating a Signing/mTLS certificate) needs a Certificate Admin, and nobody holds that role "
+    assert ("Step 6: Creating a Signing/mTLS certificate needs a Certificate Admin, and nobody holds that role "
             "yet. (rule not confirmed by public guidance)") in out
 
 

@@ -66,6 +66,8 @@ def test_remove_stale_temp_files_removes_only_leftovers_of_that_file(tmp_path: P
     for name in (".project.json.a1.tmp", ".project.json.b2.tmp", ".settings.json.c3.tmp", "project.json",
                  "project.json.tmp"):
         (tmp_path / name).write_text("x")
+        old = (tmp_path / name).stat().st_mtime - 7200
+        os.utime(tmp_path / name, (old, old))
     remove_stale_temp_files(tmp_path, "project.json")
     assert sorted(p.name for p in tmp_path.iterdir()) == [".settings.json.c3.tmp", "project.json",
                                                           "project.json.tmp"]

@@ -91,7 +91,7 @@ def test_every_step_without_an_owner_is_flagged(profile: Profile, make_project: 
     found = journey_findings(profile, plan_journey(profile, make_project()))
     assert [f.code for f in found] == ["step-without-owner"] * len(UIT_STEPS)
     assert {f.severity for f in found} == {"warning"}
-    assert found[3].message == ("Step 3 (Managing your GlobalSign account) needs a Certificate Admin, and "
+    assert found[3].message == ("Step 3: Managing your GlobalSign account needs a Certificate Admin, and "
                                 "nobody holds that role yet.")
     assert "needs a Message Admin or User Admin" in found[7].message  # step-7 (index 0 is the pre-requisites)
 
@@ -115,12 +115,12 @@ def test_progress_out_of_order_is_flagged(profile: Profile, make_project: MakePr
     project = with_step_status(project, "step-3", status, DAY)
     [finding] = journey_findings(profile, plan_journey(profile, project))
     assert (finding.severity, finding.code) == ("warning", "step-out-of-order")
-    assert finding.message.startswith("Step 3 is under way before Step 2 (Managing your company's users "
-                                      "within DIP) is done")
+    assert finding.message.startswith("Step 3 is under way before Step 2: Managing your company's users "
+                                      "within DIP is done")
 
 
 def test_findings_carry_the_step_provenance(profile: Profile, make_project: MakeProject) -> None:
     found = journey_findings(profile, plan_journey(profile, make_project()))
     step_6 = profile.step("step-6")
-    assert found[6].message.startswith("Step 6 ")
+    assert found[6].message.startswith("Step 6:")
     assert (found[6].source, found[6].confirmed) == (step_6.provenance.source, False)

@@ -20,7 +20,7 @@ def test_build_organisation_normalises_every_field() -> None:
 
 
 @pytest.mark.parametrize(("kw", "field"), [
-    ({"name": " "}, "name"),
+    ({"name": " "}, "org_name"),
     ({"company_number": "12345678X"}, "company_number"),
     ({"domain": "https://acme.example"}, "domain"),
     ({"description": "x" * 1001}, "description"),

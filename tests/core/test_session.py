@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from wizard.core.errors import ProjectError, UnknownId
-from wizard.core.model import Organisation, Person, with_person
+from wizard.core.errors import ProjectChanged, ProjectDamaged, ProjectError, UnknownId
+from wizard.core.model import MarketParticipant, Organisation, Person, with_person
 from wizard.core.profile import Profile
 from wizard.core.session import ProjectSession
 from wizard.core.store import load_project, project_file
@@ -88,8 +90,44 @@ def test_open_refuses_an_environment_the_profile_does_not_know(session: ProjectS
     doc = json.loads(path.read_text())
     doc["project"]["environment"] = "staging"
     path.write_text(json.dumps(doc))
-    with pytest.raises(UnknownId, match='"staging" is not an environment'):
+    raw = path.read_bytes()
+    with pytest.raises(ProjectDamaged, match='names the environment "staging", which the loaded DIP profile'):
         ProjectSession.open(session.folder, profile, clock)
+    assert path.read_bytes() == raw
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda d: d["project"]["people"].append({"id": "p-x", "name": "Wiz", "email": "w@acme.example",
+                                             "roles": ["wizard"]}), 'gives Wiz the role "wizard"'),
+    (lambda d: d["project"]["people"].append({"id": "p-y", "name": "Pri", "email": "p@acme.example",
+                                             "roles": ["user-admin"], "primary_roles": ["certificate-admin"]}),
+     'makes Pri the primary holder of "certificate-admin"'),
+    (lambda d: d["project"]["progress"].append({"step_id": "step-99", "status": "done"}),
+     'records progress for the step "step-99"'),
+])
+def test_open_refuses_ids_the_profile_does_not_know(session: ProjectSession, profile: Profile, clock: FakeClock,
+                                                    change: Callable[[dict[str, Any]], None], expected: str) -> None:
+    """A hand-edited file, or one made with another profile, is explained, not opened half-working."""
+    path = project_file(session.folder)
+    doc = json.loads(path.read_text())
+    change(doc)
+    path.write_text(json.dumps(doc))
+    raw = path.read_bytes()
+    with pytest.raises(ProjectDamaged, match=expected):
+        ProjectSession.open(session.folder, profile, clock)
+    assert path.read_bytes() == raw
+
+
+def test_a_change_saved_elsewhere_is_not_silently_undone(session: ProjectSession, profile: Profile,
+                                                         clock: FakeClock) -> None:
+    """Two sessions on one project: the second to save is refused, and the first one's change survives."""
+    from dataclasses import replace as dc_replace
+
+    other = ProjectSession.open(session.folder, profile, clock)
+    other.commit(dc_replace(other.project, mpids=(MarketParticipant("AAAA"),)))
+    with pytest.raises(ProjectChanged, match="was changed elsewhere"):
+        session.commit(dc_replace(session.project, mpids=(MarketParticipant("BBBB"),)))
+    assert ProjectSession.open(session.folder, profile, clock).project.mpids == (MarketParticipant("AAAA"),)
 
 
 def test_findings_combine_staffing_organisation_and_journey(session: ProjectSession) -> None:

@@ -124,12 +124,18 @@ def test_project_file_is_owner_only(folder: Path, project: Project) -> None:
 
 
 def test_stale_temp_files_are_removed_on_load(folder: Path) -> None:
+    """Old leftovers of an interrupted save go; a fresh one may be another process's write in progress."""
     stale = folder / ".project.json.abc123.tmp"
     stale.write_text("half")
+    two_hours_ago = stale.stat().st_mtime - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    fresh = folder / ".project.json.def456.tmp"
+    fresh.write_text("being written")
     unrelated = folder / "notes.txt"
     unrelated.write_text("keep me")
     load_project(folder)
     assert not stale.exists()
+    assert fresh.exists()
     assert unrelated.read_text() == "keep me"
 
 
@@ -292,7 +298,7 @@ def test_migration_that_cannot_save_leaves_the_original_intact(folder: Path,
     monkeypatch.setattr(files.os, "replace", _disk_full)
     with pytest.raises(ProjectError, match="The original is unchanged") as info:
         load_project(folder, migrations={V: add_note}, current_version=V + 1)
-    assert "No space left on device" in str(info.value)
+    assert "the disk is full" in str(info.value)
     assert project_file(folder).read_bytes() == original
     assert [n for n in leftovers(folder) if n.endswith(".tmp")] == []
 
@@ -313,7 +319,7 @@ def test_failed_save_raises_plain_project_error_and_keeps_old_file(
         save_project(folder, Project(**{**{f: getattr(project, f) for f in Project.__dataclass_fields__},
                                         "notes": {}}), LATER)
     message = str(info.value)
-    assert message.startswith(f"Could not save the project to {folder}: No space left on device.")
+    assert message.startswith(f"Could not save the project to {folder}: the disk is full.")
     assert "The last saved copy is unchanged" in message
     assert project_file(folder).read_bytes() == original
     assert leftovers(folder) == []

@@ -236,6 +236,6 @@ def test_clean_text_collapses_space_and_checks_limits() -> None:
         clean_text("name", " ", label="person's name")
     with pytest.raises(InvalidInput, match=r"too long \(201 characters; at most 200\)"):
         clean_text("name", "x" * 201, label="name")
-    with pytest.raises(InvalidInput, match="cannot be typed") as info:
+    with pytest.raises(InvalidInput, match="invisible or control characters") as info:
         clean_text("org", "Acme\x00 Ltd", label="name")
     assert info.value.field == "org"

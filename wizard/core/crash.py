@@ -19,15 +19,25 @@ from wizard.core.files import atomic_write
 
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(-----END [A-Z0-9 ]+-----|$)", re.S)
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/=_-]{40,}")
-# Matches password=x, password: x, "password": "x" and 'password': 'x'; the value runs to a space or quote.
-_SECRET_ASSIGNMENT = re.compile(
-    r"""(?i)\b(password|passphrase|secret|api[_ -]?key|token)\b(["']?\s*[=:]\s*["']?)[^\s"',;}]+""")
+_SECRET_WORDS = r"(?:password|passphrase|passwd|secret|api[_ -]?key|token|private[_ -]?key|key)"
+# A quoted value after a secret-sounding name: "password": "p a s s" — the whole quoted value goes.
+_SECRET_QUOTED = re.compile(r"""(?i)\b(""" + _SECRET_WORDS + r""")\b(["']?\s*[=:]\s*)(["'])(.*?)\3""")
+# An unquoted value: password=x, api_key: x — up to the next space, comma or bracket.
+_SECRET_BARE = re.compile(r"""(?i)\b(""" + _SECRET_WORDS + r""")\b(["']?\s*[=:]\s*)(?!["'\[])[^\s,;}\]]+""")
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
 def redact(text: str) -> str:
-    """Remove PEM blocks, long base64-like runs and `password=...`-style values from free text."""
+    """Remove PEM blocks, secret-looking values, tokens, e-mail addresses, the home folder and long base64."""
     text = _PEM.sub("[redacted PEM block]", text)
-    text = _SECRET_ASSIGNMENT.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
+    text = _SECRET_QUOTED.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}[redacted]{m.group(3)}", text)
+    text = _SECRET_BARE.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
+    text = _BEARER.sub(lambda m: f"{m.group(1)} [redacted]", text)
+    text = _EMAIL.sub("[e-mail]", text)
+    home = str(Path.home())
+    if len(home) > 1:
+        text = text.replace(home, "~")
     return _BASE64_RUN.sub("[redacted]", text)
 
 

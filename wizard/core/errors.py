@@ -46,6 +46,10 @@ class ProjectDamaged(ProjectError):
     """The project file cannot be read; it is left exactly as it was."""
 
 
+class ProjectChanged(ProjectError):
+    """The project file was changed by someone else since it was read; nothing was saved."""
+
+
 class ProjectTooNew(ProjectError):
     """The project file was written by a newer version of the wizard."""
 

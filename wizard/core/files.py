@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -47,8 +48,13 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def remove_stale_temp_files(folder: Path, name: str) -> None:
-    """Remove temp files left by an interrupted `atomic_write` of `name` (they never hold the only copy)."""
+def remove_stale_temp_files(folder: Path, name: str, older_than: float = 3600.0) -> None:
+    """Remove temp files left by an interrupted `atomic_write` of `name` (they never hold the only copy).
+
+    Only old ones: a recent temp file may belong to another process writing right now.
+    """
+    now = time.time()
     for leftover in folder.glob(f".{name}.*.tmp"):
         with contextlib.suppress(OSError):
-            leftover.unlink()
+            if now - leftover.stat().st_mtime > older_than:
+                leftover.unlink()

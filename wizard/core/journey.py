@@ -62,11 +62,11 @@ def journey_findings(profile: Profile, plan: tuple[PlannedStep, ...]) -> tuple[F
         if not item.owners and not item.done:
             roles = " or ".join(profile.role(r).name for r in s.owner_roles)
             found.append(Finding("warning", "step-without-owner",
-                                 f"{s.label} ({s.title}) needs a {roles}, and nobody holds that role yet.",
+                                 f"{s.heading} needs a {roles}, and nobody holds that role yet.",
                                  s.provenance.source, s.provenance.confirmed))
         if item.progress.status != "not-started" and item.waiting_for:
             first = profile.step(item.waiting_for[0])
             found.append(Finding("warning", "step-out-of-order",
-                                 f"{s.label} is under way before {first.label} ({first.title}) is done; the DIP "
+                                 f"{s.label} is under way before {first.heading} is done; the DIP "
                                  "steps must be followed in order.", s.provenance.source, s.provenance.confirmed))
     return tuple(found)

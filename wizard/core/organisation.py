@@ -16,7 +16,7 @@ def build_organisation(*, name: str, company_number: str, domain: str, descripti
                        is_dcp: bool = False) -> Organisation:
     """Validate what the user typed; raises `InvalidInput` naming the field at fault."""
     return Organisation(
-        name=clean_text("name", name, label="registered company name"),
+        name=clean_text("org_name", name, label="registered company name"),
         company_number=normalise_company_number(company_number),
         domain=normalise_domain(domain),
         description=clean_text("description", description, label="company description", required=False,

@@ -67,9 +67,9 @@ def build_person(
         raise InvalidInput("portal_status", f'"{portal_status}" is not a portal status.')
     for other in project.people:
         if other.id != person_id and other.email.lower() == clean_email.lower():
-            raise InvalidInput("email", f"{other.name} already uses {clean_email}. Each person needs their own "
-                                        "e-mail address for their DIP account; give this person another role "
-                                        "instead of adding them twice.")
+            raise InvalidInput("email", f"{other.name} already uses {clean_email}. Each person is listed once, "
+                                        "with every role they hold: if this is the same person, edit "
+                                        f"{other.name} and tick the extra role instead.")
     return Person(
         id=person_id or new_person_id(),
         name=clean_name,

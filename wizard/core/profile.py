@@ -7,6 +7,7 @@ data is complete and consistent and answers questions about it.
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from wizard.core.errors import ProfileError, UnknownId
 from wizard.core.tomlreader import Node
 
 SCHEMA_VERSION = 1
+MAX_PROFILE_BYTES = 1024 * 1024
 ALGORITHMS = ("rsa-2048", "rsa-3072", "rsa-4096", "ec-p256", "ec-p384")
 KEY_USAGES = ("digital_signature", "key_encipherment", "content_commitment", "key_agreement")
 EXTENDED_KEY_USAGES = ("client_auth", "server_auth", "code_signing", "email_protection")
@@ -87,6 +89,11 @@ class Step:
     def label(self) -> str:
         """'Step 3', or the title for the unnumbered steps (pre-requisites, promotion)."""
         return f"Step {self.number}" if self.number is not None else self.title
+
+    @property
+    def heading(self) -> str:
+        """'Step 3: Managing your GlobalSign account', or just the title for an unnumbered step."""
+        return f"Step {self.number}: {self.title}" if self.number is not None else self.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,9 +222,14 @@ def load_profile(path: Path) -> Profile:
     """Read and validate a profile file; raises `ProfileError` naming the file, key and problem."""
     name = path.name
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ProfileError(name, "", "is not an ordinary file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_PROFILE_BYTES + 1)
     except OSError as exc:
         raise ProfileError(name, "", f"cannot be read ({exc.strerror or exc})") from exc
+    if len(raw) > MAX_PROFILE_BYTES:
+        raise ProfileError(name, "", "is far larger than any profile")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -11,38 +11,68 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from wizard.core.errors import ProjectError
+from wizard.core.errors import ProjectDamaged, ProjectError
 from wizard.core.findings import Finding
 from wizard.core.journey import PlannedStep, journey_findings, plan_journey
 from wizard.core.model import MarketParticipant, Organisation, Project
 from wizard.core.organisation import check_organisation
 from wizard.core.profile import Profile
 from wizard.core.roles import check_staffing
-from wizard.core.store import create_project, load_project, save_project
+from wizard.core.store import create_project, open_project, project_file, save_project
 
 Clock = Callable[[], dt.datetime]
+
+
+def unknown_references(profile: Profile, project: Project) -> str | None:
+    """The first id in the project that the profile does not define, described for a message; else None."""
+    envs = {e.id for e in profile.environments}
+    roles = set(profile.role_ids())
+    with_primary = {r.id for r in profile.roles if r.primary is not None}
+    steps = {s.id for s in profile.steps}
+    kinds = {k.id for k in profile.certificate_kinds}
+    if project.environment not in envs:
+        return f'names the environment "{project.environment}"'
+    for p in project.people:
+        for r in p.roles:
+            if r not in roles:
+                return f'gives {p.name} the role "{r}"'
+        for r in p.primary_roles:
+            if r not in with_primary or r not in p.roles:
+                return f'makes {p.name} the primary holder of "{r}"'
+    for s in project.progress:
+        if s.step_id not in steps:
+            return f'records progress for the step "{s.step_id}"'
+    for k in project.keys:
+        if k.kind not in kinds:
+            return f'has a key for the certificate kind "{k.kind}"'
+    return None
 
 
 class ProjectSession:
     """Holds one project folder open; `commit` validates nothing itself, callers pass checked values."""
 
-    def __init__(self, folder: Path, project: Project, profile: Profile, clock: Clock) -> None:
+    def __init__(self, folder: Path, project: Project, profile: Profile, clock: Clock, revision: int) -> None:
         self.folder = folder
         self.project = project
         self.profile = profile
         self.clock = clock
+        self.revision = revision
 
     def __repr__(self) -> str:
         return f"ProjectSession(folder={str(self.folder)!r}, environment={self.project.environment!r})"
 
     @classmethod
     def open(cls, folder: Path, profile: Profile, clock: Clock) -> ProjectSession:
-        project = load_project(folder)
+        project, revision = open_project(folder)
         if project.profile_id != profile.id:
             raise ProjectError(f"This project was made with the DIP profile \"{project.profile_id}\", but the wizard "
                                f"has \"{profile.id}\" loaded. Load that profile to open it.")
-        profile.environment(project.environment)
-        return cls(folder, project, profile, clock)
+        problem = unknown_references(profile, project)
+        if problem:
+            raise ProjectDamaged(f"The project file {project_file(folder)} {problem}, which the loaded DIP profile "
+                                 f"({profile.name} {profile.version}) does not know. The file may have been edited "
+                                 "by hand or made with another profile. It has not been changed.")
+        return cls(folder, project, profile, clock, revision)
 
     @classmethod
     def create(cls, folder: Path, profile: Profile, clock: Clock, *, organisation: Organisation,
@@ -52,13 +82,14 @@ class ProjectSession:
         project = Project(profile_id=profile.id, environment=environment, organisation=organisation,
                           created_at=now, updated_at=now, mpids=mpids)
         create_project(folder, project)
-        return cls(folder, project, profile, clock)
+        return cls(folder, project, profile, clock, revision=1)
 
     def commit(self, project: Project) -> Project:
         """Save a changed project (atomically) and make it current; the old state stays on any failure."""
         if project == self.project:
             return project
-        self.project = save_project(self.folder, project, self.clock())
+        self.project = save_project(self.folder, project, self.clock(), expected_revision=self.revision)
+        self.revision += 1
         return self.project
 
     def set_organisation(self, organisation: Organisation, environment: str,

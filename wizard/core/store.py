@@ -6,15 +6,27 @@ are refused; a damaged file is reported and never overwritten.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime as dt
+import errno
 import json
-import shutil
-from collections.abc import Callable
+import os
+import stat
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from wizard import __version__
-from wizard.core.errors import ProjectDamaged, ProjectError, ProjectExists, ProjectNotFound, ProjectTooNew
+from wizard.core.errors import (
+    ProjectChanged,
+    ProjectDamaged,
+    ProjectError,
+    ProjectExists,
+    ProjectNotFound,
+    ProjectTooNew,
+)
 from wizard.core.files import atomic_write, remove_stale_temp_files
 from wizard.core.model import (
     PORTAL_STATUSES,
@@ -54,6 +66,19 @@ def project_file(folder: Path) -> Path:
     return folder / PROJECT_FILE
 
 
+def _reason(exc: OSError) -> str:
+    """What went wrong with a file operation, in plain words."""
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.EROFS:
+        return "that place is read-only"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "you do not have permission to write there"
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        return "a file is in the way where a folder should be"
+    return str(exc.strerror or exc)
+
+
 def create_project(folder: Path, project: Project) -> None:
     """Save a new project into `folder` (made if missing); refuses a folder that already holds one."""
     if project_file(folder).exists():
@@ -61,33 +86,52 @@ def create_project(folder: Path, project: Project) -> None:
                             "empty folder for a new one.")
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        with _locked(folder):
+            atomic_write(project_file(folder), _encode(_document(project, revision=1)))
     except OSError as exc:
-        raise ProjectError(f"Could not create the folder {folder}: {exc.strerror or exc}.") from exc
-    _write(folder, project)
+        raise ProjectError(f"Could not create the project in {folder}: {_reason(exc)}. Nothing was saved.") from exc
 
 
-def save_project(folder: Path, project: Project, now: dt.datetime) -> Project:
-    """Write the project, stamping `updated_at`; returns the project as saved."""
-    if not project_file(folder).exists():
-        raise ProjectNotFound(f"There is no onboarding project in {folder} any more; it may have been moved or "
-                              "deleted. Nothing was saved.")
+def save_project(folder: Path, project: Project, now: dt.datetime, *,
+                 expected_revision: int | None = None) -> Project:
+    """Write the project, stamping `updated_at`; returns the project as saved.
+
+    With `expected_revision`, refuses (`ProjectChanged`) when the file was saved by someone else since it was
+    read, so two windows or commands working on one project never silently undo each other's changes.
+    """
     saved = Project(**{**_fields(project), "updated_at": now})
-    _write(folder, saved)
+    try:
+        with _locked(folder):
+            if not project_file(folder).exists():
+                raise ProjectNotFound(f"There is no onboarding project in {folder} any more; it may have been "
+                                      "moved or deleted. Nothing was saved.")
+            _, current = open_project(folder, persist=False)
+            if expected_revision is not None and current != expected_revision:
+                raise ProjectChanged(f"The project in {folder} was changed elsewhere (another window or command) "
+                                     "after you opened it, so your last change was not saved. Open the project "
+                                     "again and redo that change.")
+            atomic_write(project_file(folder), _encode(_document(saved, revision=current + 1)))
+    except OSError as exc:
+        raise ProjectError(f"Could not save the project to {folder}: {_reason(exc)}. The last saved copy is "
+                           "unchanged.") from exc
     return saved
 
 
 def load_project(folder: Path, *, migrations: dict[int, Migration] | None = None,
-                 current_version: int = FORMAT_VERSION) -> Project:
-    """Read a project folder; migrates an older file (after a backup) and refuses a newer one."""
+                 current_version: int = FORMAT_VERSION, persist: bool = True) -> Project:
+    """Read a project folder; see `open_project`."""
+    return open_project(folder, migrations=migrations, current_version=current_version, persist=persist)[0]
+
+
+def open_project(folder: Path, *, migrations: dict[int, Migration] | None = None,
+                 current_version: int = FORMAT_VERSION, persist: bool = True) -> tuple[Project, int]:
+    """Read a project folder and its revision number; refuses damaged and newer files, changing nothing.
+
+    An older file is migrated in memory and checked; only then (with `persist`) is a backup copy written and
+    the file saved in the new format.
+    """
     path = project_file(folder)
-    try:
-        raw = path.read_bytes() if path.stat().st_size <= MAX_PROJECT_BYTES else None
-    except FileNotFoundError:
-        raise ProjectNotFound(f"There is no onboarding project in {folder} (no {PROJECT_FILE}).") from None
-    except OSError as exc:
-        raise ProjectError(f"Could not read {path}: {exc.strerror or exc}.") from exc
-    if raw is None:
-        raise _damaged(path, "it is far larger than any project file")
+    raw = _read_limited(folder, path)
     try:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -100,30 +144,47 @@ def load_project(folder: Path, *, migrations: dict[int, Migration] | None = None
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise _damaged(path, "its format version is missing or wrong")
     if version > current_version:
-        raise ProjectTooNew(f"{path} was saved by a newer version of the wizard (project format {version}; this "
+        shown = str(version) if version < 10**6 else "a much later one"
+        raise ProjectTooNew(f"{path} was saved by a newer version of the wizard (project format {shown}; this "
                             f"version reads up to {current_version}). Install the newer version to open it. "
                             "The file has not been changed.")
     if version < current_version:
-        doc = _migrate(folder, path, doc, version, current_version, MIGRATIONS if migrations is None else migrations)
+        doc = _migrate(path, copy.deepcopy(doc), version, current_version,
+                       MIGRATIONS if migrations is None else migrations)
+    revision = doc.get("revision", 0)
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
+        raise _damaged(path, "its revision number is wrong")
     try:
         project = _from_doc(doc["project"])
     except _Bad as exc:
         raise _damaged(path, str(exc)) from None
     except KeyError:
         raise _damaged(path, "it has no project section") from None
+    if version < current_version and persist:
+        _persist_migration(folder, path, raw, doc, version)
     remove_stale_temp_files(folder, PROJECT_FILE)
-    return project
+    return project, revision
 
 
-def _migrate(folder: Path, path: Path, doc: dict[str, Any], version: int, target: int,
-             migrations: dict[int, Migration]) -> dict[str, Any]:
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    backup = folder / f"project.v{version}.{stamp}.json"
+def _read_limited(folder: Path, path: Path) -> bytes:
+    """The file's bytes, refusing anything but a regular file of sensible size (never a device or a pipe)."""
     try:
-        shutil.copy2(path, backup)
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise _damaged(path, "it is not an ordinary file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_PROJECT_BYTES + 1)
+    except FileNotFoundError:
+        raise ProjectNotFound(f"There is no onboarding project in {folder} (no {PROJECT_FILE}).") from None
     except OSError as exc:
-        raise ProjectError(f"Could not back up {path} before updating it to the new format: "
-                           f"{exc.strerror or exc}. The file has not been changed.") from exc
+        raise ProjectError(f"Could not read {path}: {_reason(exc)}.") from exc
+    if len(raw) > MAX_PROJECT_BYTES:
+        raise _damaged(path, "it is far larger than any project file")
+    return raw
+
+
+def _migrate(path: Path, doc: dict[str, Any], version: int, target: int,
+             migrations: dict[int, Migration]) -> dict[str, Any]:
     for v in range(version, target):
         step = migrations.get(v)
         if step is None:
@@ -134,12 +195,53 @@ def _migrate(folder: Path, path: Path, doc: dict[str, Any], version: int, target
         except (KeyError, TypeError, ValueError) as exc:
             raise _damaged(path, f"it could not be updated from format {v} ({exc})") from None
         doc["format_version"] = v + 1
-    try:
-        atomic_write(path, _encode(doc))
-    except OSError as exc:
-        raise ProjectError(f"Could not save the updated project to {path}: {exc.strerror or exc}. "
-                           f"The original is unchanged (a copy is in {backup.name}).") from exc
     return doc
+
+
+def _persist_migration(folder: Path, path: Path, raw: bytes, doc: dict[str, Any], version: int) -> None:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    backup = folder / f"project.v{version}.{stamp}.json"
+    try:
+        with _locked(folder):
+            atomic_write(backup, raw)
+            atomic_write(path, _encode(doc))
+    except OSError as exc:
+        raise ProjectError(f"Could not save the updated project to {path}: {_reason(exc)}. "
+                           "The original is unchanged.") from exc
+
+
+LOCK_FILE = ".project.lock"
+LOCK_WAIT_SECONDS = 5.0
+LOCK_STALE_SECONDS = 30.0
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold the project's lock file while reading-then-writing, so two writers take turns.
+
+    A lock older than LOCK_STALE_SECONDS is left from a crash and is taken over.
+    """
+    lock = folder / LOCK_FILE
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+            break
+        except FileExistsError:
+            with contextlib.suppress(OSError):
+                if time.time() - lock.stat().st_mtime > LOCK_STALE_SECONDS:
+                    lock.unlink()
+                    continue
+            if time.monotonic() > deadline:
+                raise ProjectChanged(f"The project in {folder} is being saved by another window or command. "
+                                     "Nothing was changed; try again in a moment.") from None
+            time.sleep(0.05)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()
 
 
 def _damaged(path: Path, why: str) -> ProjectDamaged:
@@ -147,14 +249,9 @@ def _damaged(path: Path, why: str) -> ProjectDamaged:
                           "restore it from a backup, or start a new project in another folder.")
 
 
-def _write(folder: Path, project: Project) -> None:
-    doc = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "written_by": __version__,
-           "project": _to_doc(project)}
-    try:
-        atomic_write(project_file(folder), _encode(doc))
-    except OSError as exc:
-        raise ProjectError(f"Could not save the project to {folder}: {exc.strerror or exc}. The last saved "
-                           "copy is unchanged; free some space or choose another folder and try again.") from exc
+def _document(project: Project, *, revision: int) -> dict[str, Any]:
+    return {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "written_by": __version__,
+            "revision": revision, "project": _to_doc(project)}
 
 
 def _encode(doc: dict[str, Any]) -> bytes:

@@ -20,13 +20,15 @@ MAX_NAME = 200
 
 def clean_text(field: str, value: str, *, label: str, required: bool = True, limit: int = MAX_NAME) -> str:
     """Trim surrounding space; refuse empty (when required), over-long and control characters."""
-    text = " ".join(value.split())
+    text = " ".join(unicodedata.normalize("NFC", value).split())
     if required and not text:
         raise InvalidInput(field, f"Enter the {label}.")
     if len(text) > limit:
         raise InvalidInput(field, f"The {label} is too long ({len(text)} characters; at most {limit}).")
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
-        raise InvalidInput(field, f"The {label} contains characters that cannot be typed.")
+    # Control and format characters (including invisible ones and right-to-left overrides, which make text
+    # display differently from what it says) have no place in names that end up in certificates.
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Cn") for c in text):
+        raise InvalidInput(field, f"The {label} contains invisible or control characters; retype it by hand.")
     return text
 
 
