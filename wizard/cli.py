@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     p.add_argument("--self-test", action="store_true", help="check that the app can run here and name the "
                    "keychain it found")
+    p.add_argument("--self-test-window", action="store_true", help=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     gui = sub.add_parser("gui", parents=[common], help="open the wizard window (the default)")
@@ -136,6 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from wizard.selftest import run_self_test
 
             return run_self_test(args.profile)
+        if args.self_test_window:
+            from wizard.selftest import show_window
+
+            return show_window(args.profile)
         if args.command in (None, "gui"):
             from wizard.ui.main import run_gui
 

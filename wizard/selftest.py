@@ -7,6 +7,8 @@ runs without one, and says so where a key would be stored.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -61,25 +63,47 @@ def _profile(path: Path | None) -> Callable[[], str]:
     return load
 
 
+def show_window(profile_path: Path | None) -> int:
+    """The child side of the window check: build and show the real main window, then report the platform."""
+    from wizard.app import AppPaths, build_services
+    from wizard.ui.dialogs import Dialogs
+    from wizard.ui.main import make_application
+    from wizard.ui.wizard import OnboardingWizard
+
+    app = make_application()
+    with tempfile.TemporaryDirectory(prefix="dip-onboarding-selftest-") as home:
+        services = build_services(profile_path=profile_path, paths=AppPaths.under(Path(home)))
+        window = OnboardingWizard(services, Dialogs())
+        window.show()
+        app.processEvents()
+        visible = window.isVisible() and window.currentPage() is not None
+        window.close()
+    if not visible:
+        print("the main window did not appear")
+        return 1
+    print(f"main window shown ({app.platformName()})")
+    return 0
+
+
 def _window(path: Path | None) -> Callable[[], str]:
     def show() -> str:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from wizard.app import AppPaths, build_services
-        from wizard.ui.dialogs import Dialogs
-        from wizard.ui.main import make_application
-        from wizard.ui.wizard import OnboardingWizard
+        # A child process, on the platform the app itself would use: if Qt cannot open a window here (a missing
+        # system library, say), it aborts that process, and the self-test reports it instead of passing.
+        from wizard.ui.main import has_display
 
-        app = make_application()
-        with tempfile.TemporaryDirectory(prefix="dip-onboarding-selftest-") as home:
-            services = build_services(profile_path=path, paths=AppPaths.under(Path(home)))
-            window = OnboardingWizard(services, Dialogs())
-            window.show()
-            app.processEvents()
-            visible = window.isVisible() and window.currentPage() is not None
-            window.close()
-        if not visible:
-            raise RuntimeError("the main window did not appear")
-        return f"main window shown ({app.platformName()})"
+        command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "wizard"]
+        command += ["--self-test-window", *(["--profile", str(path)] if path else [])]
+        env = dict(os.environ)
+        if not has_display():
+            env["QT_QPA_PLATFORM"] = "offscreen"
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=90, env=env, check=False)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError("the window did not open within 90 seconds") from None
+        if result.returncode != 0:
+            last = (result.stderr.strip().splitlines() or result.stdout.strip().splitlines() or ["no output"])[-1]
+            raise RuntimeError(f"the window could not open (exit {result.returncode}): {last}")
+        return result.stdout.strip().splitlines()[-1]
     return show
 
 
