@@ -23,7 +23,7 @@ from wizard.core.journey import PlannedStep
 from wizard.core.keys import describe_algorithm, format_fingerprint
 from wizard.core.model import with_person
 from wizard.core.organisation import build_mpids, build_organisation, parse_mpid_spec
-from wizard.core.people import build_person
+from wizard.core.people import build_person, role_labels
 from wizard.core.profile import Profile
 from wizard.core.session import ProjectSession
 
@@ -190,14 +190,14 @@ def _person_add(args: argparse.Namespace, s: Services) -> int:
     roles = [r.strip().lower() for r in args.role]
     primary: list[str] = []
     if args.primary:
-        with_primary = [r.id for r in s.profile.roles if r.primary is not None]
+        with_primary = s.profile.roles_with_primary()
         primary = [r for r in roles if r in with_primary]
         if not primary:
             raise InvalidInput("primary", f"--primary applies only to these roles: {', '.join(with_primary)}.")
     person = build_person(s.profile, session.project, name=args.name, email=args.email, phone=args.phone,
                           job_title=args.job_title, roles=roles, primary_roles=primary, external=args.external)
     session.commit(with_person(session.project, person))
-    role_names = ", ".join(_role_label(s.profile, person.roles, person.primary_roles))
+    role_names = ", ".join(role_labels(s.profile, person))
     emit(args, f"Added {person.name} ({role_names}).", {"added": _person_json(s.profile, person)})
     return 0
 
@@ -231,14 +231,6 @@ _COMMANDS = {
 }
 
 
-def _role_label(profile: Profile, roles: Sequence[str], primary: Sequence[str]) -> list[str]:
-    labels = []
-    for r in roles:
-        role = profile.role(r)
-        labels.append(role.primary.title if r in primary and role.primary else role.name)
-    return labels
-
-
 def _finding_line(f: Finding) -> str:
     tag = {"error": "ERROR  ", "warning": "warning", "info": "note   "}[f.severity]
     unconfirmed = " (rule not confirmed by public guidance)" if not f.confirmed else ""
@@ -253,7 +245,7 @@ def _finding_json(f: Finding) -> dict[str, Any]:
 def _person_json(profile: Profile, p: Any) -> dict[str, Any]:
     return {"id": p.id, "name": p.name, "email": p.email, "phone": p.phone, "job_title": p.job_title,
             "roles": list(p.roles), "primary_roles": list(p.primary_roles), "external": p.external,
-            "portal_status": p.portal_status, "role_names": _role_label(profile, p.roles, p.primary_roles)}
+            "portal_status": p.portal_status, "role_names": role_labels(profile, p)}
 
 
 def _org_json(session: ProjectSession) -> dict[str, Any]:
@@ -304,7 +296,7 @@ def _status_text(session: ProjectSession) -> str:
                                            for m in p.mpids))
     lines.append(f"People ({len(p.people)}):" if p.people else "People: none planned yet")
     for x in p.people:
-        lines.append(f"  {x.name} <{x.email}>: {', '.join(_role_label(profile, x.roles, x.primary_roles))}")
+        lines.append(f"  {x.name} <{x.email}>: {', '.join(role_labels(profile, x))}")
     findings = session.findings()
     lines.append("Findings:" if findings else "Findings: none")
     lines.extend(_finding_line(f) for f in findings)

@@ -21,5 +21,10 @@ class Finding:
     person_id: str | None = None
 
 
+def most_serious_first(findings: list[Finding] | tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Errors, then warnings, then notes; the order within each is kept."""
+    return tuple(sorted(findings, key=lambda f: SEVERITIES.index(f.severity)))
+
+
 def errors(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
     return tuple(f for f in findings if f.severity == "error")

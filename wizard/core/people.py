@@ -11,6 +11,15 @@ from wizard.core.profile import Profile
 from wizard.core.validation import clean_text, normalise_email, normalise_phone
 
 
+def role_labels(profile: Profile, person: Person) -> list[str]:
+    """The person's roles as people say them: "Primary Certificate Admin" where they are the primary holder."""
+    labels = []
+    for r in person.roles:
+        role = profile.role(r)
+        labels.append(role.primary.title if r in person.primary_roles and role.primary else role.name)
+    return labels
+
+
 def new_person_id() -> str:
     return "p-" + secrets.token_hex(4)
 
@@ -48,7 +57,7 @@ def build_person(
     for r in primaries:
         role = profile.role(r) if r in known else None
         if role is None or role.primary is None:
-            with_primary = [x.id for x in profile.roles if x.primary is not None]
+            with_primary = profile.roles_with_primary()
             raise InvalidInput("primary", f'"{r}" has no primary holder; only {", ".join(with_primary)} does.')
         if r not in role_list:
             raise InvalidInput("primary", f"To be the {role.primary.title}, this person must also hold the "

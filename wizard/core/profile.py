@@ -201,6 +201,10 @@ class Profile:
     def role_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.roles)
 
+    def roles_with_primary(self) -> tuple[str, ...]:
+        """Ids of the roles that have a primary holder (e.g. the Primary Certificate Admin)."""
+        return tuple(r.id for r in self.roles if r.primary is not None)
+
     def steps_for(self, env_id: str) -> tuple[Step, ...]:
         """The journey steps that happen in this environment, in order."""
         return tuple(s for s in self.steps if env_id in s.environments)

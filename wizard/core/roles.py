@@ -6,7 +6,7 @@ between environments) are data in the profile; this module only applies them.
 
 from __future__ import annotations
 
-from wizard.core.findings import Finding
+from wizard.core.findings import Finding, most_serious_first
 from wizard.core.model import Person, Project
 from wizard.core.profile import Profile, Role
 
@@ -31,8 +31,7 @@ def check_staffing(profile: Profile, project: Project) -> tuple[Finding, ...]:
             found.extend(_primary(project, role))
     found.extend(_creation_order(profile, project))
     found.extend(_carry_over(profile, project))
-    order = {"error": 0, "warning": 1, "info": 2}
-    return tuple(sorted(found, key=lambda f: order[f.severity]))
+    return most_serious_first(found)
 
 
 def _head_count(profile: Profile, project: Project, role: Role) -> list[Finding]:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from wizard.core.errors import ProjectDamaged, ProjectError
-from wizard.core.findings import Finding
+from wizard.core.findings import Finding, most_serious_first
 from wizard.core.journey import PlannedStep, journey_findings, plan_journey
 from wizard.core.model import MarketParticipant, Organisation, Project
 from wizard.core.organisation import check_organisation
@@ -110,5 +110,4 @@ class ProjectSession:
         """Everything worth telling the user about the project, most serious first."""
         found = (*check_staffing(self.profile, self.project), *check_organisation(self.profile, self.project),
                  *journey_findings(self.profile, self.plan()))
-        order = {"error": 0, "warning": 1, "info": 2}
-        return tuple(sorted(found, key=lambda f: order[f.severity]))
+        return most_serious_first(found)
