@@ -19,6 +19,7 @@ class Context:
     """Settings for one `python -m bench` invocation, plus measurements that several benchmarks share."""
 
     runs: int = 7
+    runs_given: bool = False        # --runs was given; benchmarks with another default use theirs otherwise
     timeout_s: float = 60.0
     python: str = sys.executable
     root: Path = ROOT
@@ -68,6 +69,44 @@ class RatioResult:
             f"floor_runs_{suffix}": [round(v, 1) for v in self.floor],
             f"app_runs_{suffix}": [round(v, 1) for v in self.app],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class MeasuredResult:
+    """An absolute measurement where no floor makes a meaningful ratio (e.g. the longest UI stall, in ms).
+
+    `values` are the measured runs; `idle` the same measurement with nothing happening, for context (the least
+    this machine shows); `extra` is copied into the JSON as it is (what was measured, and how).
+    """
+
+    unit: str
+    values: list[float]
+    idle: list[float] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    status: Status = "ok"
+    detail: str | None = None
+
+    def to_json(self, goal_max: float | None) -> dict[str, Any]:
+        median = statistics.median(self.values) if self.values else None
+        suffix = self.unit.lower()
+        return {
+            "status": self.status,
+            "detail": self.detail,
+            "unit": self.unit,
+            "median": _round(median, 2),
+            "min": _round(min(self.values), 2) if self.values else None,
+            "max": _round(max(self.values), 2) if self.values else None,
+            "n": len(self.values),
+            "goal_max": goal_max,
+            "goal_met": None if median is None or goal_max is None else median <= goal_max,
+            f"idle_median_{suffix}": _round(statistics.median(self.idle), 2) if self.idle else None,
+            f"runs_{suffix}": [round(v, 2) for v in self.values],
+            f"idle_runs_{suffix}": [round(v, 2) for v in self.idle],
+            **self.extra,
+        }
+
+
+BenchResult = RatioResult | MeasuredResult
 
 
 def _round(value: float | None, digits: int) -> float | None:

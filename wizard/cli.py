@@ -33,7 +33,7 @@ _OPTION_FOR_FIELD = {"name": "--name", "org_name": "--org", "email": "--email", 
                      "job_title": "--job-title", "roles": "--role", "primary": "--primary",
                      "company_number": "--company-number",
                      "domain": "--domain", "description": "--description", "mpids": "--mpid", "mpid": "--mpid",
-                     "env": "--env", "algorithm": "--algorithm", "passphrase": "--passphrase-file",
+                     "env": "--env", "cert": "--cert", "algorithm": "--algorithm", "passphrase": "--passphrase-file",
                      "api_key": "--key-file", "api_secret": "--secret-file"}
 EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 70
 

@@ -13,18 +13,17 @@ from typing import Any
 from wizard.app import Services
 from wizard.cli_output import emit
 from wizard.core.atlas import check_credentials, save_credentials
-from wizard.core.csr import build_csr, csr_pem, describe_csr, openssl_commands, openssl_config
-from wizard.core.errors import InvalidInput, WizardError
-from wizard.core.files import atomic_write
+from wizard.core.csr import describe_csr, export_csr
+from wizard.core.errors import InvalidInput, UnknownId, WizardError
 from wizard.core.keys import (
     choose_algorithm,
     commit_new_key,
     create_key,
     describe_algorithm,
     format_fingerprint,
-    load_private_key,
 )
 from wizard.core.model import KeyRecord, with_key
+from wizard.core.profile import CertificateKind
 from wizard.core.session import ProjectSession
 from wizard.core.vault import NO_KEYCHAIN, KeychainUnavailable, Vault, VaultProvider
 
@@ -106,9 +105,16 @@ def _vault(args: argparse.Namespace, s: Services, kind: str | None = None) -> Va
                                   "--passphrase-file F.") from None
 
 
+def _kind(s: Services, typed: str) -> CertificateKind:
+    try:
+        return s.profile.certificate_kind(typed.strip().lower())
+    except UnknownId as exc:
+        raise InvalidInput("cert", str(exc)) from None
+
+
 def key_generate(args: argparse.Namespace, s: Services) -> int:
     session = ProjectSession.open(args.dir, s.profile, s.clock)
-    kind = s.profile.certificate_kind(args.cert.strip().lower())
+    kind = _kind(s, args.cert)
     algorithm = choose_algorithm(kind, args.algorithm)
     existing = session.project.keys_for(kind.id)
     if existing and not args.replace:
@@ -132,25 +138,15 @@ def key_generate(args: argparse.Namespace, s: Services) -> int:
 
 def csr_export(args: argparse.Namespace, s: Services) -> int:
     session = ProjectSession.open(args.dir, s.profile, s.clock)
-    kind = s.profile.certificate_kind(args.cert.strip().lower())
+    kind = _kind(s, args.cert)
     record = session.project.newest_key(kind.id)
     if record is None:
         raise WizardError(f"The {kind.name} has no key yet. Make one first: dip-onboarding key generate "
                           f"{args.dir} --cert {kind.id}")
     vault = _vault(args, s, record.vault)
-    key = load_private_key(vault, record)
     organisation = session.project.organisation
-    pem = csr_pem(build_csr(kind, organisation, key))
-    out: Path = args.out
-    config_path = out.with_name(out.name.removesuffix(".pem").removesuffix(".csr") + ".cnf")
-    commands_path = out.with_name(out.name.removesuffix(".pem").removesuffix(".csr") + ".openssl.txt")
-    config = openssl_config(kind, organisation)
-    commands = openssl_commands(kind, record.algorithm).replace(f"{kind.id}.cnf", config_path.name)
-    try:
-        for path, data in ((out, pem), (config_path, config), (commands_path, commands)):
-            atomic_write(path, data.encode("utf-8"))
-    except OSError as exc:
-        raise WizardError(f"Could not write the CSR to {out}: {exc.strerror or exc}.") from None
+    exported = export_csr(kind, organisation, record, vault, args.out)
+    pem, out, config_path, commands_path = exported.pem, exported.csr, exported.config, exported.commands
     session.commit(with_key(session.project, replace(record, csr_pem=pem, csr_exported_at=s.clock())))
     text = "\n".join([*describe_csr(kind, organisation, record), "", f"Wrote the CSR to {out}",
                       f"OpenSSL config: {config_path}", f"OpenSSL commands: {commands_path}"])

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from dataclasses import replace
 from pathlib import Path
 
+from wizard.app import Services
 from wizard.core.model import with_person, with_step_status
 from wizard.core.organisation import build_mpids, build_organisation
 from wizard.core.people import build_person
 from wizard.core.profile import Profile
 from wizard.core.session import Clock, ProjectSession
+from wizard.core.vault import VaultProvider
 
 DEMO_PEOPLE = (
     ("Priya Shah", "priya.shah@northwind-networks.example", "+44 20 7946 0101", "Head of Market Operations",
@@ -41,3 +45,39 @@ def create_demo_project(folder: Path, profile: Profile, clock: Clock) -> Project
     project = with_step_status(project, "step-2", "in-progress", today - dt.timedelta(days=2))
     session.commit(project)
     return session
+
+
+class DemoKeychain:
+    """A keychain that lives in memory and is forgotten when the process ends.
+
+    Only for the demo, screenshots and benchmarks, whose projects live in a temporary folder: keys made there must
+    not land in the user's real keychain, where nothing would ever remove them. Never used for real projects.
+    """
+
+    kind = "keychain"
+    name = "Demo keychain (in memory)"
+
+    def __init__(self) -> None:
+        self._entries: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return "DemoKeychain()"
+
+    def put(self, entry: str, value: str) -> None:
+        with self._lock:
+            self._entries[entry] = value
+
+    def get(self, entry: str) -> str | None:
+        with self._lock:
+            return self._entries.get(entry)
+
+    def delete(self, entry: str) -> None:
+        with self._lock:
+            self._entries.pop(entry, None)
+
+
+def with_demo_keychain(services: Services) -> Services:
+    """The same services, but keys and secrets go to a fresh in-memory `DemoKeychain`."""
+    keychain = DemoKeychain()
+    return replace(services, vaults=VaultProvider(services.vaults.file_path, keychain=lambda: keychain))

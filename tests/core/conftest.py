@@ -1,4 +1,5 @@
-"""Shared fixtures for the Qt-free core tests: the shipped profile, a tiny TOML writer, project builders."""
+"""Shared fixtures for the Qt-free core tests: the shipped profile, a tiny TOML writer, project builders, and
+secret stores for the vault (in memory, and one that enforces the Windows Credential Manager size limit)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
 
 from wizard.core.model import Organisation, Person, Project, StepProgress
 from wizard.core.profile import Profile, load_profile
+from wizard.core.vault import KeyringStore, SecretStore, Vault, VaultError
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED_PROFILE = REPO / "resources" / "profiles" / "dip-mhhs.toml"
@@ -127,3 +131,99 @@ def full_team() -> tuple[Person, ...]:
         person("Meg Message", "message-admin"),
         person("Dan Dns", "dns-admin", phone=""),
     )
+
+
+# ---------------------------------------------------------------- secret stores for the vault
+
+# Windows Credential Manager keeps at most CRED_MAX_CREDENTIAL_BLOB_SIZE (5 * 512) bytes per entry, and keyring's
+# Windows backend writes the password into that blob as UTF-16: 1,280 characters of ASCII.
+WINDOWS_BLOB_BYTES = 2560
+
+
+class MemoryStore:
+    """A `SecretStore` in a dict that logs every call in order; it can be told to refuse its Nth put."""
+
+    kind = "keychain"
+
+    def __init__(self, name: str = "the test keychain", fail_on_put: int | None = None) -> None:
+        self.name = name
+        self.fail_on_put = fail_on_put
+        self.entries: dict[str, str] = {}
+        self.log: list[tuple[str, str]] = []
+
+    def put(self, entry: str, value: str) -> None:
+        self.log.append(("put", entry))
+        if self.fail_on_put is not None and sum(1 for op, _ in self.log if op == "put") == self.fail_on_put:
+            raise VaultError(f"{self.name} refused to store an entry (test).")
+        self.entries[entry] = value
+
+    def get(self, entry: str) -> str | None:
+        self.log.append(("get", entry))
+        return self.entries.get(entry)
+
+    def delete(self, entry: str) -> None:
+        self.log.append(("delete", entry))
+        self.entries.pop(entry, None)
+
+
+class CredWriteError(Exception):
+    """Stands in for pywintypes.error, which CredWrite raises for a blob over the limit."""
+
+
+class WindowsLimitKeyring(KeyringBackend):
+    """A keyring backend that behaves like keyring's Windows backend on size: any value whose UTF-16 form is over
+    2,560 bytes (1,280 ASCII characters) is refused, as Credential Manager refuses it.
+
+    Negative priority: keyring must never choose it on its own.
+    """
+
+    priority = -1  # type: ignore[assignment]
+
+    def __init__(self, fail_on_put: int | None = None) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+        self.fail_on_put = fail_on_put
+        self.puts = 0
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.puts += 1
+        if self.fail_on_put is not None and self.puts == self.fail_on_put:
+            raise CredWriteError(1726, "CredWrite", "The remote procedure call failed.")
+        if len(password.encode("utf-16-le")) > WINDOWS_BLOB_BYTES:
+            raise CredWriteError(1783, "CredWrite", "The stub received bad data.")
+        self.items[(service, username)] = password
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.items.pop((service, username), None) is None:
+            raise PasswordDeleteError("Password not found")
+
+
+@pytest.fixture
+def make_memory_store() -> Callable[..., MemoryStore]:
+    return MemoryStore
+
+
+@pytest.fixture
+def make_windows_store() -> Callable[..., KeyringStore]:
+    """A KeyringStore over a backend that enforces Windows Credential Manager's size limit."""
+
+    def make(fail_on_put: int | None = None) -> KeyringStore:
+        return KeyringStore(WindowsLimitKeyring(fail_on_put), "Windows Credential Manager")
+
+    return make
+
+
+@pytest.fixture(params=["memory", "windows-limit"])
+def store(request: pytest.FixtureRequest) -> SecretStore:
+    """Each vault test runs over the in-memory store and over the Windows-limited keychain."""
+    if request.param == "memory":
+        return MemoryStore()
+    return KeyringStore(WindowsLimitKeyring(), "Windows Credential Manager")
+
+
+@pytest.fixture
+def vault(store: SecretStore) -> Vault:
+    return Vault(store)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,15 +12,48 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from wizard.app import AppPaths, Services, build_services
+from wizard.core.atlas import AtlasCredentials
 from wizard.core.model import Person, Project
 from wizard.core.profile import Profile
+from wizard.core.vault import NO_KEYCHAIN, KeychainUnavailable, SecretStore, VaultProvider
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.person_dialog import PersonDialog
+from wizard.ui.secret_dialogs import AtlasCredentialsDialog, PassphraseDialog
 from wizard.ui.wizard import OnboardingWizard
 
 FIXED_NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
 
 PersonFiller = Callable[[PersonDialog], None]
+PassphraseFiller = Callable[[PassphraseDialog], None]
+AtlasFiller = Callable[[AtlasCredentialsDialog], None]
+
+
+class MemorySecretStore:
+    """The OS keychain as the vault sees it (a flat store of short text entries), in memory, for tests."""
+
+    kind = "keychain"
+    name = "Test keychain"
+
+    def __init__(self) -> None:
+        self.entries: dict[str, str] = {}
+        self._lock = threading.Lock()  # the page reaches it from worker threads
+
+    def put(self, entry: str, value: str) -> None:
+        with self._lock:
+            self.entries[entry] = value
+
+    def get(self, entry: str) -> str | None:
+        with self._lock:
+            return self.entries.get(entry)
+
+    def delete(self, entry: str) -> None:
+        with self._lock:
+            self.entries.pop(entry, None)
+
+
+def no_keychain() -> SecretStore:
+    """A keychain factory for a machine without one, as `open_keychain` behaves there."""
+    raise KeychainUnavailable(NO_KEYCHAIN)
 
 
 class FakeDialogs(Dialogs):
@@ -31,6 +65,12 @@ class FakeDialogs(Dialogs):
         self.folders: list[Path | None] = []
         self.confirmed: list[str] = []
         self.person_dialogs: list[PersonDialog] = []
+        self.save_paths: list[Path | None] = []
+        self.save_suggestions: list[Path] = []
+        self.passphrase_fillers: list[PassphraseFiller] = []
+        self.passphrase_dialogs: list[PassphraseDialog] = []
+        self.atlas_fillers: list[AtlasFiller] = []
+        self.atlas_dialogs: list[AtlasCredentialsDialog] = []
 
     def confirm(self, parent: QWidget, title: str, text: str, *, action: str) -> bool:
         self.confirmed.append(text)
@@ -53,10 +93,43 @@ class FakeDialogs(Dialogs):
     def crash(self, parent: QWidget | None, report: str, saved_to: Path | None) -> None:
         raise AssertionError(f"unexpected crash dialog: {report}")
 
+    def save_file(self, parent: QWidget, title: str, suggested: Path, file_filter: str) -> Path | None:
+        self.save_suggestions.append(suggested)
+        return self.save_paths.pop(0)
+
+    def ask_passphrase(self, parent: QWidget, *, new: bool, vault_path: Path) -> str | None:
+        # As with people: the real dialog, filled as a user would, accepted without a modal event loop.
+        dialog = PassphraseDialog(parent, new=new, vault_path=str(vault_path))
+        self.passphrase_dialogs.append(dialog)
+        self.passphrase_fillers.pop(0)(dialog)
+        dialog.accept()
+        return dialog.passphrase if dialog.result() == PassphraseDialog.DialogCode.Accepted else None
+
+    def atlas_credentials(self, parent: QWidget, *, vault_name: str) -> AtlasCredentials | None:
+        dialog = AtlasCredentialsDialog(parent, vault_name=vault_name)
+        self.atlas_dialogs.append(dialog)
+        self.atlas_fillers.pop(0)(dialog)
+        dialog.accept()
+        return dialog.credentials if dialog.result() == AtlasCredentialsDialog.DialogCode.Accepted else None
+
 
 @pytest.fixture
-def services(tmp_path: Path) -> Services:
-    return build_services(paths=AppPaths.under(tmp_path / "home"), clock=lambda: FIXED_NOW)
+def keychain() -> MemorySecretStore:
+    return MemorySecretStore()
+
+
+@pytest.fixture
+def keychain_factory(keychain: MemorySecretStore) -> Callable[[], SecretStore]:
+    """What the vault provider calls to open the keychain. For a machine without one, a test parametrizes this
+    name with `no_keychain`."""
+    return lambda: keychain
+
+
+@pytest.fixture
+def services(tmp_path: Path, keychain_factory: Callable[[], SecretStore]) -> Services:
+    paths = AppPaths.under(tmp_path / "home")
+    vaults = VaultProvider(paths.data_dir / "vault" / "secrets.vault", keychain=keychain_factory)
+    return build_services(paths=paths, clock=lambda: FIXED_NOW, vaults=vaults)
 
 
 @pytest.fixture

@@ -21,8 +21,11 @@ from pytestqt.qtbot import QtBot
 from wizard.app import Services
 from wizard.core.flow import PageId
 from wizard.demo import create_demo_project
+from wizard.ui.pages.keys import KeysPage
 from wizard.ui.person_dialog import PersonDialog
+from wizard.ui.secret_dialogs import AtlasCredentialsDialog, PassphraseDialog
 from wizard.ui.wizard import OnboardingWizard
+from wizard.ui.workers import pending_count
 
 QT_INTERNALS = {"QTableCornerButton"}
 INPUTS = (QLineEdit, QComboBox, QAbstractButton, QListWidget, QTableWidget, QPlainTextEdit)
@@ -62,9 +65,43 @@ def test_every_input_on_every_page_is_named(qtbot: QtBot, make_wizard: Callable[
         page = window.currentPage()
         assert unnamed_inputs(page) == [], f"on {page.title()}"
         checked.append(page.title())
+    assert checked[-1] == "Keys and CSRs"
+    keys = window.currentPage()
+    assert isinstance(keys, KeysPage)
+    qtbot.waitUntil(lambda: pending_count() == 0)  # the keychain lookup has answered
+    assert unnamed_inputs(keys) == [], "after the keychain lookup"
     dialog = PersonDialog(window, services.profile, session.project, session.project.people[0])
     assert unnamed_inputs(dialog) == []
+    for secret_dialog in (PassphraseDialog(window, new=True, vault_path="vault"),
+                          PassphraseDialog(window, new=False, vault_path="vault"),
+                          AtlasCredentialsDialog(window, vault_name="Test keychain")):
+        assert unnamed_inputs(secret_dialog) == [], type(secret_dialog).__name__
     assert len(checked) == len(PageId)
+
+
+def test_the_keys_page_is_usable_from_the_keyboard(qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard],
+                                                   services: Services) -> None:
+    folder = services.paths.projects_dir / "demo"
+    create_demo_project(folder, services.profile, services.clock)
+    window = make_wizard()
+    window.open_project(folder)
+    window.walk_to(PageId.KEYS)
+    window.show()
+    page = window.currentPage()
+    assert isinstance(page, KeysPage)
+    qtbot.waitUntil(page.make_button.isEnabled)
+    assert page.focusWidget() is page.table, "focus starts in the list of certificates"
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.selected_kind() == services.profile.certificate_kinds[1], "arrow keys choose a certificate"
+    # Every control can be reached with Tab, and every button has an Alt shortcut.
+    for widget in (page.table, page.algorithm, page.make_button, page.export_button, page.copy_button,
+                   page.atlas_button, page.file_vault_button):
+        assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus, widget.accessibleName() or widget.objectName()
+    for button in (page.make_button, page.export_button, page.copy_button, page.atlas_button,
+                   page.file_vault_button):
+        assert "&" in button.text(), button.text()
+    assert page.algorithm_label.buddy() is page.algorithm
+    qtbot.waitUntil(lambda: pending_count() == 0)
 
 
 def test_buttons_read_as_words_and_page_changes_are_announced(

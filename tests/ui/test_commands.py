@@ -43,7 +43,8 @@ def test_demo_screenshots_render_every_page(tmp_path: Path) -> None:
     result = run("gui", "--demo", "--screenshots", str(out))
     assert result.returncode == 0, result.stderr
     files = sorted(p.name for p in out.glob("*.png"))
-    assert files == ["01-welcome.png", "02-organisation.png", "03-people.png", "04-person.png", "05-journey.png"]
+    assert files == ["01-welcome.png", "02-organisation.png", "03-people.png", "04-person.png", "05-journey.png",
+                     "06-keys.png"]
     for name in files:
         image = QImage(str(out / name))
         assert image.width() >= 600, name

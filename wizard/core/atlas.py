@@ -5,6 +5,7 @@ The project records only that they were saved, when, and in which vault.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import secrets
@@ -41,17 +42,32 @@ def check_credentials(api_key: str, api_secret: str) -> AtlasCredentials:
     return AtlasCredentials(key, secret)
 
 
+def store_credentials(vault: Vault, credentials: AtlasCredentials, now: dt.datetime) -> StoredSecret:
+    """Put the pair into `vault` (slow: a keychain call, so off the UI thread); the project is not changed."""
+    record = StoredSecret(id="s-" + secrets.token_hex(8), vault=vault.kind, saved_at=now)
+    vault.put(record.id, json.dumps({"api_key": credentials.api_key,
+                                     "api_secret": credentials.api_secret}).encode("utf-8"))
+    return record
+
+
+def commit_credentials(session: ProjectSession, record: StoredSecret) -> StoredSecret | None:
+    """Record stored credentials in the project; returns the earlier record, whose vault entry is now unused.
+
+    Raises if the project cannot be saved; the caller then removes `record` from the vault again.
+    """
+    previous = session.project.atlas_credentials
+    session.commit(replace(session.project, atlas_credentials=record))
+    return previous
+
+
 def save_credentials(session: ProjectSession, vault: Vault, credentials: AtlasCredentials) -> StoredSecret:
-    """Store the pair in `vault`, then record that in the project; replaces (and removes) an earlier pair.
+    """Both steps at once (for the command line): store, record, and remove an earlier pair.
 
     If the project cannot be saved, the new entry is removed from the vault again.
     """
-    record = StoredSecret(id="s-" + secrets.token_hex(8), vault=vault.kind, saved_at=session.clock())
-    vault.put(record.id, json.dumps({"api_key": credentials.api_key,
-                                     "api_secret": credentials.api_secret}).encode("utf-8"))
-    previous = session.project.atlas_credentials
+    record = store_credentials(vault, credentials, session.clock())
     try:
-        session.commit(replace(session.project, atlas_credentials=record))
+        previous = commit_credentials(session, record)
     except Exception:
         vault.delete(record.id)
         raise

@@ -7,15 +7,19 @@ same shape with a key of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from wizard.core.errors import InvalidInput
-from wizard.core.keys import PrivateKey, describe_algorithm, format_fingerprint
+from wizard.core.errors import InvalidInput, WizardError
+from wizard.core.files import atomic_write
+from wizard.core.keys import PrivateKey, describe_algorithm, format_fingerprint, load_private_key
 from wizard.core.model import KeyRecord, Organisation
 from wizard.core.profile import CertificateKind
+from wizard.core.vault import Vault
 
 _EKU = {"client_auth": ExtendedKeyUsageOID.CLIENT_AUTH, "server_auth": ExtendedKeyUsageOID.SERVER_AUTH,
         "code_signing": ExtendedKeyUsageOID.CODE_SIGNING, "email_protection": ExtendedKeyUsageOID.EMAIL_PROTECTION}
@@ -59,6 +63,13 @@ def subject_for(kind: CertificateKind, organisation: Organisation) -> Subject:
     return subject
 
 
+def key_usages(kind: CertificateKind, algorithm: str) -> tuple[str, ...]:
+    """The kind's key usages that make sense for this key type: an EC key cannot encipher keys (RFC 8813)."""
+    if algorithm.startswith("ec-"):
+        return tuple(u for u in kind.key_usage if u != "key_encipherment")
+    return kind.key_usage
+
+
 def build_csr(kind: CertificateKind, organisation: Organisation, key: PrivateKey) -> x509.CertificateSigningRequest:
     """A SHA-256-signed request for `kind`, naming the organisation and requesting the kind's key usages."""
     s = subject_for(kind, organisation)
@@ -67,7 +78,7 @@ def build_csr(kind: CertificateKind, organisation: Organisation, key: PrivateKey
     if s.unit:
         names.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, s.unit))
     names.append(x509.NameAttribute(NameOID.COMMON_NAME, s.common_name))
-    usage = set(kind.key_usage)
+    usage = set(key_usages(kind, "ec-" if isinstance(key, ec.EllipticCurvePrivateKey) else "rsa-"))
     builder = (x509.CertificateSigningRequestBuilder().subject_name(x509.Name(names))
                .add_extension(x509.KeyUsage(digital_signature="digital_signature" in usage,
                                             content_commitment="content_commitment" in usage,
@@ -109,21 +120,59 @@ def describe_csr(kind: CertificateKind, organisation: Organisation, record: KeyR
     return lines
 
 
+@dataclass(frozen=True, slots=True)
+class ExportedCSR:
+    pem: str
+    csr: Path
+    config: Path
+    commands: Path
+
+
+def companion_paths(out: Path) -> tuple[Path, Path]:
+    """The OpenSSL config and commands files written beside a CSR: `x.csr.pem` → `x.cnf`, `x.openssl.txt`."""
+    stem = out.name.removesuffix(".pem").removesuffix(".csr")
+    return out.with_name(stem + ".cnf"), out.with_name(stem + ".openssl.txt")
+
+
+def make_csr_pem(kind: CertificateKind, organisation: Organisation, record: KeyRecord, vault: Vault) -> str:
+    """Read the key from its vault and sign a request with it. Slow (a keychain read): off the UI thread."""
+    return csr_pem(build_csr(kind, organisation, load_private_key(vault, record)))
+
+
+def export_csr(kind: CertificateKind, organisation: Organisation, record: KeyRecord, vault: Vault,
+               out: Path) -> ExportedCSR:
+    """Write the CSR and, beside it, its OpenSSL config and commands. Off the UI thread.
+
+    Each file is written atomically; the caller records `pem` in the project (`with_key`).
+    """
+    pem = make_csr_pem(kind, organisation, record, vault)
+    config_path, commands_path = companion_paths(out)
+    config = openssl_config(kind, organisation, record.algorithm)
+    commands = openssl_commands(kind, record.algorithm).replace(f"{kind.id}.cnf", config_path.name)
+    try:
+        for path, data in ((out, pem), (config_path, config), (commands_path, commands)):
+            atomic_write(path, data.encode("utf-8"))
+    except OSError as exc:
+        raise WizardError(f"Could not write the CSR to {out}: {exc.strerror or exc}. "
+                          "Choose another folder.") from None
+    return ExportedCSR(pem, out, config_path, commands_path)
+
+
 def _cnf_value(value: str) -> str:
     # OpenSSL config values: backslash-escape the characters the parser treats specially.
-    for ch in ("\\", "$", '"', "#", ";"):
+    for ch in ("\\", "$", '"', "'", "#", ";"):
         value = value.replace(ch, "\\" + ch)
     return value
 
 
-def openssl_config(kind: CertificateKind, organisation: Organisation) -> str:
+def openssl_config(kind: CertificateKind, organisation: Organisation, algorithm: str = "rsa-2048") -> str:
     """An OpenSSL `req` config that asks for the same subject and extensions as our request."""
     s = subject_for(kind, organisation)
     dn = [f"C = {_cnf_value(s.country)}", f"O = {_cnf_value(s.organisation)}"]
     if s.unit:
         dn.append(f"OU = {_cnf_value(s.unit)}")
     dn.append(f"CN = {_cnf_value(s.common_name)}")
-    ext = [f"keyUsage = critical, {', '.join(_KU_OPENSSL[u] for u in kind.key_usage)}",
+    ext = [f"keyUsage = critical, {', '.join(_KU_OPENSSL[u] for u in key_usages(kind, algorithm))}",
            f"extendedKeyUsage = {', '.join(_EKU_OPENSSL[e] for e in kind.extended_key_usage)}"]
     if s.dns_names:
         ext.append("subjectAltName = " + ", ".join(f"DNS:{n}" for n in s.dns_names))

@@ -10,9 +10,10 @@ class PageId(IntEnum):
     ORGANISATION = 1
     PEOPLE = 2
     JOURNEY = 3
+    KEYS = 4
 
 
-_ORDER = (PageId.WELCOME, PageId.ORGANISATION, PageId.PEOPLE, PageId.JOURNEY)
+_ORDER = (PageId.WELCOME, PageId.ORGANISATION, PageId.PEOPLE, PageId.JOURNEY, PageId.KEYS)
 
 
 def next_page(current: PageId) -> PageId | None:

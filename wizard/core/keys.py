@@ -118,14 +118,19 @@ def create_key(kind: CertificateKind, algorithm: str, vault: Vault, now: dt.date
     return NewKey(record, generation)
 
 
-def commit_new_key(session: ProjectSession, new: NewKey, vault: Vault) -> KeyRecord:
+def commit_new_key(session: ProjectSession, new: NewKey, vault: Vault,
+                   discard: Callable[[str], None] | None = None) -> KeyRecord:
     """Record a freshly stored key in the project and save it.
 
     A kind keeps at most two keys: the one in use and one replacement. A new key for a kind that has one
     becomes its replacement; one made while a replacement is already waiting takes that replacement's place
     (a replacement has no certificate yet, so nothing is lost). If the project cannot be saved, the new key
     is removed from the vault again and the error is raised.
+
+    Removing entries from the vault goes through `discard` (default: at once). The GUI passes a function that
+    does it on a worker thread, as every keychain call there must be.
     """
+    remove = discard or vault.delete
     project = session.project
     kind_keys = project.keys_for(new.record.kind)
     in_use = kind_keys[0] if kind_keys else None
@@ -137,9 +142,9 @@ def commit_new_key(session: ProjectSession, new: NewKey, vault: Vault) -> KeyRec
     try:
         session.commit(with_key(updated, record))
     except Exception:
-        vault.delete(record.id)
+        remove(record.id)
         raise
     for old in superseded:
         if old.vault == vault.kind:
-            vault.delete(old.id)
+            remove(old.id)
     return record

@@ -69,6 +69,6 @@ def check_organisation(profile: Profile, project: Project) -> tuple[Finding, ...
                                      "qualification records.", rules.provenance.source, rules.provenance.confirmed))
     if not project.mpids:
         found.append(Finding("info", "no-mpids", "No MPIDs recorded yet. Add the MPIDs your organisation will use "
-                             "on the DIP; you need them for DIP IDs in step 7.", rules.provenance.source,
+                             "on the DIP; you need them to create your DIP IDs.", rules.provenance.source,
                              rules.provenance.confirmed))
     return tuple(found)

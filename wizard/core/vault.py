@@ -10,7 +10,6 @@ so a half-deleted secret is never mistaken for a whole one.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import os
@@ -25,6 +24,8 @@ from wizard.core.keychain import SERVICE, os_keychain_backend
 # Characters per keychain entry: under Windows' 1,280 with room to spare.
 CHUNK_CHARS = 1000
 INDEX_VERSION = 1
+# No secret of ours needs more than a handful of parts (RSA-4096: 4); a larger count is damage.
+MAX_PARTS = 64
 
 
 class VaultError(WizardError):
@@ -78,6 +79,9 @@ class KeyringStore:
         try:
             return fn(SERVICE, *args)
         except Exception as exc:
+            if action == "delete" and type(exc).__name__ == "PasswordDeleteError":
+                # keyring's way of saying the entry is not there: for deleting, that is success.
+                return None
             if type(exc).__name__ == "KeyringLocked" or "locked" in str(exc).lower():
                 raise KeychainLocked(f"Your keychain ({self.name}) is locked. Unlock it — on most desktops by "
                                      "logging in again or opening your keychain app — then try again. Nothing "
@@ -94,9 +98,7 @@ class KeyringStore:
         return value if isinstance(value, str) else None
 
     def delete(self, entry: str) -> None:
-        # keyring raises PasswordDeleteError for a missing entry; for deleting, missing is success.
-        with contextlib.suppress(VaultError):
-            self._call("delete", self.backend.delete_password, entry)
+        self._call("delete", self.backend.delete_password, entry)
 
 
 NO_KEYCHAIN = ("No OS keychain is available, so private keys cannot be stored safely here. On Windows and macOS "
@@ -158,7 +160,9 @@ class Vault:
         try:
             index = json.loads(raw_index)
             count, length, digest = int(index["parts"]), int(index["length"]), str(index["sha256"])
-        except (ValueError, KeyError, TypeError):
+            if not 0 <= count <= MAX_PARTS:
+                raise ValueError("part count out of range")
+        except (ValueError, KeyError, TypeError, OverflowError):
             raise SecretDamaged(f"The {what} in {self.store.name} is damaged (its index cannot be read). "
                                 "Make a new one.") from None
         text = []
@@ -181,20 +185,28 @@ class Vault:
         return self.store.get(f"{name}/index") is not None
 
     def delete(self, name: str) -> None:
-        """Remove the integrity record first (the secret is then gone as a whole), then every part."""
+        """Remove the integrity record first (the secret is then gone as a whole), then the parts, last first.
+
+        Deleting the last part first means an interrupted delete leaves parts 0..k, which the next delete
+        finds. Without an index (an interrupted delete, or entries removed by hand in a keychain app) every
+        possible part is looked for, so no piece of a secret is ever left behind for good.
+        """
         raw_index = self.store.get(f"{name}/index")
-        count = 0
-        if raw_index is not None:
+        present: list[int]
+        if raw_index is None:
+            present = [i for i in range(MAX_PARTS) if self.store.get(f"{name}/part-{i}") is not None]
+        else:
             try:
-                count = int(json.loads(raw_index)["parts"])
-            except (ValueError, KeyError, TypeError):
-                count = 0
+                count = min(max(int(json.loads(raw_index)["parts"]), 0), MAX_PARTS)
+            except (ValueError, KeyError, TypeError, OverflowError):
+                count = MAX_PARTS
             self.store.delete(f"{name}/index")
-        # Parts beyond the recorded count are swept too, in case an earlier write was interrupted.
-        i = 0
-        while i < count or self.store.get(f"{name}/part-{i}") is not None:
+            # Parts beyond the recorded count, left by an interrupted write, go too.
+            while count < MAX_PARTS and self.store.get(f"{name}/part-{count}") is not None:
+                count += 1
+            present = list(range(count))
+        for i in reversed(present):
             self.store.delete(f"{name}/part-{i}")
-            i += 1
 
 
 # ---------------------------------------------------------------- the opt-in file vault
@@ -265,15 +277,20 @@ class FileStore:
             header = {k: doc[k] for k in ("format", "version", "kdf")}
             if header["format"] != FILE_VAULT_FORMAT or header["version"] != 1 or header["kdf"]["name"] != "scrypt":
                 raise ValueError("not a file vault this version understands")
-            if not 2**14 <= int(header["kdf"]["n"]) <= 2**20:
-                raise ValueError("unexpected key-derivation cost")
-            nonce = base64.b64decode(doc["nonce"])
-            sealed = base64.b64decode(doc["ciphertext"])
+            kdf = header["kdf"]
+            n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+            # Bounds before deriving: an edited header must not make opening take hours or all memory.
+            if not (2**14 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
+                raise ValueError("unexpected key-derivation settings")
+            if len(base64.b64decode(kdf["salt"], validate=True)) < 16:
+                raise ValueError("salt too short")
+            nonce = base64.b64decode(doc["nonce"], validate=True)
+            sealed = base64.b64decode(doc["ciphertext"], validate=True)
+            key = cls._derive(passphrase, kdf)
         except FileNotFoundError:
             raise VaultError(f"There is no file vault at {path}.") from None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, OverflowError) as exc:
             raise SecretDamaged(f"The file vault {path} cannot be read ({exc}). It has not been changed.") from None
-        key = cls._derive(passphrase, header["kdf"])
         try:
             plain = AESGCM(key).decrypt(nonce, sealed, _aad(header))
         except InvalidTag:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.core.atlas import AtlasCredentials
 from wizard.core.model import Person, Project
 from wizard.core.profile import Profile
 
@@ -39,6 +40,25 @@ class Dialogs:
     def choose_folder(self, parent: QWidget, title: str, start: Path) -> Path | None:
         chosen = QFileDialog.getExistingDirectory(parent, title, str(start))
         return Path(chosen) if chosen else None
+
+    def save_file(self, parent: QWidget, title: str, suggested: Path, file_filter: str) -> Path | None:
+        """Ask where to save a file, starting at `suggested` (folder and name); None if cancelled."""
+        chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
+        return Path(chosen) if chosen else None
+
+    def ask_passphrase(self, parent: QWidget, *, new: bool, vault_path: Path) -> str | None:
+        """The file vault passphrase: a new one typed twice and checked, or the existing one; None if cancelled."""
+        from wizard.ui.secret_dialogs import PassphraseDialog
+
+        dialog = PassphraseDialog(parent, new=new, vault_path=str(vault_path))
+        return dialog.passphrase if dialog.exec() else None
+
+    def atlas_credentials(self, parent: QWidget, *, vault_name: str) -> AtlasCredentials | None:
+        """The GlobalSign Atlas API key and secret, checked; None if cancelled."""
+        from wizard.ui.secret_dialogs import AtlasCredentialsDialog
+
+        dialog = AtlasCredentialsDialog(parent, vault_name=vault_name)
+        return dialog.credentials if dialog.exec() else None
 
     def edit_person(self, parent: QWidget, profile: Profile, project: Project, person: Person | None) -> Person | None:
         """Add (person=None) or edit a person; returns the checked person, or None if cancelled."""

@@ -89,6 +89,11 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         app = make_application()
         services = build_services(profile_path=args.profile)
+        if args.demo:
+            from wizard.demo import with_demo_keychain
+
+            # The demo project lives in a temporary folder; its keys must not stay behind in the real keychain.
+            services = with_demo_keychain(services)
         dialogs = Dialogs()
         install_crash_handler(dialogs, services.paths)
         if args.screenshots is not None:

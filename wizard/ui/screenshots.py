@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
 from wizard.app import Services
+from wizard.core.csr import build_csr, csr_pem
 from wizard.core.flow import PageId
-from wizard.core.model import Person, Project
+from wizard.core.keys import commit_new_key, create_key, load_private_key
+from wizard.core.model import Person, Project, with_key
 from wizard.core.profile import Profile
-from wizard.demo import create_demo_project
+from wizard.core.session import ProjectSession
+from wizard.demo import create_demo_project, with_demo_keychain
 from wizard.ui.dialogs import Dialogs
+from wizard.ui.pages.keys import KeysPage
 from wizard.ui.person_dialog import PersonDialog
 from wizard.ui.wizard import OnboardingWizard
 
@@ -29,8 +35,29 @@ def _grab(widget: QWidget, path: Path) -> Path:
     return path
 
 
+def _demo_keys(services: Services, session: ProjectSession) -> None:
+    """The Atlas API key with its CSR exported, and the mTLS key just made (keys go to the demo keychain)."""
+    vault = services.vaults.keychain()
+    for kind_id in ("atlas-api", "dip-mtls"):
+        kind = services.profile.certificate_kind(kind_id)
+        record = commit_new_key(session, create_key(kind, kind.default_algorithm, vault, services.clock()), vault)
+        if kind_id == "atlas-api":
+            pem = csr_pem(build_csr(kind, session.project.organisation, load_private_key(vault, record)))
+            session.commit(with_key(session.project, replace(record, csr_pem=pem, csr_exported_at=services.clock())))
+
+
+def _settle() -> None:
+    """Let background work (the keychain lookup) finish and its results reach the page."""
+    QThreadPool.globalInstance().waitForDone(10_000)
+    QApplication.processEvents()
+
+
 def take_screenshots(services: Services, out_dir: Path) -> list[Path]:
-    """Welcome, organisation, people (and the person dialog), journey: one PNG each, in journey order."""
+    """Welcome, organisation, people (and the person dialog), journey, keys: one PNG each, in journey order.
+
+    Keys are made in an in-memory demo keychain, never the real one.
+    """
+    services = with_demo_keychain(services)
     out_dir.mkdir(parents=True, exist_ok=True)
     folder = services.paths.projects_dir / "northwind-networks-uit"
     session = create_demo_project(folder, services.profile, services.clock)
@@ -48,5 +75,13 @@ def take_screenshots(services: Services, out_dir: Path) -> list[Path]:
             dialog.show()
             written.append(_grab(dialog, out_dir / "04-person.png"))
             dialog.close()
+    assert window.session is not None
+    _demo_keys(services, window.session)
+    window.walk_to(PageId.KEYS)
+    _settle()
+    keys = window.currentPage()
+    assert isinstance(keys, KeysPage)
+    keys.select_kind("dip-mtls")
+    written.append(_grab(window, out_dir / "06-keys.png"))
     window.close()
     return sorted(written)

@@ -1,4 +1,4 @@
-"""Small reusable widgets: field messages with gentle validation, and the findings panel."""
+"""Small reusable widgets: field messages with gentle validation, the findings panel, the busy indicator."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QProgressBar, QWidget
 
 from wizard.core.errors import InvalidInput
 from wizard.core.findings import Finding
@@ -95,3 +95,31 @@ class FindingsPanel(QLabel):
             caveat = " <i>(rule not confirmed by public guidance)</i>" if not f.confirmed else ""
             items.append(f"<li><b{style}>{word}:</b> {html.escape(f.message)}{caveat}</li>")
         self.setText(f"<b>{html.escape(self.heading)}</b><ul style='margin-left:-20px'>{''.join(items)}</ul>")
+
+
+class BusyIndicator(QWidget):
+    """A moving bar and a sentence saying what is happening; hidden while nothing is."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # no known end: the bar moves to and fro
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumWidth(160)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.bar.setAccessibleName("Working")
+        layout.addWidget(self.bar)
+        layout.addWidget(self.label, 1)
+        self.hide()
+
+    def start(self, text: str) -> None:
+        self.label.setText(text)
+        self.bar.setAccessibleDescription(text)
+        self.show()
+
+    def stop(self) -> None:
+        self.label.clear()
+        self.hide()

@@ -19,6 +19,7 @@ from wizard.core.session import ProjectSession
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.journey import JourneyPage
+from wizard.ui.pages.keys import KeysPage
 from wizard.ui.pages.organisation import OrganisationPage
 from wizard.ui.pages.people import PeoplePage
 from wizard.ui.pages.welcome import WelcomePage
@@ -50,6 +51,7 @@ class OnboardingWizard(QWizard):
         self.setPage(PageId.ORGANISATION, OrganisationPage())
         self.setPage(PageId.PEOPLE, PeoplePage())
         self.setPage(PageId.JOURNEY, JourneyPage())
+        self.setPage(PageId.KEYS, KeysPage())
         self.setStartId(PageId.WELCOME)
         self.currentIdChanged.connect(self._on_page_changed)
         self.resize(1000, 720)
@@ -149,11 +151,21 @@ class OnboardingWizard(QWizard):
             self.settings = self.settings.remembering(self.session.folder, PageId(page_id).name)
             self.services.settings.save(self.settings)
 
+    def is_busy(self) -> bool:
+        """True while a page waits for background work (e.g. a key being made) that must not be abandoned."""
+        page = self.currentPage()
+        return isinstance(page, BasePage) and page.is_busy()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.is_busy():
+            event.ignore()
+            return
         self._save_geometry()
         super().closeEvent(event)
 
     def done(self, result: int) -> None:
+        if self.is_busy():
+            return
         self._save_geometry()
         super().done(result)
 

@@ -1,19 +1,26 @@
-"""What every page shares: a typed route to the wizard's services and an inline error line."""
+"""What every page shares: a typed route to the wizard's services, an inline error line and a busy state."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
 
-from wizard.ui.widgets import FieldMessage
+from wizard.ui.widgets import BusyIndicator, FieldMessage
 
 if TYPE_CHECKING:
     from wizard.ui.wizard import OnboardingWizard
 
 
 class BasePage(QWizardPage):
-    """A page with an intro paragraph at the top and a page-level error line at the bottom."""
+    """A page with an intro paragraph at the top and a page-level error line at the bottom.
+
+    While background work runs (`set_busy`) the page shows a busy indicator, Next/Finish, Back and Close are
+    disabled and the window will not close, so the work's result always has a page to come back to.
+    """
+
+    busy_changed = Signal(bool)
 
     def __init__(self, title: str, subtitle: str, intro: str = "") -> None:
         super().__init__()
@@ -27,13 +34,20 @@ class BasePage(QWizardPage):
             self.body.addWidget(label)
         self.page_error = FieldMessage()
         self.page_error.setAccessibleName("Problem on this page")
+        self.busy_indicator = BusyIndicator()
+        self._busy = False
 
     def first_field(self) -> QWidget | None:
         """Where keyboard focus goes when the page opens; subclasses name their first input."""
         return None
 
     def finish_layout(self) -> None:
-        """Call at the end of a subclass's __init__: puts the page-level error line last."""
+        """Call at the end of a subclass's __init__: puts the page-level error line last.
+
+        The busy indicator goes just above it, unless the page has placed it itself.
+        """
+        if self.busy_indicator.parentWidget() is None:
+            self.body.addWidget(self.busy_indicator)
         self.body.addWidget(self.page_error)
 
     def onboarding(self) -> OnboardingWizard:
@@ -44,3 +58,32 @@ class BasePage(QWizardPage):
 
     def clear_error(self) -> None:
         self.page_error.show_message("")
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def set_busy(self, text: str) -> None:
+        """Show `text` with a moving bar and hold the wizard's buttons until `clear_busy`."""
+        self._busy = True
+        self.busy_indicator.start(text)
+        self.completeChanged.emit()
+        self._hold_wizard_buttons(True)
+        self.busy_changed.emit(True)
+
+    def clear_busy(self) -> None:
+        self._busy = False
+        self.busy_indicator.stop()
+        self.completeChanged.emit()  # QWizard re-enables Next/Finish and Back as they should be
+        self._hold_wizard_buttons(False)
+        self.busy_changed.emit(False)
+
+    def isComplete(self) -> bool:
+        return not self._busy and super().isComplete()
+
+    def _hold_wizard_buttons(self, hold: bool) -> None:
+        wizard: QWizard | None = self.wizard()  # None while the page is not in a wizard
+        if wizard is None:
+            return
+        if hold:
+            wizard.button(QWizard.WizardButton.BackButton).setEnabled(False)
+        wizard.button(QWizard.WizardButton.CancelButton).setEnabled(not hold)

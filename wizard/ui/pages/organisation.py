@@ -27,8 +27,8 @@ from wizard.core.validation import clean_text, normalise_company_number, normali
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets import FieldMessage, GentleValidator
 
-INTRO = ("Tell us about the company joining the DIP. These details must match what you give the DIP portal in "
-         "step 1. You can change them later.")
+INTRO = ("Tell us about the company joining the DIP. These details must match what you give the DIP portal "
+         "when you first sign in. You can change them later.")
 
 
 class OrganisationPage(BasePage):
@@ -47,7 +47,7 @@ class OrganisationPage(BasePage):
                                                             required=False, limit=1000))
         self.domain = self._field(form, "&Domain:", "A domain your organisation manages, e.g. example.co.uk",
                                   normalise_domain,
-                                  help_text="The domain is verified with a DNS record in step 5 and ties your "
+                                  help_text="The domain is verified with a DNS record during onboarding and ties your "
                                             "certificates to your organisation. Enter it without https://.")
         self.dcp = QCheckBox("We act as a DIP &Connection Provider (DCP), connecting other companies to the DIP")
         form.addRow("", self.dcp)
@@ -65,7 +65,7 @@ class OrganisationPage(BasePage):
         self.body.addWidget(self.env_box)
 
         mpid_label = QLabel("<b>MPIDs</b> — your Market Participant IDs and their DIP role codes (e.g. LDSO), "
-                            "separated by commas. You need them for DIP IDs in step 7.")
+                            "separated by commas. You need them to create your DIP IDs.")
         mpid_label.setWordWrap(True)
         self.body.addWidget(mpid_label)
         self.mpids = QTableWidget(0, 2)

@@ -1,0 +1,75 @@
+"""`ui_max_stall_ms`: the longest time the GUI's event loop stalls while an RSA-4096 key is made from the keys page.
+
+An absolute number, not a ratio: what the user feels is the stall itself (a window that does not repaint or answer
+for more than ~50 ms feels stuck), and no floor app makes keys. For context the result also holds the same timer's
+longest gap with nothing happening (`idle_...`), which is what this machine's event loop shows at best.
+The measuring happens in a child process (bench/ui_stall_child.py).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.common import Context, MeasuredResult
+from bench.launch import child_env
+
+DEFAULT_RUNS = 5
+PER_RUN_TIMEOUT_S = 20.0  # an RSA-4096 key takes well under a second to a few seconds; a whole run, this at most
+STDERR_TAIL = 400
+
+
+def ui_max_stall_ms(ctx: Context) -> MeasuredResult:
+    """Median (and spread) over runs of the longest gap between 5 ms timer ticks, click → key recorded."""
+    runs = ctx.runs if ctx.runs_given else DEFAULT_RUNS
+    home = Path(tempfile.mkdtemp(prefix="bench-home-"))
+    try:
+        outcome = _run_child(ctx, runs, home)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    if isinstance(outcome, str):
+        return MeasuredResult("ms", [], status="error", detail=outcome)
+    measured = outcome["runs"]
+    for i, run in enumerate(measured, start=1):
+        ctx.progress(f"bench: ui_max_stall_ms run {i}/{runs}: longest stall {run['max_gap_ms']:.1f} ms "
+                     f"(idle {run['idle_max_gap_ms']:.1f} ms), key made in {run['click_to_done_ms']:.0f} ms")
+    extra: dict[str, Any] = {
+        "keychain": outcome["keychain"],
+        "what": f"{outcome['algorithm']} key for {outcome['kind']} made with the keys page's Make key button; "
+                f"longest gap between {outcome['tick_ms']} ms timer ticks from the click until the key is recorded",
+        "click_to_done_runs_ms": [r["click_to_done_ms"] for r in measured],
+        "warmup_max_gap_ms": outcome["warmup"]["max_gap_ms"],
+    }
+    return MeasuredResult("ms", [r["max_gap_ms"] for r in measured], [r["idle_max_gap_ms"] for r in measured],
+                          extra)
+
+
+def _run_child(ctx: Context, runs: int, home: Path) -> dict[str, Any] | str:
+    """The child's JSON report, or a sentence saying why there is none."""
+    timeout = ctx.timeout_s + PER_RUN_TIMEOUT_S * (runs + 1)
+    ctx.progress(f"bench: ui_max_stall_ms: one warm-up and {runs} RSA-4096 keys from the keys page...")
+    try:
+        done = subprocess.run([ctx.python, "-m", "bench.ui_stall_child", str(runs)], cwd=ctx.root,
+                              env=child_env(home), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return f"the child did not finish within {timeout:.0f} s (killed)"
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    report: dict[str, Any] | None = None
+    if lines:
+        try:
+            report = json.loads(lines[-1])
+        except ValueError:
+            report = None
+    tail = done.stderr.strip()[-STDERR_TAIL:]
+    if report is None:
+        return f"exit code {done.returncode}, no report; stderr: {tail!r}"
+    if "error" in report:
+        return f"{report['error']} (keychain: {report.get('keychain')})"
+    if done.returncode != 0:
+        return f"exit code {done.returncode}; stderr: {tail!r}"
+    return report
