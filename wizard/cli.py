@@ -16,11 +16,11 @@ from typing import Any
 from wizard import APP_NAME, __version__, cli_keys
 from wizard.app import Services, build_services
 from wizard.cli_output import emit
+from wizard.core.algorithms import describe_algorithm, format_fingerprint
 from wizard.core.crash import format_crash, save_crash
 from wizard.core.errors import InvalidInput, UnknownId, WizardError
 from wizard.core.findings import Finding, errors
 from wizard.core.journey import PlannedStep
-from wizard.core.keys import describe_algorithm, format_fingerprint
 from wizard.core.model import with_person
 from wizard.core.organisation import build_mpids, build_organisation, parse_mpid_spec
 from wizard.core.people import build_person, role_labels

@@ -12,16 +12,9 @@ from typing import Any
 
 from wizard.app import Services
 from wizard.cli_output import emit
+from wizard.core.algorithms import choose_algorithm, describe_algorithm, format_fingerprint
 from wizard.core.atlas import check_credentials, save_credentials
-from wizard.core.csr import describe_csr, export_csr
 from wizard.core.errors import InvalidInput, UnknownId, WizardError
-from wizard.core.keys import (
-    choose_algorithm,
-    commit_new_key,
-    create_key,
-    describe_algorithm,
-    format_fingerprint,
-)
 from wizard.core.model import KeyRecord, with_key
 from wizard.core.profile import CertificateKind
 from wizard.core.session import ProjectSession
@@ -113,6 +106,7 @@ def _kind(s: Services, typed: str) -> CertificateKind:
 
 
 def key_generate(args: argparse.Namespace, s: Services) -> int:
+    from wizard.core.keys import commit_new_key, create_key  # cryptography: loaded only by the commands that need it
     session = ProjectSession.open(args.dir, s.profile, s.clock)
     kind = _kind(s, args.cert)
     algorithm = choose_algorithm(kind, args.algorithm)
@@ -137,6 +131,7 @@ def key_generate(args: argparse.Namespace, s: Services) -> int:
 
 
 def csr_export(args: argparse.Namespace, s: Services) -> int:
+    from wizard.core.csr import describe_csr, export_csr  # cryptography: loaded only by the commands that need it
     session = ProjectSession.open(args.dir, s.profile, s.clock)
     kind = _kind(s, args.cert)
     record = session.project.newest_key(kind.id)

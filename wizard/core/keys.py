@@ -16,6 +16,10 @@ from dataclasses import dataclass, replace
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from wizard.core.algorithms import ALGORITHM_NAMES as ALGORITHM_NAMES
+from wizard.core.algorithms import choose_algorithm as choose_algorithm
+from wizard.core.algorithms import describe_algorithm as describe_algorithm
+from wizard.core.algorithms import format_fingerprint as format_fingerprint
 from wizard.core.errors import InvalidInput
 from wizard.core.model import KeyRecord, with_key, without_key
 from wizard.core.profile import CertificateKind
@@ -25,25 +29,7 @@ from wizard.core.vault import SecretDamaged, Vault
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
 
-ALGORITHM_NAMES = {"rsa-2048": "RSA 2048-bit", "rsa-3072": "RSA 3072-bit", "rsa-4096": "RSA 4096-bit",
-                   "ec-p256": "EC P-256", "ec-p384": "EC P-384"}
 _CURVES: dict[str, Callable[[], ec.EllipticCurve]] = {"ec-p256": ec.SECP256R1, "ec-p384": ec.SECP384R1}
-
-
-def describe_algorithm(algorithm: str) -> str:
-    return ALGORITHM_NAMES.get(algorithm, algorithm)
-
-
-def choose_algorithm(kind: CertificateKind, requested: str | None) -> str:
-    """The kind's default, or the requested algorithm if the profile accepts it for this kind."""
-    if requested is None:
-        return kind.default_algorithm
-    wanted = requested.strip().lower()
-    if wanted not in kind.algorithms:
-        accepted = ", ".join(kind.algorithms)
-        raise InvalidInput("algorithm", f'"{requested}" is not accepted for the {kind.name}. Use one of: '
-                                        f"{accepted} (default {kind.default_algorithm}).")
-    return wanted
 
 
 def generate_private_key(algorithm: str) -> PrivateKey:
@@ -59,12 +45,6 @@ def public_fingerprint(public_key: PublicKey) -> str:
     certificate, so it is how they are matched."""
     der = public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return hashlib.sha256(der).hexdigest()
-
-
-def format_fingerprint(fingerprint: str, groups: int = 8) -> str:
-    """`ab12cd34...` → `AB12 CD34 ...` (the first `groups` groups of four), for reading aloud or comparing."""
-    text = fingerprint.upper()
-    return " ".join(text[i:i + 4] for i in range(0, min(len(text), groups * 4), 4))
 
 
 def _private_der(key: PrivateKey) -> bytes:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
@@ -30,17 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.core.algorithms import choose_algorithm, describe_algorithm, format_fingerprint
 from wizard.core.atlas import AtlasCredentials, commit_credentials, store_credentials
-from wizard.core.csr import ExportedCSR, describe_csr, export_csr, make_csr_pem
 from wizard.core.errors import InvalidInput, WizardError
-from wizard.core.keys import (
-    NewKey,
-    choose_algorithm,
-    commit_new_key,
-    create_key,
-    describe_algorithm,
-    format_fingerprint,
-)
 from wizard.core.model import KeyRecord, Organisation, StoredSecret, with_key
 from wizard.core.profile import CertificateKind
 from wizard.core.session import ProjectSession
@@ -48,6 +41,10 @@ from wizard.core.vault import NO_KEYCHAIN, Vault
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets import ERROR_COLOUR
 from wizard.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from wizard.core.csr import ExportedCSR
+    from wizard.core.keys import NewKey
 
 INTRO = ("Each certificate starts with a <b>private key</b>: a secret that only your organisation holds, which "
          "proves that a certificate is yours. The wizard makes it on this computer and keeps it in a safe store; it "
@@ -295,6 +292,7 @@ class KeysPage(BasePage):
         self._update_actions()
 
     def _show_csr(self, kind: CertificateKind, record: KeyRecord | None, organisation: Organisation) -> None:
+        from wizard.core.csr import describe_csr  # loads cryptography: only when needed, not at start-up
         if record is None:
             self.csr_text.clear()
             return
@@ -430,6 +428,7 @@ class KeysPage(BasePage):
     # Making keys ---------------------------------------------------------------------------------------
 
     def _on_make_key(self) -> None:
+        from wizard.core.keys import create_key  # loads cryptography: only when needed, not at start-up
         kind = self.selected_kind()
         vault = self._vault
         if kind is None or vault is None or self.is_busy():
@@ -461,6 +460,7 @@ class KeysPage(BasePage):
                           on_error=self._on_failed, owner=self)
 
     def _on_key_created(self, session: ProjectSession, kind: CertificateKind, vault: Vault, new: NewKey) -> None:
+        from wizard.core.keys import commit_new_key  # loads cryptography: only when needed, not at start-up
         self.clear_busy()
         wizard = self.onboarding()
         if wizard.session is not session:
@@ -504,6 +504,7 @@ class KeysPage(BasePage):
         self._with_vault_for(record, lambda vault: self._start_export(kind, record, vault, out))
 
     def _start_export(self, kind: CertificateKind, record: KeyRecord, vault: Vault, out: Path) -> None:
+        from wizard.core.csr import export_csr  # loads cryptography: only when needed, not at start-up
         session = self._session()
         organisation = session.project.organisation
         self.clear_error()
@@ -529,6 +530,7 @@ class KeysPage(BasePage):
         self._with_vault_for(record, lambda vault: self._start_copy(kind, record, vault))
 
     def _start_copy(self, kind: CertificateKind, record: KeyRecord, vault: Vault) -> None:
+        from wizard.core.csr import make_csr_pem  # loads cryptography: only when needed, not at start-up
         session = self._session()
         organisation = session.project.organisation
         self.clear_error()
