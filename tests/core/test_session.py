@@ -66,17 +66,6 @@ def test_commit_of_an_unchanged_project_writes_nothing(session: ProjectSession) 
     assert project_file(session.folder).read_bytes() == raw
 
 
-def test_set_organisation_refuses_unknown_environment_and_keeps_state(session: ProjectSession) -> None:
-    raw = project_file(session.folder).read_bytes()
-    with pytest.raises(UnknownId):
-        session.set_organisation(ORG, "staging", ())
-    assert session.project.environment == "uit"
-    assert project_file(session.folder).read_bytes() == raw
-    session.set_organisation(dataclasses.replace(ORG, name="Acme Power Ltd"), "production", ())
-    assert load_project(session.folder).organisation.name == "Acme Power Ltd"
-    assert load_project(session.folder).environment == "production"
-
-
 def test_open_refuses_a_project_made_with_another_profile(session: ProjectSession, profile: Profile,
                                                           clock: FakeClock) -> None:
     other = dataclasses.replace(profile, id="dip-other")

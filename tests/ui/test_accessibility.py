@@ -108,7 +108,7 @@ def test_buttons_read_as_words_and_page_changes_are_announced(
         qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], services: Services) -> None:
     window = make_wizard()
     for button, word in ((QWizard.WizardButton.BackButton, "Back"), (QWizard.WizardButton.NextButton, "Next"),
-                         (QWizard.WizardButton.FinishButton, "Finish")):
+                         (QWizard.WizardButton.FinishButton, "Close")):
         assert window.button(button).text().replace("&", "") == word
     window.show()
     assert window.windowTitle().startswith("Welcome")

@@ -176,3 +176,25 @@ def test_invalid_organisation_details_are_explained_beside_the_field(
     assert window.currentId() == PageId.ORGANISATION, "Next is refused while a field is wrong"
     assert "Please correct" in org.page_error.text()
     assert window.session is None, "nothing is saved from a page with errors"
+
+
+def test_a_broken_recent_project_is_not_chosen_and_can_be_forgotten(
+        qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard]) -> None:
+    window = make_wizard()
+    create_through_gui(qtbot, window)
+    click_next(qtbot, window)
+    assert window.session is not None
+    folder = window.session.folder
+    window.close()
+    (folder / PROJECT_FILE).write_text("not json")
+    again = make_wizard()
+    again.show()
+    welcome = again.currentPage()
+    assert isinstance(welcome, WelcomePage)
+    assert "cannot be opened" in welcome.recent.item(0).text()
+    assert welcome.new_choice.isChecked(), "a project that cannot be opened is never the default choice"
+    welcome.recent.setCurrentRow(0)
+    qtbot.mouseClick(welcome.forget_button, Qt.MouseButton.LeftButton)
+    assert welcome.recent.count() == 0
+    assert str(folder) not in again.settings.recent_projects
+    assert (folder / PROJECT_FILE).read_text() == "not json", "forgetting never touches the folder"

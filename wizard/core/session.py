@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from wizard.core.errors import ProjectDamaged, ProjectError
@@ -91,11 +90,6 @@ class ProjectSession:
         self.project = save_project(self.folder, project, self.clock(), expected_revision=self.revision)
         self.revision += 1
         return self.project
-
-    def set_organisation(self, organisation: Organisation, environment: str,
-                         mpids: tuple[MarketParticipant, ...]) -> Project:
-        self.profile.environment(environment)
-        return self.commit(replace(self.project, organisation=organisation, environment=environment, mpids=mpids))
 
     def today(self) -> dt.date:
         return self.clock().date()

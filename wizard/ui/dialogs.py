@@ -79,9 +79,10 @@ class CrashDialog(QDialog):
         self.setWindowTitle("Something went wrong")
         layout = QVBoxLayout(self)
         where = f" A copy was saved to {saved_to}." if saved_to else ""
-        intro = QLabel("The wizard hit a problem it did not expect. Your project was saved before this happened "
-                       "and nothing has been lost. Please send the details below to your support contact; they "
-                       f"contain no keys, passwords or certificate contents.{where}")
+        intro = QLabel("The wizard hit a problem it did not expect. Every change you saw saved before this is "
+                       "kept: the wizard saves each change as a whole or not at all. Please send the details below "
+                       "to your support contact; they contain no keys, passwords or certificate contents."
+                       f"{where}")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         details = QPlainTextEdit(report)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -61,9 +62,14 @@ class PersonDialog(QDialog):
             box.setToolTip(role.summary)
             box.setAccessibleDescription(role.summary)
             roles_layout.addWidget(box)
-            summary = QLabel(role.summary)
+            text = role.summary
+            if not role.provenance.confirmed and role.provenance.note:
+                text += f" (Not confirmed by public guidance: {role.provenance.note})"
+            summary = QLabel(text)
             summary.setWordWrap(True)
-            summary.setEnabled(False)
+            small = summary.font()
+            small.setPointSizeF(small.pointSizeF() * 0.92)
+            summary.setFont(small)
             summary.setContentsMargins(24, 0, 0, 4)
             roles_layout.addWidget(summary)
             self.role_boxes[role.id] = box
@@ -94,7 +100,17 @@ class PersonDialog(QDialog):
             self._fill(person)
         # Wrapped labels need a width before their height is known; fix the width, then fit the height.
         self.setMinimumWidth(680)
-        self.resize(680, self.heightForWidth(680) if self.hasHeightForWidth() else self.sizeHint().height())
+        self._refit()
+
+    def _refit(self) -> None:
+        """Wrapped labels need a width before their height is known: keep the width, grow to fit the text."""
+        width = max(self.width(), 680)
+        needed = self.heightForWidth(width) if self.hasHeightForWidth() else self.sizeHint().height()
+        self.resize(width, max(needed, self.sizeHint().height()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._refit()
 
     def _line(self, form: QFormLayout, field: str, label: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit()
@@ -137,6 +153,7 @@ class PersonDialog(QDialog):
         except InvalidInput as exc:
             target = self.messages.get(exc.field, self.form_error)
             target.show_message(str(exc))
+            self._refit()
             edit = {"name": self.name, "email": self.email, "phone": self.phone,
                     "job_title": self.job_title}.get(exc.field)
             if edit is not None:

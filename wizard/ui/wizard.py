@@ -42,10 +42,13 @@ class OnboardingWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.MacStyle if sys.platform == "darwin"
                             else QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        # Everything is saved as the user goes, so the last page needs no separate Cancel: its one button closes.
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         # Screen readers read "< Back" literally; plain words read well and are what people expect.
         self.setButtonText(QWizard.WizardButton.BackButton, "&Back")
         self.setButtonText(QWizard.WizardButton.NextButton, "&Next")
-        self.setButtonText(QWizard.WizardButton.FinishButton, "&Finish")
+        # "Finish" would read as "onboarding is finished"; the button only closes the window, and all is saved.
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Close")
         self.setButtonText(QWizard.WizardButton.CancelButton, "&Close")
         self.setPage(PageId.WELCOME, WelcomePage())
         self.setPage(PageId.ORGANISATION, OrganisationPage())

@@ -9,9 +9,11 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -80,15 +82,15 @@ class JourneyPage(BasePage):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.details.setAccessibleName("About the selected step")
-        left.addWidget(self.details)
-        left.addStretch(1)
+        left.addWidget(_scrolling(self.details), 1)
         lower_layout.addLayout(left, 3)
-        self.findings = FindingsPanel("Warnings", "Nothing needs your attention.")
+        self.findings = FindingsPanel("Checks", "Nothing needs your attention.")
         self.findings.setAlignment(Qt.AlignmentFlag.AlignTop)
-        lower_layout.addWidget(self.findings, 2)
+        lower_layout.addWidget(_scrolling(self.findings), 2)
         splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # Nine or ten steps fit in about half the page; the other half is for the selected step's details.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         self.body.addWidget(splitter, 1)
         self.finish_layout()
         self._plan: tuple[PlannedStep, ...] = ()
@@ -188,6 +190,15 @@ class JourneyPage(BasePage):
         if not step.provenance.confirmed and step.provenance.note:
             parts.append(f"<i>Not confirmed by public guidance: {html.escape(step.provenance.note)}</i>")
         self.details.setText("<br>".join(parts))
+
+
+def _scrolling(label: QLabel) -> QScrollArea:
+    """Long step details and checks scroll instead of being cut off in a small window."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(label)
+    return area
 
 
 def _dates(item: PlannedStep) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -129,11 +130,17 @@ class OrganisationPage(BasePage):
         if not self.env_buttons:
             layout = self.env_layout
             for env in profile.environments:
-                button = QRadioButton(f"{env.name} — {env.summary}")
+                button = QRadioButton(env.name)
                 button.setProperty("env_id", env.id)
+                button.setAccessibleDescription(env.summary)
                 self.env_group.addButton(button)
                 self.env_buttons[env.id] = button
                 layout.addWidget(button)
+                # The summary wraps in a label of its own; a radio button's text never wraps.
+                summary = QLabel(env.summary)
+                summary.setWordWrap(True)
+                summary.setContentsMargins(24, 0, 0, 4)
+                layout.addWidget(summary)
             layout.addWidget(self.env_note)
         for validator in self._validators:
             validator.reset()
@@ -201,8 +208,7 @@ class OrganisationPage(BasePage):
             if wizard.session is None:
                 wizard.create_project(organisation, environment, mpids)
             else:
-                wizard.session.set_organisation(organisation, wizard.session.project.environment, mpids)
-                wizard.project_changed.emit()
+                wizard.commit(replace(wizard.session.project, organisation=organisation, mpids=mpids))
         except WizardError as exc:
             self.show_error(str(exc))
             return False

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
 
 from wizard.core.errors import WizardError
 from wizard.core.model import Person, Project, with_person, with_person_moved, without_person
+from wizard.core.people import role_labels
 from wizard.ui.pages.base import BasePage
 from wizard.ui.person_dialog import PORTAL_STATUS_TEXT
 from wizard.ui.widgets import FindingsPanel
 
 INTRO = ("Add each person once and tick every role they will hold; one person may hold several roles. Keep the "
-         "list in the order their DIP accounts will be created: the DIP asks for some roles to be created first. "
-         "The checks on the right update as you go.")
+         "list in the order their DIP accounts will be created. The checks on the right update as you go.")
 
 
 class PeoplePage(BasePage):
@@ -33,8 +33,11 @@ class PeoplePage(BasePage):
         super().__init__("People and roles", "Who in your organisation will hold each DIP role.", INTRO)
         columns = QHBoxLayout()
         left = QVBoxLayout()
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Name", "Roles", "E-mail", "DIP account"])
+        self.order_note = QLabel()
+        self.order_note.setWordWrap(True)
+        left.addWidget(self.order_note)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["Name", "Roles", "E-mail", "Phone", "DIP account"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -46,11 +49,16 @@ class PeoplePage(BasePage):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         # Row heights depend on column widths, which are only final once the table is laid out.
         header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.setAccessibleName("People, in the order their DIP accounts will be created")
         left.addWidget(self.table, 1)
+        self.empty_hint = QLabel("Nobody is planned yet. Press <b>Add person…</b> to add the first person, for "
+                                 "example your Primary User Admin.")
+        self.empty_hint.setWordWrap(True)
+        left.addWidget(self.empty_hint)
         buttons = QHBoxLayout()
         self.add_button = QPushButton("&Add person…")
         self.edit_button = QPushButton("&Edit…")
@@ -116,11 +124,8 @@ class PeoplePage(BasePage):
         people = session.project.people
         self.table.setRowCount(len(people))
         for row, p in enumerate(people):
-            roles = []
-            for r in p.roles:
-                role = profile.role(r)
-                roles.append(role.primary.title if r in p.primary_roles and role.primary else role.name)
-            cells = [p.name, ", ".join(roles), p.email, PORTAL_STATUS_TEXT.get(p.portal_status, p.portal_status)]
+            cells = [p.name, ", ".join(role_labels(profile, p)), p.email, p.phone or "—",
+                     PORTAL_STATUS_TEXT.get(p.portal_status, p.portal_status)]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, p.id)
@@ -129,6 +134,10 @@ class PeoplePage(BasePage):
                 self.table.selectRow(row)
         self.table.resizeRowsToContents()
         self.findings.set_findings(session.staffing())
+        self.empty_hint.setVisible(not people)
+        first = [r.name for r in profile.roles if r.create_first]
+        self.order_note.setText(f"The DIP asks for {' and '.join('a ' + n for n in first)} to be created before "
+                                "any other users, so put them near the top." if first else "")
         self._update_buttons()
 
     def _selected(self) -> Person | None:

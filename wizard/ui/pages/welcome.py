@@ -55,6 +55,10 @@ class WelcomePage(BasePage):
         self.body.addWidget(self.recent)
         row = QHBoxLayout()
         row.addWidget(self.open_button)
+        self.forget_button = QPushButton("&Forget the selected project")
+        self.forget_button.setAccessibleDescription("Remove it from this list; the project folder itself is "
+                                                    "not touched")
+        row.addWidget(self.forget_button)
         row.addStretch(1)
         self.body.addLayout(row)
         self.body.addSpacing(12)
@@ -67,6 +71,7 @@ class WelcomePage(BasePage):
         self.recent.currentItemChanged.connect(self._on_recent_selected)
         self.recent.itemActivated.connect(lambda _item: self.onboarding().next())
         self.open_button.clicked.connect(self._on_open_folder)
+        self.forget_button.clicked.connect(self._on_forget)
 
     def first_field(self) -> QWidget:
         return self.recent_choice if self.recent_choice.isChecked() else self.new_choice
@@ -79,23 +84,41 @@ class WelcomePage(BasePage):
         needs = "".join(f"<li>{html.escape(c)}</li>" for c in first.preconditions)
         self.needs.setText(f"<b>{html.escape(first.title)}, check that:</b><ul style='margin-left:-20px'>"
                            f"{needs}</ul>" if needs else "")
-        self.recent.clear()
-        for folder in self.onboarding().settings.recent_projects:
-            item = QListWidgetItem(_describe(Path(folder), self.onboarding().services.profile))
-            item.setData(Qt.ItemDataRole.UserRole, folder)
-            self.recent.addItem(item)
-        has_recent = self.recent.count() > 0
-        self.recent_choice.setEnabled(has_recent)
-        self.recent.setEnabled(has_recent)
-        if has_recent:
-            self.recent.setCurrentRow(0)
-            self.recent_choice.setChecked(True)
-        else:
-            self.new_choice.setChecked(True)
+        self._fill_recent()
         # Last: choosing the default option above clears messages, and this one must stay.
         if wizard.startup_problem:
             self.show_error(wizard.startup_problem)
             wizard.startup_problem = ""
+
+    def _fill_recent(self) -> None:
+        wizard = self.onboarding()
+        self.recent.clear()
+        first_usable = -1
+        for folder in wizard.settings.recent_projects:
+            text, usable = _describe(Path(folder), wizard.services.profile)
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, folder)
+            self.recent.addItem(item)
+            if usable and first_usable < 0:
+                first_usable = self.recent.count() - 1
+        has_recent = self.recent.count() > 0
+        self.recent_choice.setEnabled(has_recent)
+        self.recent.setEnabled(has_recent)
+        self.forget_button.setEnabled(has_recent)
+        # A project that cannot be opened is listed (so it can be forgotten) but never chosen for the user.
+        if first_usable >= 0:
+            self.recent.setCurrentRow(first_usable)
+            self.recent_choice.setChecked(True)
+        else:
+            self.new_choice.setChecked(True)
+
+    def _on_forget(self) -> None:
+        if self.recent.currentRow() < 0:
+            return
+        folder = Path(self.recent.currentItem().data(Qt.ItemDataRole.UserRole))
+        self.onboarding().forget_project(folder)
+        self._fill_recent()
+        self.completeChanged.emit()
 
     def choose_open_project(self) -> None:
         """Used when the wizard has already opened a project (resume, or a folder): Next just goes on."""
@@ -147,10 +170,15 @@ class WelcomePage(BasePage):
         wizard.next()
 
 
-def _describe(folder: Path, profile: Profile) -> str:
+def _describe(folder: Path, profile: Profile) -> tuple[str, bool]:
+    """A recent project's line in the list, and whether it can be opened. Only reads: never migrates."""
     try:
-        project = load_project(folder)
+        shown = "~/" + str(folder.relative_to(Path.home()))
+    except ValueError:
+        shown = str(folder)
+    try:
+        project = load_project(folder, persist=False)
         env = profile.environment(project.environment).name
     except WizardError:
-        return f"{folder.name} — cannot be opened (moved or damaged)  ({folder})"
-    return f"{project.organisation.name} — {env}  ({folder})"
+        return f"{folder.name} — cannot be opened (moved or damaged)  ({shown})", False
+    return f"{project.organisation.name} — {env}  ({shown})", True
