@@ -80,6 +80,26 @@ class KeyRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class CertificateRecord:
+    """An issued certificate matched to one of the project's keys, with the chain that came with it (PEM).
+
+    Certificates are public, so the project keeps them whole; the summary fields are for lists and reminders.
+    """
+
+    id: str
+    kind: str
+    key_id: str
+    pem: str
+    chain_pem: str
+    fingerprint: str
+    subject: str
+    issuer: str
+    not_before: dt.datetime
+    not_after: dt.datetime
+    imported_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class StoredSecret:
     """A secret kept in a vault under `id` (e.g. the Atlas API key and secret); the project holds only this."""
 
@@ -104,6 +124,7 @@ class Project:
     notes: dict[str, str] = field(default_factory=dict)
     keys: tuple[KeyRecord, ...] = ()
     atlas_credentials: StoredSecret | None = None
+    certificates: tuple[CertificateRecord, ...] = ()
 
     def person(self, person_id: str) -> Person:
         for p in self.people:
@@ -127,6 +148,9 @@ class Project:
             if k.id == key_id:
                 return k
         raise UnknownId(f'No key with id "{key_id}" in this project.')
+
+    def certificate_for(self, key_id: str) -> CertificateRecord | None:
+        return next((c for c in self.certificates if c.key_id == key_id), None)
 
     def step_progress(self, step_id: str) -> StepProgress:
         for s in self.progress:

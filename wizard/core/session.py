@@ -44,6 +44,10 @@ def unknown_references(profile: Profile, project: Project) -> str | None:
     for k in project.keys:
         if k.kind not in kinds:
             return f'has a key for the certificate kind "{k.kind}"'
+    key_ids = {k.id for k in project.keys}
+    for c in project.certificates:
+        if c.kind not in kinds or c.key_id not in key_ids:
+            return f'has a certificate ("{c.subject}") for a key or kind it does not hold'
     return None
 
 

@@ -32,6 +32,7 @@ from wizard.core.model import (
     PORTAL_STATUSES,
     STEP_STATUSES,
     VAULTS,
+    CertificateRecord,
     KeyRecord,
     MarketParticipant,
     Organisation,
@@ -43,7 +44,7 @@ from wizard.core.model import (
 
 PROJECT_FILE = "project.json"
 FORMAT_NAME = "dip-onboarding-project"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAX_PROJECT_BYTES = 5 * 1024 * 1024
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -58,8 +59,15 @@ def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
     return {**doc, "project": project}
 
 
+def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 records imported certificates."""
+    project = dict(doc["project"])
+    project.setdefault("certificates", [])
+    return {**doc, "project": project}
+
+
 # MIGRATIONS[n] turns a version-n document into a version-(n + 1) one.
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def project_file(folder: Path) -> Path:
@@ -289,6 +297,10 @@ def _to_doc(p: Project) -> dict[str, Any]:
         "atlas_credentials": None if p.atlas_credentials is None else {
             "id": p.atlas_credentials.id, "vault": p.atlas_credentials.vault,
             "saved_at": p.atlas_credentials.saved_at.isoformat()},
+        "certificates": [{"id": c.id, "kind": c.kind, "key_id": c.key_id, "pem": c.pem, "chain_pem": c.chain_pem,
+                          "fingerprint": c.fingerprint, "subject": c.subject, "issuer": c.issuer,
+                          "not_before": c.not_before.isoformat(), "not_after": c.not_after.isoformat(),
+                          "imported_at": c.imported_at.isoformat()} for c in p.certificates],
     }
 
 
@@ -389,6 +401,14 @@ def _from_doc(data: object) -> Project:
     if r.data.get("atlas_credentials") is not None:
         a = _Reader(r.data["atlas_credentials"], "atlas_credentials")
         atlas = StoredSecret(a.text("id"), a.choice("vault", VAULTS, "keychain"), a.when("saved_at"))
+    certificates = tuple(
+        CertificateRecord(id=c.text("id"), kind=c.text("kind"), key_id=c.text("key_id"), pem=c.text("pem"),
+                          chain_pem=c.text("chain_pem", ""), fingerprint=c.text("fingerprint"),
+                          subject=c.text("subject", ""), issuer=c.text("issuer", ""),
+                          not_before=c.when("not_before"), not_after=c.when("not_after"),
+                          imported_at=c.when("imported_at"))
+        for c in r.items("certificates")
+    )
     return Project(
         profile_id=r.text("profile_id"),
         environment=r.text("environment"),
@@ -406,4 +426,5 @@ def _from_doc(data: object) -> Project:
         notes=dict(notes),
         keys=keys,
         atlas_credentials=atlas,
+        certificates=certificates,
     )

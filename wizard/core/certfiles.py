@@ -1,0 +1,245 @@
+"""Reading the files people are sent: certificates as PEM, DER/CER or PKCS#7/P7B (a whole chain too), and saying
+in plain words what any other file is (a CSR, a private key, a PFX, nothing recognisable).
+
+Real-world files are odd, so every field shown is read inside its own error handling (`describe_certificate`):
+one unreadable field degrades that line, never the whole file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import warnings
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from wizard.core.errors import WizardError
+
+MAX_FILE_BYTES = 1024 * 1024
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.S)
+
+
+class NotACertificate(WizardError):
+    """The file is not a certificate file we can import; the message says what it is and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateFile:
+    """The certificates found in one file, in the order they appeared."""
+
+    certificates: tuple[x509.Certificate, ...]
+    form: str  # "PEM", "DER", "PKCS#7 (PEM)", "PKCS#7 (DER)"
+
+
+def certificate_fingerprint(cert: x509.Certificate) -> str:
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+def key_fingerprint(cert: x509.Certificate) -> str | None:
+    """SHA-256 of the certificate's SubjectPublicKeyInfo — the same value `keys.public_fingerprint` gives for
+    the matching private key — or None if the key cannot be read."""
+    try:
+        spki = cert.public_key().public_bytes(serialization.Encoding.DER,
+                                              serialization.PublicFormat.SubjectPublicKeyInfo)
+    except (ValueError, TypeError):
+        return None
+    return hashlib.sha256(spki).hexdigest()
+
+
+def read_certificates(data: bytes, name: str = "The file") -> CertificateFile:
+    """Every certificate in `data`; raises `NotACertificate` with a plain reason for anything else."""
+    if not data.strip():
+        raise NotACertificate(f"{name} is empty.")
+    if len(data) > MAX_FILE_BYTES:
+        raise NotACertificate(f"{name} is {len(data) // 1024} KB, far larger than any certificate file; "
+                              "check you chose the right file.")
+    blocks = _PEM_BLOCK.findall(data)
+    if blocks:
+        return _from_pem(data, blocks, name)
+    if b"-----BEGIN" in data:
+        raise NotACertificate(f"{name} starts like a PEM file but is cut short or damaged (no matching END "
+                              "line). Copy the whole text again, from -----BEGIN to -----END.")
+    return _from_der(data, name)
+
+
+def _from_pem(data: bytes, blocks: list[tuple[bytes, bytes]], name: str) -> CertificateFile:
+    labels = [label.decode("ascii", "replace") for label, _ in blocks]
+    certs: list[x509.Certificate] = []
+    form = "PEM"
+    for label, match in zip(labels, _PEM_BLOCK.finditer(data), strict=True):
+        block = match.group(0)
+        if label in ("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"):
+            try:
+                certs.append(x509.load_pem_x509_certificate(block.replace(b"TRUSTED CERTIFICATE", b"CERTIFICATE")))
+            except ValueError:
+                raise NotACertificate(f"{name} holds a certificate that is damaged and cannot be read. Ask for "
+                                      "the file again.") from None
+        elif label in ("PKCS7", "CMS"):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    certs.extend(pkcs7.load_pem_pkcs7_certificates(block.replace(b"CMS", b"PKCS7")))
+                form = "PKCS#7 (PEM)"
+            except ValueError:
+                raise NotACertificate(f"{name} holds a PKCS#7 bundle that is damaged or holds no certificates.") \
+                    from None
+    if certs:
+        return CertificateFile(tuple(certs), form)
+    raise NotACertificate(_explain_other(labels, name))
+
+
+def _explain_other(labels: list[str], name: str) -> str:
+    if any("CERTIFICATE REQUEST" in lbl for lbl in labels):
+        return (f"{name} is a certificate signing request (CSR), not a certificate. Send the CSR to your "
+                "certificate supplier; the certificate is what they send back.")
+    if any("PRIVATE KEY" in lbl for lbl in labels):
+        return (f"{name} holds a private key, not a certificate. Keep it safe and do not send it to anyone. To "
+                "bring your own key, use the key import instead.")
+    if any("PUBLIC KEY" in lbl for lbl in labels):
+        return f"{name} holds only a public key, not a certificate."
+    return f"{name} holds {', '.join(sorted(set(labels)))} data, not a certificate."
+
+
+def _from_der(data: bytes, name: str) -> CertificateFile:
+    try:
+        return CertificateFile((x509.load_der_x509_certificate(data),), "DER")
+    except ValueError:
+        pass
+    try:
+        # Many CAs' .p7b files are BER rather than strict DER; the library reads them with a warning we need not show.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            certs = pkcs7.load_der_pkcs7_certificates(data)
+    except ValueError:
+        certs = []
+    if certs:
+        return CertificateFile(tuple(certs), "PKCS#7 (DER)")
+    if _looks_like_pkcs12(data):
+        raise NotACertificate(f"{name} looks like a PFX (PKCS#12) file, which holds a private key as well. To "
+                              "bring your own key and certificate, use the PFX import instead.")
+    try:
+        x509.load_der_x509_csr(data)
+    except ValueError:
+        pass
+    else:
+        raise NotACertificate(f"{name} is a certificate signing request (CSR), not a certificate. Send it to your "
+                              "certificate supplier; the certificate is what they send back.")
+    raise NotACertificate(f"{name} is not a certificate file this wizard recognises (PEM, DER/CER or PKCS#7/P7B). "
+                          "Check you chose the file your certificate supplier sent.")
+
+
+def _looks_like_pkcs12(data: bytes) -> bool:
+    # PFX: a DER SEQUENCE holding INTEGER 3 (the version) followed by PKCS#7 data (OID 1.2.840.113549.1.7.1).
+    return data[:1] == b"\x30" and b"\x02\x01\x03\x30" in data[:12] and b"\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01" \
+        in data[:40]
+
+
+def order_chain(certs: tuple[x509.Certificate, ...], leaf: x509.Certificate) -> tuple[x509.Certificate, ...]:
+    """The other certificates from leaf upwards, issuer by issuer; any that do not link are kept at the end."""
+    rest = [c for c in certs if c != leaf]
+    ordered: list[x509.Certificate] = []
+    current = leaf
+    while rest:
+        parent = next((c for c in rest if c.subject == current.issuer), None)
+        if parent is None or parent == current:
+            break
+        ordered.append(parent)
+        rest.remove(parent)
+        if parent.subject == parent.issuer:
+            break
+        current = parent
+    return tuple(ordered + rest)
+
+
+def _name(value: x509.Name) -> str:
+    try:
+        cn = value.get_attributes_for_oid(NameOID.COMMON_NAME)
+        o = value.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+        parts = [str(a.value) for a in cn[:1]] + [str(a.value) for a in o[:1]]
+        return ", ".join(parts) if parts else value.rfc4514_string()
+    except (ValueError, TypeError):
+        return "(unreadable name)"
+
+
+def common_name(cert: x509.Certificate) -> str:
+    return _name(cert.subject)
+
+
+def issuer_name(cert: x509.Certificate) -> str:
+    return _name(cert.issuer)
+
+
+def dns_names(cert: x509.Certificate) -> tuple[str, ...]:
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        return tuple(san.get_values_for_type(x509.DNSName))
+    except (x509.ExtensionNotFound, ValueError):
+        return ()
+
+
+def key_description(cert: x509.Certificate) -> str:
+    try:
+        key = cert.public_key()
+    except (ValueError, TypeError):
+        return "an unreadable key"
+    if isinstance(key, rsa.RSAPublicKey):
+        return f"RSA {key.key_size}-bit"
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return f"EC {key.curve.name}"
+    if isinstance(key, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
+        return type(key).__name__.removesuffix("PublicKey")
+    return "an unusual key type"
+
+
+_EKU_WORDS = {ExtendedKeyUsageOID.CLIENT_AUTH: "client authentication",
+              ExtendedKeyUsageOID.SERVER_AUTH: "server authentication",
+              ExtendedKeyUsageOID.CODE_SIGNING: "code signing",
+              ExtendedKeyUsageOID.EMAIL_PROTECTION: "e-mail protection"}
+
+
+def describe_certificate(cert: x509.Certificate, now: dt.datetime) -> list[str]:
+    """Plain-language lines about one certificate; each field is read on its own, so an odd one degrades only
+    its own line."""
+    lines: list[str] = []
+
+    def field(label: str, read: object) -> None:
+        try:
+            value = read() if callable(read) else read
+        except Exception as exc:  # a malformed extension or name: say so for this line only
+            value = f"(cannot be read: {type(exc).__name__})"
+        if value:
+            lines.append(f"{label}: {value}")
+
+    field("Issued to", lambda: common_name(cert))
+    field("Issued by", lambda: issuer_name(cert))
+    field("Domain names", lambda: ", ".join(dns_names(cert)))
+    field("Valid", lambda: validity_words(cert, now))
+    field("Key", lambda: key_description(cert))
+    field("Used for", lambda: ", ".join(_EKU_WORDS.get(u, u.dotted_string) for u in
+                                        cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value))
+    field("Signature", lambda: _signature_words(cert))
+    field("Certificate fingerprint (SHA-256)", lambda: certificate_fingerprint(cert).upper())
+    return lines
+
+
+def _signature_words(cert: x509.Certificate) -> str:
+    algorithm = cert.signature_hash_algorithm
+    name = algorithm.name.upper() if algorithm is not None else "none named"
+    if algorithm is not None and algorithm.name in ("sha1", "md5"):
+        return f"{name} — weak and refused by current software; ask for a new certificate"
+    return name
+
+
+def validity_words(cert: x509.Certificate, now: dt.datetime) -> str:
+    start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
+    if now < start:
+        return f"not valid until {start:%d %b %Y} (from {start:%d %b %Y} to {end:%d %b %Y})"
+    if now > end:
+        return f"EXPIRED on {end:%d %b %Y}"
+    return f"from {start:%d %b %Y} to {end:%d %b %Y} ({(end - now).days} days left)"

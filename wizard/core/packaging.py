@@ -1,0 +1,214 @@
+"""Packages a certificate leaves the wizard in, chosen by where it is going, each re-opened and checked once written.
+
+PFX (PKCS#12) profiles are named by destination, not by cipher. Modern: AES-256-CBC with PBKDF2 and a SHA-256 MAC.
+Compatibility: 3DES with a SHA-1 MAC, for older Windows, macOS Keychain import and older Java. Never RC2, never
+PBMAC1, never without a password; the chain is always included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from wizard.core.errors import InvalidInput, WizardError
+from wizard.core.files import atomic_write
+from wizard.core.keys import PrivateKey, public_fingerprint
+
+MIN_PASSWORD = 8
+
+
+@dataclass(frozen=True, slots=True)
+class PfxProfile:
+    id: str
+    name: str
+    destinations: str
+    key_cert_algorithm: pkcs12.PBES
+    mac: type[hashes.HashAlgorithm]
+    kdf_rounds: int
+
+
+PFX_PROFILES = {
+    "modern": PfxProfile("modern", "Modern (AES-256)",
+                         "Azure App Service and Functions, Windows 10 (1709+) and Server 2019+, OpenSSL 3, "
+                         "Java 8u301 and later", pkcs12.PBES.PBESv2SHA256AndAES256CBC, hashes.SHA256, 100_000),
+    "compat": PfxProfile("compat", "Compatibility (3DES)",
+                         "Windows Server 2016 and older, importing into the macOS Keychain, older Java",
+                         pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC, hashes.SHA1, 100_000),
+}
+
+
+class PackageError(WizardError):
+    """A package could not be written or did not check out; nothing was left behind."""
+
+
+def pfx_profile(profile_id: str) -> PfxProfile:
+    try:
+        return PFX_PROFILES[profile_id.strip().lower()]
+    except KeyError:
+        raise InvalidInput("profile", f'"{profile_id}" is not a PFX profile. Use "modern" (Azure, recent Windows, '
+                                      'OpenSSL 3, current Java) or "compat" (older Windows, macOS Keychain).') \
+            from None
+
+
+def check_password(password: str) -> None:
+    if not password:
+        raise InvalidInput("password", "The password is empty. A package holding a private key always needs one.")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput("password", f"Use a password of at least {MIN_PASSWORD} characters; a generated "
+                                       "passphrase is safest.")
+
+
+_WORDS_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read out and type
+
+
+def generate_passphrase(groups: int = 6) -> str:
+    """Groups of four unambiguous characters, e.g. `7KQ2-M9XD-...`: about 29 bits per group."""
+    return "-".join("".join(secrets.choice(_WORDS_ALPHABET) for _ in range(4)) for _ in range(groups))
+
+
+def strength_bits(password: str) -> int:
+    """A rough estimate of guessing strength in bits, from length and character variety."""
+    pool = 0
+    if any(c.islower() for c in password):
+        pool += 26
+    if any(c.isupper() for c in password):
+        pool += 26
+    if any(c.isdigit() for c in password):
+        pool += 10
+    if any(not c.isalnum() for c in password):
+        pool += 33
+    distinct = len(set(password))
+    return int(min(len(password), distinct * 2) * math.log2(pool)) if pool else 0
+
+
+def strength_words(password: str) -> str:
+    bits = strength_bits(password)
+    if bits >= 100:
+        return f"very strong (about {bits} bits)"
+    if bits >= 70:
+        return f"strong (about {bits} bits)"
+    if bits >= 50:
+        return f"fair (about {bits} bits): longer is better"
+    return f"weak (about {bits} bits): use a generated passphrase"
+
+
+def _write_checked(out: Path, data: bytes, check: object) -> None:
+    """Write atomically, re-open and check; on any failure the file is removed and `PackageError` raised."""
+    try:
+        atomic_write(out, data)
+    except OSError as exc:
+        raise PackageError(f"Could not write {out}: {exc.strerror or exc}. Nothing was written.") from None
+    try:
+        assert callable(check)
+        check(out.read_bytes())
+    except Exception as exc:
+        with contextlib.suppress(OSError):
+            out.unlink()
+        reason = str(exc) if isinstance(exc, WizardError) else type(exc).__name__
+        raise PackageError(f"The file written to {out} did not check out when re-opened ({reason}), so it was "
+                           "deleted. Nothing was left behind.") from None
+
+
+def export_pfx(out: Path, key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certificate, ...],
+               profile: PfxProfile, password: str, friendly_name: str) -> None:
+    """Write a password-protected PFX with the chain, then re-open it with the password and check it."""
+    check_password(password)
+    encryption = (serialization.PrivateFormat.PKCS12.encryption_builder().kdf_rounds(profile.kdf_rounds)
+                  .key_cert_algorithm(profile.key_cert_algorithm).hmac_hash(profile.mac())
+                  .build(password.encode("utf-8")))
+    cas = [pkcs12.PKCS12Certificate(c, c.subject.rfc4514_string().encode("utf-8")[:64]) for c in chain]
+    data = pkcs12.serialize_key_and_certificates(friendly_name.encode("utf-8"), key, cert, cas, encryption)
+    expected = public_fingerprint(key.public_key())
+
+    def check(written: bytes) -> None:
+        loaded = pkcs12.load_pkcs12(written, password.encode("utf-8"))
+        if loaded.key is None or loaded.cert is None:
+            raise PackageError("the key or certificate is missing")
+        if public_fingerprint(loaded.key.public_key()) != expected:  # type: ignore[arg-type]
+            raise PackageError("the key does not match the certificate")
+        if loaded.cert.certificate != cert or len(loaded.additional_certs) != len(chain):
+            raise PackageError("the certificate or chain is not what was written")
+
+    _write_checked(out, data, check)
+
+
+def export_pem_chain(out: Path, cert: x509.Certificate, chain: tuple[x509.Certificate, ...]) -> None:
+    """The certificate followed by its chain, as PEM (public, no password)."""
+    data = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (cert, *chain))
+
+    def check(written: bytes) -> None:
+        loaded = x509.load_pem_x509_certificates(written)
+        if loaded != [cert, *chain]:
+            raise PackageError("the chain is not what was written")
+
+    _write_checked(out, data, check)
+
+
+def export_encrypted_key(out: Path, key: PrivateKey, password: str) -> None:
+    """The private key as password-protected (encrypted) PKCS#8 PEM, for Linux servers."""
+    check_password(password)
+    data = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.BestAvailableEncryption(password.encode("utf-8")))
+    expected = public_fingerprint(key.public_key())
+
+    def check(written: bytes) -> None:
+        if b"ENCRYPTED PRIVATE KEY" not in written:
+            raise PackageError("the key is not encrypted")
+        loaded = serialization.load_pem_private_key(written, password.encode("utf-8"))
+        if public_fingerprint(loaded.public_key()) != expected:  # type: ignore[arg-type]
+            raise PackageError("the key is not the one written")
+
+    _write_checked(out, data, check)
+
+
+@dataclass(frozen=True, slots=True)
+class BroughtKey:
+    """A key (with its certificate and chain) brought from elsewhere, before it goes into a vault."""
+
+    key: PrivateKey
+    cert: x509.Certificate | None
+    chain: tuple[x509.Certificate, ...]
+
+    def __repr__(self) -> str:
+        return "BroughtKey(key=<redacted>)"
+
+
+def read_pfx(data: bytes, password: str) -> BroughtKey:
+    """Open a PFX someone already has; a wrong password or a damaged file gets a plain message."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    if len(data) > 1024 * 1024:
+        raise InvalidInput("file", "That file is far larger than any PFX.")
+    try:
+        loaded = pkcs12.load_pkcs12(data, password.encode("utf-8") if password else None)
+    except ValueError:
+        raise InvalidInput("password", "The PFX could not be opened: the password is wrong, or the file is not a "
+                                       "PFX or is damaged.") from None
+    if not isinstance(loaded.key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise InvalidInput("file", "The PFX holds no private key of a kind this wizard can use (RSA or EC).")
+    return BroughtKey(loaded.key, loaded.cert.certificate if loaded.cert else None,
+                      tuple(c.certificate for c in loaded.additional_certs))
+
+
+def read_encrypted_key(data: bytes, password: str) -> PrivateKey:
+    """Open a password-protected PEM private key; an unprotected key is refused (it should never exist)."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    if b"ENCRYPTED" not in data:
+        raise InvalidInput("file", "That key file is not password-protected. Protect it first (for example "
+                                   "with `openssl pkcs8 -topk8`), or bring the key in a PFX.")
+    try:
+        key = serialization.load_pem_private_key(data, password.encode("utf-8"))
+    except (ValueError, TypeError):
+        raise InvalidInput("password", "The key could not be opened: the password is wrong, or the file is "
+                                       "damaged.") from None
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise InvalidInput("file", "The key is not RSA or EC, which this wizard needs.")
+    return key
