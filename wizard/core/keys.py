@@ -98,6 +98,24 @@ def create_key(kind: CertificateKind, algorithm: str, vault: Vault, now: dt.date
     return NewKey(record, generation)
 
 
+def store_existing_key(kind: CertificateKind, key: PrivateKey, vault: Vault, now: dt.datetime) -> NewKey:
+    """Put a key brought from elsewhere (a PFX, an encrypted key file) into `vault`, like `create_key` does for a
+    new one; record it with `commit_new_key`. Refuses a key type the profile does not accept for the kind."""
+    if isinstance(key, rsa.RSAPrivateKey):
+        algorithm = f"rsa-{key.key_size}"
+    else:
+        algorithm = {"secp256r1": "ec-p256", "secp384r1": "ec-p384"}.get(key.curve.name, key.curve.name)
+    if algorithm not in kind.algorithms:
+        accepted = ", ".join(describe_algorithm(a) for a in kind.algorithms)
+        raise InvalidInput("algorithm", f"That key is {describe_algorithm(algorithm)}, which the {kind.name} does "
+                                        f"not accept (it takes {accepted}).")
+    key_id = new_key_id()
+    vault.put(key_id, _private_der(key))
+    record = KeyRecord(id=key_id, kind=kind.id, algorithm=algorithm,
+                       fingerprint=public_fingerprint(key.public_key()), created_at=now, vault=vault.kind)
+    return NewKey(record, 0.0)
+
+
 def commit_new_key(session: ProjectSession, new: NewKey, vault: Vault,
                    discard: Callable[[str], None] | None = None) -> KeyRecord:
     """Record a freshly stored key in the project and save it.
