@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from wizard import APP_NAME, __version__, cli_keys
+from wizard import APP_NAME, __version__, cli_certs, cli_keys
 from wizard.app import Services, build_services
 from wizard.cli_output import emit
 from wizard.core.algorithms import describe_algorithm, format_fingerprint
@@ -34,7 +34,8 @@ _OPTION_FOR_FIELD = {"name": "--name", "org_name": "--org", "email": "--email", 
                      "company_number": "--company-number",
                      "domain": "--domain", "description": "--description", "mpids": "--mpid", "mpid": "--mpid",
                      "env": "--env", "cert": "--cert", "algorithm": "--algorithm", "passphrase": "--passphrase-file",
-                     "api_key": "--key-file", "api_secret": "--secret-file"}
+                     "api_key": "--key-file", "api_secret": "--secret-file",
+                     "profile": "--profile", "password": "--password-file", "file": "FILE"}
 EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 70
 
 
@@ -58,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print JSON instead of text")
-    common.add_argument("--profile", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+    common.add_argument("--dip-profile", dest="profile", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                         help="use this DIP profile file instead of the built-in one")
 
     p = _Parser(prog=PROG, description=f"{APP_NAME}: onboarding to Elexon's Data Integration Platform. "
@@ -110,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", parents=[common], help="where the project stands")
     status.add_argument("dir", type=_folder, metavar="DIR")
-    cli_keys.add_parsers(sub, common, _Parser, _folder)
+    vault_opts = cli_keys.add_parsers(sub, common, _Parser, _folder)
+    cli_certs.add_parsers(sub, common, _Parser, _folder, vault_opts)
     return p
 
 
@@ -228,6 +230,11 @@ _COMMANDS = {
     ("key", "generate"): cli_keys.key_generate,
     ("csr", "export"): cli_keys.csr_export,
     ("atlas", "save"): cli_keys.atlas_save,
+    ("key", "import"): cli_certs.key_import,
+    ("cert", "import"): cli_certs.cert_import,
+    ("cert", "inspect"): cli_certs.cert_inspect,
+    ("pfx", "export"): cli_certs.pfx_export,
+    ("pem", "export"): cli_certs.pem_export,
 }
 
 
@@ -278,8 +285,10 @@ def _status_json(session: ProjectSession) -> dict[str, Any]:
         "keys": [cli_keys.key_json(k) for k in p.keys],
         "csrs": [{"kind": k.kind, "key": k.id, "exported_at": k.csr_exported_at.isoformat(), "pem": k.csr_pem}
                  for k in p.keys if k.csr_exported_at is not None],
-        # Certificates are imported by a later stage of the journey; none exist yet.
-        "certificates": [],
+        "certificates": [{"kind": c.kind, "key": c.key_id, "subject": c.subject, "issuer": c.issuer,
+                          "not_before": c.not_before.isoformat(), "not_after": c.not_after.isoformat(),
+                          "days_left": (c.not_after - session.clock()).days, "fingerprint": c.fingerprint}
+                         for c in p.certificates],
         "atlas_credentials_saved": p.atlas_credentials.saved_at.isoformat() if p.atlas_credentials else None,
         "created_at": p.created_at.isoformat(),
         "updated_at": p.updated_at.isoformat(),
@@ -314,4 +323,12 @@ def _status_text(session: ProjectSession) -> str:
                      f"{format_fingerprint(k.fingerprint, groups=4)}")
     if p.atlas_credentials:
         lines.append(f"Atlas API key and secret: saved {p.atlas_credentials.saved_at:%d %b %Y}")
+    if p.certificates:
+        from wizard.core.certs import inventory
+
+        lines.append("Certificates:")
+        words = {"ok": "", "soon": "  <- renew soon", "expired": "  <- EXPIRED"}
+        for row in inventory(profile, p, session.clock()):
+            lines.append(f"  {row.kind_name}: {row.subject}, expires {row.not_after:%d %b %Y} "
+                         f"({row.days_left} days){words[row.status]}")
     return "\n".join(lines)

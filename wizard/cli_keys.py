@@ -22,7 +22,8 @@ from wizard.core.vault import NO_KEYCHAIN, KeychainUnavailable, Vault, VaultProv
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[argparse.ArgumentParser],
-                folder_arg: Callable[[str], Path]) -> None:
+                folder_arg: Callable[[str], Path]) -> argparse.ArgumentParser:
+    """Adds the key, csr and atlas commands; returns the shared vault options for other commands."""
     vault_opts = parser_class(add_help=False)
     vault_opts.add_argument("--file-vault", action="store_true", help="keep the key in a passphrase-protected "
                             "file instead of the OS keychain (only for machines without one)")
@@ -38,6 +39,13 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
                      "ec-p384 where the profile accepts EC")
     gen.add_argument("--replace", action="store_true", help="make a replacement for an existing key (the current "
                      "key is kept until the new certificate is imported)")
+    bring = key.add_parser("import", parents=[common, vault_opts], help="bring your own key (and certificate) "
+                           "from a PFX or a password-protected key file into the keychain")
+    bring.add_argument("dir", type=folder_arg, metavar="DIR")
+    bring.add_argument("file", type=Path, metavar="FILE", help="a .pfx/.p12, or an encrypted PEM key")
+    bring.add_argument("--cert", required=True, metavar="KIND")
+    bring.add_argument("--cert-file", type=Path, metavar="F", help="the certificate, when FILE is only a key")
+    bring.add_argument("--password-file", type=Path, required=True, metavar="F", help="the file's password")
 
     csr = sub.add_parser("csr", help="certificate signing requests").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=parser_class)
@@ -54,6 +62,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
     save.add_argument("dir", type=folder_arg, metavar="DIR")
     save.add_argument("--key-file", type=Path, metavar="F", help="read the API key from F")
     save.add_argument("--secret-file", type=Path, metavar="F", help="read the API secret from F")
+    return vault_opts
 
 
 def _read_first_line(path: Path, what: str, field: str) -> str:

@@ -92,7 +92,7 @@ def _window(path: Path | None) -> Callable[[], str]:
         from wizard.ui.main import has_display
 
         command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "wizard"]
-        command += ["--self-test-window", *(["--profile", str(path)] if path else [])]
+        command += ["--self-test-window", *(["--dip-profile", str(path)] if path else [])]
         env = dict(os.environ)
         if not has_display():
             env["QT_QPA_PLATFORM"] = "offscreen"

@@ -317,7 +317,7 @@ def test_json_before_the_command_is_honoured(cli: Cli, uit_project: Path) -> Non
 
 def test_profile_before_the_command_is_honoured(cli: Cli, uit_project: Path, tmp_path: Path) -> None:
     """`--help` shows `dip-onboarding [--profile FILE] COMMAND`; a profile given there must be the one used."""
-    done = cli("--profile", tmp_path / "no-such-profile.toml", "status", uit_project)
+    done = cli("--dip-profile", tmp_path / "no-such-profile.toml", "status", uit_project)
     assert done.code == 1, "--profile before the command was ignored: the built-in profile was used instead"
     assert "no-such-profile.toml: cannot be read" in done.err
 
@@ -355,7 +355,7 @@ def test_newer_project_is_refused(cli: Cli, uit_project: Path) -> None:
 def test_broken_profile_file_is_named(cli: Cli, uit_project: Path, tmp_path: Path) -> None:
     broken = tmp_path / "custom.toml"
     broken.write_text(default_profile_path().read_text().replace("min_count = 2", 'min_count = "two"', 1))
-    done = cli("status", uit_project, "--profile", broken)
+    done = cli("status", uit_project, "--dip-profile", broken)
     assert done.code == 1
     assert one_line(done.err) == ('dip-onboarding: custom.toml: roles[1].min_count: expected a whole number, '
                                   'got "two"\n')

@@ -32,7 +32,7 @@ def test_self_test_passes_and_says_plainly_when_there_is_no_keychain() -> None:
 def test_self_test_fails_for_a_broken_profile(tmp_path: Path) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text("[profile]\nid = 'x'\n")
-    result = run("--self-test", "--profile", str(broken))
+    result = run("--self-test", "--dip-profile", str(broken))
     assert result.returncode == 1
     assert "FAIL  profile: broken.toml: profile.schema: is missing" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
