@@ -47,6 +47,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
     export.add_argument("--password-file", type=Path, required=True, metavar="F", help="the PFX password, on the "
                         "first line of F")
     export.add_argument("--out", required=True, type=Path, metavar="FILE")
+    export.add_argument("--force", action="store_true", help="replace a file that already exists")
 
     pem = sub.add_parser("pem", help="PEM packages for Linux servers").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=parser_class)
@@ -57,6 +58,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
     pem_export.add_argument("--out", required=True, type=Path, metavar="FILE", help="the PEM chain file")
     pem_export.add_argument("--key-out", type=Path, metavar="FILE", help="also write the key, encrypted, here")
     pem_export.add_argument("--password-file", type=Path, metavar="F", help="the key's password (with --key-out)")
+    pem_export.add_argument("--force", action="store_true", help="replace files that already exist")
 
 
 
@@ -141,7 +143,7 @@ def pfx_export(args: argparse.Namespace, s: Services) -> int:
     kind = _kind(s, args.cert)
     key_record, cert, chain = _certificate_parts(session, kind.id)
     key = load_private_key(_vault(args, s, key_record.vault), key_record)
-    export_pfx(args.out, key, cert, chain, profile, password, friendly_name=f"{kind.id}")
+    export_pfx(args.out, key, cert, chain, profile, password, friendly_name=f"{kind.id}", overwrite=args.force)
     emit(args, f"Wrote {args.out}: a {profile.name} PFX with the {kind.name} key, certificate and "
                f"{len(chain)} issuer certificate{'s' if len(chain) != 1 else ''}. It was re-opened with its password "
                "and checked. Send the password separately from the file.",
@@ -164,11 +166,15 @@ def pem_export(args: argparse.Namespace, s: Services) -> int:
         from wizard.core.packaging import check_password
 
         check_password(password)
-    export_pem_chain(args.out, cert, chain)
+    from wizard.core.files import check_output
+
+    if args.key_out is not None:
+        check_output(args.key_out, overwrite=args.force)  # before anything is written
+    export_pem_chain(args.out, cert, chain, overwrite=args.force)
     written = [str(args.out)]
     if args.key_out is not None:
         key = load_private_key(_vault(args, s, key_record.vault), key_record)
-        export_encrypted_key(args.key_out, key, password)
+        export_encrypted_key(args.key_out, key, password, overwrite=args.force)
         written.append(str(args.key_out))
     emit(args, "Wrote " + " and ".join(written) + ". Each was re-opened and checked.", {"written": written})
     return 0

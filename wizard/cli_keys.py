@@ -18,7 +18,7 @@ from wizard.core.errors import InvalidInput, UnknownId, WizardError
 from wizard.core.model import KeyRecord, with_key
 from wizard.core.profile import CertificateKind
 from wizard.core.session import ProjectSession
-from wizard.core.vault import NO_KEYCHAIN, KeychainUnavailable, Vault, VaultProvider
+from wizard.core.vault import NO_KEYCHAIN, KeychainUnavailable, Vault, VaultError, VaultProvider
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[argparse.ArgumentParser],
@@ -54,6 +54,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
     export.add_argument("dir", type=folder_arg, metavar="DIR")
     export.add_argument("--cert", required=True, metavar="KIND")
     export.add_argument("--out", required=True, type=Path, metavar="FILE", help="where to write the CSR (PEM)")
+    export.add_argument("--force", action="store_true", help="replace files that already exist")
 
     atlas = sub.add_parser("atlas", help="the GlobalSign Atlas API key and secret").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=parser_class)
@@ -83,7 +84,10 @@ def _ask(prompt: str, field: str) -> str:
     if not sys.stdin.isatty():
         raise InvalidInput(field, f"No terminal to ask for the {prompt.lower().rstrip(': ')}; give it in a file "
                                   "with the matching --...-file option.")
-    return getpass.getpass(prompt)
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:  # Ctrl-D at the prompt: nothing typed
+        raise InvalidInput(field, "Nothing was typed, so nothing was changed.") from None
 
 
 def _passphrase(args: argparse.Namespace, vaults: VaultProvider) -> str:
@@ -99,6 +103,10 @@ def _vault(args: argparse.Namespace, s: Services, kind: str | None = None) -> Va
     """The vault the user chose (keychain by default), or the one an existing key lives in."""
     use_file = args.file_vault if kind is None else kind == "file"
     if use_file:
+        if kind == "file" and not s.vaults.file_vault_exists():
+            # The key was in the file vault; making a new, empty one would only hide that the file has gone.
+            raise VaultError(f"The file vault {s.vaults.file_path} that holds this key is missing. Put it back "
+                             "(from a backup) and try again.")
         return s.vaults.file(_passphrase(args, s.vaults))
     try:
         return s.vaults.keychain()
@@ -130,7 +138,11 @@ def key_generate(args: argparse.Namespace, s: Services) -> int:
               f"{' (this can take a few seconds)' if algorithm in ('rsa-3072', 'rsa-4096') else ''}...",
               file=sys.stderr, flush=True)
     new = create_key(kind, algorithm, vault, s.clock())
-    record = commit_new_key(session, new, vault)
+    try:
+        record = commit_new_key(session, new, vault)
+    except KeyboardInterrupt:
+        vault.delete(new.record.id)  # stopped before the project recorded it: leave no key nobody refers to
+        raise
     text = (f"Made an {describe_algorithm(algorithm)} key for the {kind.name} and stored it in {vault.name}.\n"
             f"Fingerprint (SHA-256): {format_fingerprint(record.fingerprint, groups=16)}")
     if record.replaces:
@@ -149,7 +161,7 @@ def csr_export(args: argparse.Namespace, s: Services) -> int:
                           f"{args.dir} --cert {kind.id}")
     vault = _vault(args, s, record.vault)
     organisation = session.project.organisation
-    exported = export_csr(kind, organisation, record, vault, args.out)
+    exported = export_csr(kind, organisation, record, vault, args.out, overwrite=args.force)
     pem, out, config_path, commands_path = exported.pem, exported.csr, exported.config, exported.commands
     session.commit(with_key(session.project, replace(record, csr_pem=pem, csr_exported_at=s.clock())))
     text = "\n".join([*describe_csr(kind, organisation, record), "", f"Wrote the CSR to {out}",

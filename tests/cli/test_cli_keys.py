@@ -5,6 +5,8 @@ backend, so they never reach a real keychain."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -270,7 +272,8 @@ def test_csr_export_into_a_missing_folder(cli: Cli, uit_project: Path, keychain:
     before = project_bytes(uit_project)
     done = cli("csr", "export", uit_project, "--cert", "atlas-api", "--out", tmp_path / "nowhere" / "a.pem")
     assert done.code == 1
-    assert "Could not write the CSR to" in one_line(done.err)
+    assert "does not exist" in one_line(done.err)
+    assert "Nothing was written" in done.err
     assert project_bytes(uit_project) == before
 
 
@@ -399,3 +402,57 @@ def test_atlas_save_stores_in_the_keychain_only(cli: Cli, uit_project: Path, key
     assert "S3cr3t-value-xyz" not in text
     assert json.loads(text)["project"]["atlas_credentials"]["vault"] == "keychain"
     assert len(keychain.key_ids()) == 1
+
+
+# ---------------------------------------------------------------- exports never overwrite by surprise
+
+
+def test_csr_export_refuses_an_existing_file_unless_forced(cli: Cli, uit_project: Path, keychain: TestKeychain,
+                                                           tmp_path: Path) -> None:
+    assert cli("key", "generate", uit_project, "--cert", "atlas-api").code == 0
+    important = tmp_path / "notes.csr.pem"
+    important.write_text("my notes")
+    done = cli("csr", "export", uit_project, "--cert", "atlas-api", "--out", important)
+    assert done.code == 1
+    assert "already exists" in one_line(done.err)
+    assert important.read_text() == "my notes"
+    assert not (tmp_path / "notes.cnf").exists(), "nothing at all is written when one target is refused"
+    assert cli("csr", "export", uit_project, "--cert", "atlas-api", "--out", important, "--force").code == 0
+    assert important.read_text().startswith("-----BEGIN CERTIFICATE REQUEST-----")
+
+
+def test_an_export_never_lands_on_the_project_file(cli: Cli, uit_project: Path, keychain: TestKeychain) -> None:
+    assert cli("key", "generate", uit_project, "--cert", "atlas-api").code == 0
+    before = project_bytes(uit_project)
+    done = cli("csr", "export", uit_project, "--cert", "atlas-api", "--out", uit_project / "project.json", "--force")
+    assert done.code == 1
+    assert "one of the wizard's own files" in one_line(done.err)
+    assert project_bytes(uit_project) == before
+
+
+def test_exported_csr_files_are_readable_by_colleagues(cli: Cli, uit_project: Path, keychain: TestKeychain,
+                                                       tmp_path: Path) -> None:
+    """A CSR and its OpenSSL files are public; the project file stays private."""
+    if os.name != "posix":
+        pytest.skip("POSIX file modes")
+    assert cli("key", "generate", uit_project, "--cert", "atlas-api").code == 0
+    out = tmp_path / "a.csr.pem"
+    assert cli("csr", "export", uit_project, "--cert", "atlas-api", "--out", out).code == 0
+    for path in (out, tmp_path / "a.cnf", tmp_path / "a.openssl.txt"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+    assert stat.S_IMODE((uit_project / "project.json").stat().st_mode) == 0o600
+
+
+def test_a_missing_file_vault_is_reported_not_quietly_made_anew(cli: Cli, uit_project: Path, user_home: Path,
+                                                                tmp_path: Path) -> None:
+    passphrase = tmp_path / "passphrase"
+    passphrase.write_text("correct horse battery staple\n")
+    assert cli("key", "generate", uit_project, "--cert", "atlas-api", "--file-vault", "--passphrase-file",
+               passphrase).code == 0
+    vault_file = user_home / "data" / "vault" / "secrets.vault"
+    vault_file.rename(tmp_path / "moved.vault")
+    done = cli("csr", "export", uit_project, "--cert", "atlas-api", "--out", tmp_path / "a.csr.pem",
+               "--passphrase-file", passphrase)
+    assert done.code == 1
+    assert "is missing" in one_line(done.err)
+    assert not vault_file.exists(), "no new, empty vault is made in its place"

@@ -687,3 +687,16 @@ def test_vault_provider_creates_then_opens_the_file_vault(tmp_path: Path) -> Non
     assert VaultProvider(path).for_kind("file", PASSPHRASE).get("k-1") == SECRET
     with pytest.raises(WrongPassphrase):
         VaultProvider(path).file("not the passphrase at all")
+
+
+def test_two_openers_of_one_file_vault_never_lose_each_others_entries(tmp_path: Path) -> None:
+    """A window keeps the file vault open while a command adds a key: both keys survive."""
+    path = tmp_path / "secrets.vault"
+    window = FileStore.create(path, "correct horse battery", cost=2**14)
+    command = FileStore.open(path, "correct horse battery")
+    command.put("k-command/index", "from the command")
+    window.put("k-window/index", "from the window")
+    reopened = FileStore.open(path, "correct horse battery")
+    assert reopened.get("k-command/index") == "from the command"
+    assert reopened.get("k-window/index") == "from the window"
+    assert window.get("k-command/index") == "from the command", "an open vault sees what others saved"

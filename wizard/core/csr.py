@@ -6,6 +6,7 @@ same shape with a key of their own.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from wizard.core.errors import InvalidInput, WizardError
-from wizard.core.files import atomic_write
+from wizard.core.files import atomic_write, check_output
 from wizard.core.keys import PrivateKey, describe_algorithm, format_fingerprint, load_private_key
 from wizard.core.model import KeyRecord, Organisation
 from wizard.core.profile import CertificateKind
@@ -140,21 +141,30 @@ def make_csr_pem(kind: CertificateKind, organisation: Organisation, record: KeyR
 
 
 def export_csr(kind: CertificateKind, organisation: Organisation, record: KeyRecord, vault: Vault,
-               out: Path) -> ExportedCSR:
+               out: Path, *, overwrite: bool = False) -> ExportedCSR:
     """Write the CSR and, beside it, its OpenSSL config and commands. Off the UI thread.
 
-    Each file is written atomically; the caller records `pem` in the project (`with_key`).
+    Existing files are refused unless `overwrite`; the wizard's own files never. Each file is written atomically
+    and readable by others (it is public); if one cannot be written, the others are removed again. The caller
+    records `pem` in the project (`with_key`).
     """
-    pem = make_csr_pem(kind, organisation, record, vault)
     config_path, commands_path = companion_paths(out)
+    for path in (out, config_path, commands_path):
+        check_output(path, overwrite=overwrite)
+    pem = make_csr_pem(kind, organisation, record, vault)
     config = openssl_config(kind, organisation, record.algorithm)
     commands = openssl_commands(kind, record.algorithm).replace(f"{kind.id}.cnf", config_path.name)
-    try:
-        for path, data in ((out, pem), (config_path, config), (commands_path, commands)):
-            atomic_write(path, data.encode("utf-8"))
-    except OSError as exc:
-        raise WizardError(f"Could not write the CSR to {out}: {exc.strerror or exc}. "
-                          "Choose another folder.") from None
+    written: list[Path] = []
+    for path, data in ((out, pem), (config_path, config), (commands_path, commands)):
+        try:
+            atomic_write(path, data.encode("utf-8"), public=True)
+        except OSError as exc:
+            if not overwrite:
+                for done in written:
+                    with contextlib.suppress(OSError):
+                        done.unlink()
+            raise WizardError(f"Could not write {path}: {exc.strerror or exc}. Choose another folder.") from None
+        written.append(path)
     return ExportedCSR(pem, out, config_path, commands_path)
 
 

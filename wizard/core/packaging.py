@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from wizard.core.errors import InvalidInput, WizardError
-from wizard.core.files import atomic_write
+from wizard.core.files import atomic_write, check_output
 from wizard.core.keys import PrivateKey, public_fingerprint
 
 MIN_PASSWORD = 8
@@ -99,10 +99,10 @@ def strength_words(password: str) -> str:
     return f"weak (about {bits} bits): use a generated passphrase"
 
 
-def _write_checked(out: Path, data: bytes, check: object) -> None:
+def _write_checked(out: Path, data: bytes, check: object, *, public: bool = False) -> None:
     """Write atomically, re-open and check; on any failure the file is removed and `PackageError` raised."""
     try:
-        atomic_write(out, data)
+        atomic_write(out, data, public=public)
     except OSError as exc:
         raise PackageError(f"Could not write {out}: {exc.strerror or exc}. Nothing was written.") from None
     try:
@@ -117,9 +117,10 @@ def _write_checked(out: Path, data: bytes, check: object) -> None:
 
 
 def export_pfx(out: Path, key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certificate, ...],
-               profile: PfxProfile, password: str, friendly_name: str) -> None:
+               profile: PfxProfile, password: str, friendly_name: str, *, overwrite: bool = False) -> None:
     """Write a password-protected PFX with the chain, then re-open it with the password and check it."""
     check_password(password)
+    check_output(out, overwrite=overwrite)
     encryption = (serialization.PrivateFormat.PKCS12.encryption_builder().kdf_rounds(profile.kdf_rounds)
                   .key_cert_algorithm(profile.key_cert_algorithm).hmac_hash(profile.mac())
                   .build(password.encode("utf-8")))
@@ -139,8 +140,10 @@ def export_pfx(out: Path, key: PrivateKey, cert: x509.Certificate, chain: tuple[
     _write_checked(out, data, check)
 
 
-def export_pem_chain(out: Path, cert: x509.Certificate, chain: tuple[x509.Certificate, ...]) -> None:
+def export_pem_chain(out: Path, cert: x509.Certificate, chain: tuple[x509.Certificate, ...], *,
+                     overwrite: bool = False) -> None:
     """The certificate followed by its chain, as PEM (public, no password)."""
+    check_output(out, overwrite=overwrite)
     data = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (cert, *chain))
 
     def check(written: bytes) -> None:
@@ -148,12 +151,13 @@ def export_pem_chain(out: Path, cert: x509.Certificate, chain: tuple[x509.Certif
         if loaded != [cert, *chain]:
             raise PackageError("the chain is not what was written")
 
-    _write_checked(out, data, check)
+    _write_checked(out, data, check, public=True)
 
 
-def export_encrypted_key(out: Path, key: PrivateKey, password: str) -> None:
+def export_encrypted_key(out: Path, key: PrivateKey, password: str, *, overwrite: bool = False) -> None:
     """The private key as password-protected (encrypted) PKCS#8 PEM, for Linux servers."""
     check_password(password)
+    check_output(out, overwrite=overwrite)
     data = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.BestAvailableEncryption(password.encode("utf-8")))
     expected = public_fingerprint(key.public_key())

@@ -11,10 +11,8 @@ import copy
 import datetime as dt
 import errno
 import json
-import os
 import stat
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,7 @@ from wizard.core.errors import (
     ProjectNotFound,
     ProjectTooNew,
 )
-from wizard.core.files import atomic_write, remove_stale_temp_files
+from wizard.core.files import atomic_write, locked, remove_stale_temp_files
 from wizard.core.model import (
     PORTAL_STATUSES,
     STEP_STATUSES,
@@ -219,37 +217,11 @@ def _persist_migration(folder: Path, path: Path, raw: bytes, doc: dict[str, Any]
 
 
 LOCK_FILE = ".project.lock"
-LOCK_WAIT_SECONDS = 5.0
-LOCK_STALE_SECONDS = 30.0
 
 
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold the project's lock file while reading-then-writing, so two writers take turns.
-
-    A lock older than LOCK_STALE_SECONDS is left from a crash and is taken over.
-    """
-    lock = folder / LOCK_FILE
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    while True:
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            os.close(fd)
-            break
-        except FileExistsError:
-            with contextlib.suppress(OSError):
-                if time.time() - lock.stat().st_mtime > LOCK_STALE_SECONDS:
-                    lock.unlink()
-                    continue
-            if time.monotonic() > deadline:
-                raise ProjectChanged(f"The project in {folder} is being saved by another window or command. "
-                                     "Nothing was changed; try again in a moment.") from None
-            time.sleep(0.05)
-    try:
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            lock.unlink()
+def _locked(folder: Path) -> contextlib.AbstractContextManager[None]:
+    return locked(folder / LOCK_FILE, busy_message=f"The project in {folder} is being saved by another window or "
+                                                   "command. Nothing was changed; try again in a moment.")
 
 
 def _damaged(path: Path, why: str) -> ProjectDamaged:

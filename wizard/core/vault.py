@@ -10,6 +10,7 @@ so a half-deleted secret is never mistaken for a whole one.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from wizard.core.errors import WizardError
-from wizard.core.files import atomic_write
+from wizard.core.files import atomic_write, locked
 from wizard.core.keychain import SERVICE, os_keychain_backend
 
 # Characters per keychain entry: under Windows' 1,280 with room to spare.
@@ -146,9 +147,10 @@ class Vault:
                 self.store.put(entry, part)
                 written.append(entry)
             self.store.put(f"{name}/index", index)
-        except VaultError:
+        except BaseException:  # a keychain error, or Ctrl-C part-way: leave no parts behind
             for entry in written:
-                self.store.delete(entry)
+                with contextlib.suppress(VaultError):
+                    self.store.delete(entry)
             raise
 
     def get(self, name: str, *, what: str = "secret") -> bytes:
@@ -299,6 +301,29 @@ class FileStore:
         entries = json.loads(plain.decode("utf-8"))
         return cls(path, key, header, entries)
 
+    def _decrypt_current(self) -> dict[str, str]:
+        """Re-read the file with the key already derived (another window or command may have changed it)."""
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        try:
+            doc = json.loads(self.path.read_text(encoding="utf-8"))
+            header = {k: doc[k] for k in ("format", "version", "kdf")}
+            nonce = base64.b64decode(doc["nonce"], validate=True)
+            sealed = base64.b64decode(doc["ciphertext"], validate=True)
+            if header != self._header:
+                raise ValueError("it was replaced by a different vault")
+            entries = json.loads(AESGCM(self._key).decrypt(nonce, sealed, _aad(header)).decode("utf-8"))
+        except FileNotFoundError:
+            raise VaultError(f"The file vault {self.path} has gone missing. Put it back (from a backup) and try "
+                             "again.") from None
+        except (OSError, ValueError, KeyError, TypeError, InvalidTag) as exc:
+            raise SecretDamaged(f"The file vault {self.path} changed and cannot be read ({type(exc).__name__}). "
+                                "It has not been changed.") from None
+        if not isinstance(entries, dict):
+            raise SecretDamaged(f"The file vault {self.path} is damaged.")
+        return {str(k): str(v) for k, v in entries.items()}
+
     def _save(self) -> None:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -313,24 +338,34 @@ class FileStore:
             raise VaultError(f"Could not save the file vault {self.path}: {exc.strerror or exc}. "
                              "It is unchanged.") from None
 
+    def _change(self, change: Callable[[dict[str, str]], None]) -> None:
+        """Apply `change` to the entries as they are on disk now, under a lock, and save: two windows or
+        commands using the vault at once never undo each other's changes."""
+        with locked(self.path.with_name(self.path.name + ".lock"),
+                    busy_message="The file vault is being saved by another window or command; try again."):
+            entries = self._decrypt_current() if self.path.exists() else dict(self._entries)
+            change(entries)
+            previous, self._entries = self._entries, entries
+            try:
+                self._save()
+            except VaultError:
+                self._entries = previous
+                raise
+
     def put(self, entry: str, value: str) -> None:
-        previous = self._entries.get(entry)
-        self._entries[entry] = value
-        try:
-            self._save()
-        except VaultError:
-            if previous is None:
-                self._entries.pop(entry, None)
-            else:
-                self._entries[entry] = previous
-            raise
+        self._change(lambda entries: entries.__setitem__(entry, value))
 
     def get(self, entry: str) -> str | None:
+        if self.path.exists():
+            self._entries = self._decrypt_current()
         return self._entries.get(entry)
 
     def delete(self, entry: str) -> None:
-        if self._entries.pop(entry, None) is not None:
-            self._save()
+        def remove(entries: dict[str, str]) -> None:
+            entries.pop(entry, None)
+
+        if self.get(entry) is not None:
+            self._change(remove)
 
 
 class VaultProvider:
