@@ -87,15 +87,15 @@ def _ask(prompt: str, field: str) -> str:
     try:
         return getpass.getpass(prompt)
     except EOFError:  # Ctrl-D at the prompt: nothing typed
-        raise InvalidInput(field, "Nothing was typed, so nothing was changed.") from None
+        raise InvalidInput("typed", "Nothing was typed, so nothing was changed.") from None
 
 
 def _passphrase(args: argparse.Namespace, vaults: VaultProvider) -> str:
     if args.passphrase_file is not None:
         return _read_first_line(args.passphrase_file, "file vault passphrase", "passphrase")
     first = _ask("File vault passphrase: ", "passphrase")
-    if not vaults.file_vault_exists() and _ask("Type it again: ", "passphrase") != first:
-        raise InvalidInput("passphrase", "The two passphrases differ; nothing was changed.")
+    if not vaults.file_vault_exists() and _ask("Type it again: ", "typed") != first:
+        raise InvalidInput("typed", "The two passphrases differ; nothing was changed.")
     return first
 
 
@@ -133,6 +133,7 @@ def key_generate(args: argparse.Namespace, s: Services) -> int:
                           "a replacement add --replace; the current key stays until the new certificate is "
                           "imported.")
     vault = _vault(args, s)
+    vault.check_access()  # a locked keychain is reported now, not after seconds of key generation
     if not args.json:
         print(f"Making an {describe_algorithm(algorithm)} key for the {kind.name}"
               f"{' (this can take a few seconds)' if algorithm in ('rsa-3072', 'rsa-4096') else ''}...",
@@ -180,8 +181,10 @@ def atlas_save(args: argparse.Namespace, s: Services) -> int:
     credentials = check_credentials(api_key, api_secret)
     vault = _vault(args, s)
     save_credentials(session, vault, credentials)
+    from_files = " Delete the files you read them from once you no longer need them." \
+        if args.key_file or args.secret_file else ""
     emit(args, f"Stored the Atlas API key and secret in {vault.name}. They are not written to the project, logs "
-               "or handoff bundles. Delete the files you read them from once you no longer need them.",
+               f"or handoff bundles.{from_files}",
          {"stored_in": vault.kind})
     return 0
 

@@ -83,6 +83,10 @@ class KeyringStore:
             if action == "delete" and type(exc).__name__ == "PasswordDeleteError":
                 # keyring's way of saying the entry is not there: for deleting, that is success.
                 return None
+            if type(exc).__name__ == "InitError":
+                raise VaultError(f"The keychain ({self.name}) could not be opened. Sign in to your desktop "
+                                 "session (which unlocks it), or create a default keyring in your keychain app, "
+                                 "then try again. Nothing was changed.") from None
             if type(exc).__name__ == "KeyringLocked" or "locked" in str(exc).lower():
                 raise KeychainLocked(f"Your keychain ({self.name}) is locked. Unlock it — on most desktops by "
                                      "logging in again or opening your keychain app — then try again. Nothing "
@@ -182,6 +186,10 @@ class Vault:
             raise SecretDamaged(f"The {what} in {self.store.name} is damaged: it does not match its integrity "
                                 "record. Make a new one.")
         return data
+
+    def check_access(self) -> None:
+        """Touch the store once, so a locked or unusable keychain is reported before any slow work starts."""
+        self.store.get("access-check")
 
     def exists(self, name: str) -> bool:
         return self.store.get(f"{name}/index") is not None
