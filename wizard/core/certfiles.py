@@ -7,6 +7,7 @@ one unreadable field degrades that line, never the whole file.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import re
@@ -14,6 +15,7 @@ import warnings
 from dataclasses import dataclass
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
@@ -22,7 +24,6 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from wizard.core.errors import WizardError
 
 MAX_FILE_BYTES = 1024 * 1024
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.S)
 
 
 class NotACertificate(WizardError):
@@ -59,39 +60,94 @@ def read_certificates(data: bytes, name: str = "The file") -> CertificateFile:
     if len(data) > MAX_FILE_BYTES:
         raise NotACertificate(f"{name} is {len(data) // 1024} KB, far larger than any certificate file; "
                               "check you chose the right file.")
-    blocks = _PEM_BLOCK.findall(data)
+    blocks = _pem_blocks(data)
     if blocks:
-        return _from_pem(data, blocks, name)
+        return _from_pem(blocks, name)
     if b"-----BEGIN" in data:
         raise NotACertificate(f"{name} starts like a PEM file but is cut short or damaged (no matching END "
                               "line). Copy the whole text again, from -----BEGIN to -----END.")
     return _from_der(data, name)
 
 
-def _from_pem(data: bytes, blocks: list[tuple[bytes, bytes]], name: str) -> CertificateFile:
-    labels = [label.decode("ascii", "replace") for label, _ in blocks]
+_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 ]{1,64})-----")
+
+
+def _pem_blocks(data: bytes) -> list[tuple[str, bytes]]:
+    """(label, base64 body) of each complete PEM block, in linear time even for hostile input: once a label has
+    no END after some point, later BEGIN lines of that label are not searched again."""
+    blocks: list[tuple[str, bytes]] = []
+    no_end_after: dict[bytes, int] = {}
+    for begin in _BEGIN.finditer(data):
+        label = begin.group(1)
+        if begin.start() >= no_end_after.get(label, len(data) + 1):
+            continue
+        end = data.find(b"-----END " + label + b"-----", begin.end())
+        if end < 0:
+            no_end_after[label] = begin.start()
+            continue
+        blocks.append((label.decode("ascii"), data[begin.end():end]))
+    return blocks
+
+
+def _from_pem(blocks: list[tuple[str, bytes]], name: str) -> CertificateFile:
+    labels = [label for label, _ in blocks]
     certs: list[x509.Certificate] = []
     form = "PEM"
-    for label, match in zip(labels, _PEM_BLOCK.finditer(data), strict=True):
-        block = match.group(0)
+    for label, body in blocks:
         if label in ("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"):
             try:
-                certs.append(x509.load_pem_x509_certificate(block.replace(b"TRUSTED CERTIFICATE", b"CERTIFICATE")))
-            except ValueError:
+                # OpenSSL's "TRUSTED CERTIFICATE" appends trust settings after the certificate: read only the first
+                # DER element.
+                certs.append(_load_der_quietly(_first_der_element(_pem_body(body))))
+            except _PARSE_ERRORS:
                 raise NotACertificate(f"{name} holds a certificate that is damaged and cannot be read. Ask for "
                                       "the file again.") from None
         elif label in ("PKCS7", "CMS"):
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    certs.extend(pkcs7.load_pem_pkcs7_certificates(block.replace(b"CMS", b"PKCS7")))
+                certs.extend(_load_pkcs7_der(_pem_body(body)))
                 form = "PKCS#7 (PEM)"
-            except ValueError:
+            except _PARSE_ERRORS:
                 raise NotACertificate(f"{name} holds a PKCS#7 bundle that is damaged or holds no certificates.") \
                     from None
     if certs:
         return CertificateFile(tuple(certs), form)
     raise NotACertificate(_explain_other(labels, name))
+
+
+# What the library raises for certificates it cannot represent, besides ValueError.
+_PARSE_ERRORS: tuple[type[Exception], ...] = (ValueError, x509.InvalidVersion, UnsupportedAlgorithm, TypeError)
+
+
+def _pem_body(text: bytes) -> bytes:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and b":" not in ln]  # skip RFC 1421 headers
+    return base64.b64decode(b"".join(lines), validate=True)
+
+
+def _first_der_element(der: bytes) -> bytes:
+    """The first DER TLV in `der` (a SEQUENCE with a definite length)."""
+    if len(der) < 2 or der[0] != 0x30:
+        raise ValueError("not a DER sequence")
+    length = der[1]
+    if length < 0x80:
+        return der[:2 + length]
+    count = length & 0x7F
+    if count == 0 or count > 4 or len(der) < 2 + count:
+        raise ValueError("bad DER length")
+    size = int.from_bytes(der[2:2 + count], "big")
+    return der[:2 + count + size]
+
+
+def _load_der_quietly(der: bytes) -> x509.Certificate:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return x509.load_der_x509_certificate(der)
+
+
+def _load_pkcs7_der(der: bytes) -> list[x509.Certificate]:
+    # Many CAs' .p7b files are BER rather than strict DER; the library reads them with a warning not worth showing.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return list(pkcs7.load_der_pkcs7_certificates(der))
 
 
 def _explain_other(labels: list[str], name: str) -> str:
@@ -108,15 +164,12 @@ def _explain_other(labels: list[str], name: str) -> str:
 
 def _from_der(data: bytes, name: str) -> CertificateFile:
     try:
-        return CertificateFile((x509.load_der_x509_certificate(data),), "DER")
-    except ValueError:
+        return CertificateFile((_load_der_quietly(data),), "DER")
+    except _PARSE_ERRORS:
         pass
     try:
-        # Many CAs' .p7b files are BER rather than strict DER; the library reads them with a warning we need not show.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            certs = pkcs7.load_der_pkcs7_certificates(data)
-    except ValueError:
+        certs = _load_pkcs7_der(data)
+    except _PARSE_ERRORS:
         certs = []
     if certs:
         return CertificateFile(tuple(certs), "PKCS#7 (DER)")
@@ -125,7 +178,7 @@ def _from_der(data: bytes, name: str) -> CertificateFile:
                               "bring your own key and certificate, use the PFX import instead.")
     try:
         x509.load_der_x509_csr(data)
-    except ValueError:
+    except _PARSE_ERRORS:
         pass
     else:
         raise NotACertificate(f"{name} is a certificate signing request (CSR), not a certificate. Send it to your "
@@ -163,7 +216,7 @@ def _name(value: x509.Name) -> str:
         o = value.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
         parts = [str(a.value) for a in cn[:1]] + [str(a.value) for a in o[:1]]
         return ", ".join(parts) if parts else value.rfc4514_string()
-    except (ValueError, TypeError):
+    except Exception:
         return "(unreadable name)"
 
 
@@ -175,12 +228,37 @@ def issuer_name(cert: x509.Certificate) -> str:
     return _name(cert.issuer)
 
 
-def dns_names(cert: x509.Certificate) -> tuple[str, ...]:
+def _san_dns(cert: x509.Certificate) -> tuple[str, ...]:
+    """The DNS names in the SubjectAlternativeName; raises if the extensions cannot be read."""
     try:
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        return tuple(san.get_values_for_type(x509.DNSName))
-    except (x509.ExtensionNotFound, ValueError):
+    except x509.ExtensionNotFound:
         return ()
+    return tuple(san.get_values_for_type(x509.DNSName))
+
+
+def dns_names(cert: x509.Certificate) -> tuple[str, ...]:
+    """The DNS names of the certificate; empty when it has none or its extensions cannot be read."""
+    try:
+        return _san_dns(cert)
+    except Exception:  # duplicated or unparseable extensions: no names we can rely on
+        return ()
+
+
+def is_ca(cert: x509.Certificate) -> bool:
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except Exception:
+        return cert.subject == cert.issuer
+
+
+def likely_leaf(certs: tuple[x509.Certificate, ...]) -> x509.Certificate:
+    """The certificate that issued none of the others and is not a CA, whatever order the file has them in."""
+    issuers = {c.issuer for c in certs}
+    for cert in certs:
+        if not is_ca(cert) and cert.subject not in issuers:
+            return cert
+    return next((c for c in certs if not is_ca(c)), certs[0])
 
 
 def key_description(cert: x509.Certificate) -> str:
@@ -218,19 +296,28 @@ def describe_certificate(cert: x509.Certificate, now: dt.datetime) -> list[str]:
 
     field("Issued to", lambda: common_name(cert))
     field("Issued by", lambda: issuer_name(cert))
-    field("Domain names", lambda: ", ".join(dns_names(cert)))
+    field("Domain names", lambda: ", ".join(_san_dns(cert)))
     field("Valid", lambda: validity_words(cert, now))
     field("Key", lambda: key_description(cert))
-    field("Used for", lambda: ", ".join(_EKU_WORDS.get(u, u.dotted_string) for u in
-                                        cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value))
+    field("Used for", lambda: ", ".join(_EKU_WORDS.get(u, u.dotted_string) for u in _eku(cert)))
     field("Signature", lambda: _signature_words(cert))
     field("Certificate fingerprint (SHA-256)", lambda: certificate_fingerprint(cert).upper())
     return lines
 
 
+def _eku(cert: x509.Certificate) -> tuple[x509.ObjectIdentifier, ...]:
+    """The extended key usages; none when the certificate does not limit them. Raises if unreadable."""
+    try:
+        return tuple(cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
+    except x509.ExtensionNotFound:
+        return ()
+
+
 def _signature_words(cert: x509.Certificate) -> str:
     algorithm = cert.signature_hash_algorithm
-    name = algorithm.name.upper() if algorithm is not None else "none named"
+    if algorithm is None:  # Ed25519/Ed448 sign without a separate hash
+        return getattr(cert.signature_algorithm_oid, "_name", cert.signature_algorithm_oid.dotted_string)
+    name = algorithm.name.upper()
     if algorithm is not None and algorithm.name in ("sha1", "md5"):
         return f"{name} — weak and refused by current software; ask for a new certificate"
     return name

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import verification
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
@@ -27,8 +28,10 @@ from wizard.core.certfiles import (
     dns_names,
     issuer_name,
     key_fingerprint,
+    likely_leaf,
     order_chain,
 )
+from wizard.core.csr import key_usages
 from wizard.core.errors import WizardError
 from wizard.core.findings import Finding, most_serious_first
 from wizard.core.model import CertificateRecord, KeyRecord, Project, with_key, without_key
@@ -89,7 +92,7 @@ def match_certificate(profile: Profile, project: Project, found: CertificateFile
 
 
 def _explain_mismatch(profile: Profile, project: Project, found: CertificateFile, kind_hint: str | None) -> str:
-    leaf = min(found.certificates, key=lambda c: c.subject == c.issuer)  # prefer a non-self-signed one
+    leaf = likely_leaf(found.certificates)
     names = {common_name(leaf).split(",")[0].strip().lower(), *(n.lower() for n in dns_names(leaf))}
     guess: KeyRecord | None = None
     for record in reversed(project.keys):
@@ -129,23 +132,51 @@ def check_certificate(kind: CertificateKind, leaf: x509.Certificate, chain: tupl
         found.append(Finding("error", "expired", f"This certificate expired on {end:%d %b %Y}. Ask for a new one."))
     else:
         found.append(Finding("info", "valid", f"Valid until {end:%d %b %Y}: {(end - now).days} days left."))
+    found.extend(_usage_findings(kind, leaf))
+    found.extend(_chain_findings(kind, leaf, chain, now))
+    names = {n.lower() for n in dns_names(leaf)} | {common_name(leaf).split(",")[0].strip().lower()}
+    names_domain = "{domain}" in kind.subject.cn or any("{domain}" in t for t in kind.san_dns)
+    if domain and names_domain and not any(n == domain or n.endswith("." + domain) for n in names):
+        found.append(Finding("warning", "domain", f"This certificate does not name your verified domain {domain} "
+                             f"(it names {', '.join(sorted(names))}). Check this is what you expect.", src, ok))
+    return most_serious_first(found)
+
+
+_KU_WORDS = {"digital_signature": "digital signatures", "key_encipherment": "key encipherment",
+             "content_commitment": "non-repudiation", "key_agreement": "key agreement"}
+
+
+def _usage_findings(kind: CertificateKind, leaf: x509.Certificate) -> list[Finding]:
+    """Extended key usage and key usage against what the kind is for; unreadable extensions are said so."""
+    src, ok = kind.provenance.source, kind.provenance.confirmed
+    found: list[Finding] = []
     try:
-        ekus = set(leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
+        ekus: set[x509.ObjectIdentifier] | None = set(
+            leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
     except x509.ExtensionNotFound:
-        ekus = None
-    except ValueError:
-        ekus = set()
+        ekus = None  # not limited: any use
+    except Exception:
+        return [Finding("warning", "usage-unreadable", "This certificate's usage settings cannot be read, so they "
+                        "could not be checked. Ask your supplier whether it is right for the "
+                        f"{kind.name}.", src, ok)]
     for wanted in kind.extended_key_usage:
         if ekus is not None and _EKU[wanted] not in ekus:
             found.append(Finding("error", "wrong-usage", f"This certificate is not issued for "
                                  f"{wanted.replace('_', ' ')}, which the {kind.name} needs. Ask your supplier for "
                                  "one with the right usage.", src, ok))
-    found.extend(_chain_findings(kind, leaf, chain, now))
-    names = {n.lower() for n in dns_names(leaf)} | {common_name(leaf).split(",")[0].strip().lower()}
-    if domain and not any(n == domain or n.endswith("." + domain) for n in names):
-        found.append(Finding("warning", "domain", f"This certificate does not name your verified domain {domain} "
-                             f"(it names {', '.join(sorted(names))}). Check this is what you expect.", src, ok))
-    return most_serious_first(found)
+    try:
+        usage = leaf.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return found
+    except Exception:
+        return [*found, Finding("warning", "usage-unreadable", "This certificate's key usage cannot be read.", src, ok)]
+    algorithm = "ec-" if isinstance(leaf.public_key(), ec.EllipticCurvePublicKey) else "rsa-"
+    for wanted in key_usages(kind, algorithm):
+        if not getattr(usage, wanted, False):
+            found.append(Finding("error", "wrong-key-usage", f"This certificate's key may not be used for "
+                                 f"{_KU_WORDS.get(wanted, wanted)}, which the {kind.name} needs. Ask your supplier "
+                                 "for one with the right key usage.", src, ok))
+    return found
 
 
 def _chain_findings(kind: CertificateKind, leaf: x509.Certificate, chain: tuple[x509.Certificate, ...],
@@ -153,6 +184,9 @@ def _chain_findings(kind: CertificateKind, leaf: x509.Certificate, chain: tuple[
     intermediates = [c for c in chain if c.subject != c.issuer]
     roots_in_file = [c for c in chain if c.subject == c.issuer]
     server = "server_auth" in kind.extended_key_usage
+    # Validity is reported on its own; the chain is checked at a moment the certificate was valid, so an expired
+    # certificate is not also told its chain is broken.
+    now = min(max(now, leaf.not_valid_before_utc), leaf.not_valid_after_utc)
     public = _verifies(leaf, intermediates, list(public_roots()), now, server)
     if public is None:
         return [Finding("info", "chain-public", "The chain of issuers checks out up to a public root CA.")]
@@ -164,8 +198,9 @@ def _chain_findings(kind: CertificateKind, leaf: x509.Certificate, chain: tuple[
         return [Finding("warning", "chain-missing", "The file holds only the certificate, not the chain of issuers "
                         "above it, and it does not lead to a public root. Ask your supplier for the chain (often a "
                         "'.p7b' or 'full chain' download) and import that.")]
-    return [Finding("warning", "chain-broken", f"The chain could not be checked: {public}. Ask your supplier for "
-                    "the full chain.")]
+    return [Finding("warning", "chain-broken", "The issuer certificates in this file do not link this certificate "
+                    "to a trusted root, so its chain could not be checked. Ask your supplier for the full chain "
+                    "(often a '.p7b' or 'full chain' download) and import that.")]
 
 
 def _verifies(leaf: x509.Certificate, intermediates: list[x509.Certificate], roots: list[x509.Certificate],
@@ -177,15 +212,21 @@ def _verifies(leaf: x509.Certificate, intermediates: list[x509.Certificate], roo
     if not roots:
         return "no root to check against"
     try:
+        # Client certificates (the Atlas one among them) may carry no SubjectAlternativeName; web PKI's default
+        # for end entities requires one, so for clients it is allowed to be absent.
         builder = verification.PolicyBuilder().store(verification.Store(roots)).time(now)
         names = dns_names(leaf)
         if server and names:
             builder.build_server_verifier(x509.DNSName(names[0])).verify(leaf, intermediates)
         else:
+            ee = verification.ExtensionPolicy.webpki_defaults_ee().may_be_present(
+                x509.SubjectAlternativeName, verification.Criticality.AGNOSTIC, None)
+            builder = builder.extension_policies(ca_policy=verification.ExtensionPolicy.webpki_defaults_ca(),
+                                                 ee_policy=ee)
             builder.build_client_verifier().verify(leaf, intermediates)
     except verification.VerificationError as exc:
         return str(exc).split("\n")[0][:200]
-    except (ValueError, TypeError) as exc:
+    except Exception as exc:  # certificates the verifier cannot even represent
         return type(exc).__name__
     return None
 

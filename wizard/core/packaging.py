@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,21 +100,30 @@ def strength_words(password: str) -> str:
     return f"weak (about {bits} bits): use a generated passphrase"
 
 
-def _write_checked(out: Path, data: bytes, check: object, *, public: bool = False) -> None:
-    """Write atomically, re-open and check; on any failure the file is removed and `PackageError` raised."""
+def _write_checked(out: Path, data: bytes, check: Callable[[bytes], None], *, public: bool = False) -> None:
+    """Check the package as it will be written, write it atomically, then read it back and compare.
+
+    A package that does not check out is never written, so an earlier file of that name is kept; one that does
+    not read back the same (a failing disk) is deleted. Either way `PackageError` says so.
+    """
+    try:
+        check(data)
+    except Exception as exc:
+        reason = str(exc) if isinstance(exc, WizardError) else type(exc).__name__
+        raise PackageError(f"The package for {out} did not check out when re-opened ({reason}), so nothing was "
+                           "written.") from None
     try:
         atomic_write(out, data, public=public)
     except OSError as exc:
         raise PackageError(f"Could not write {out}: {exc.strerror or exc}. Nothing was written.") from None
     try:
-        assert callable(check)
-        check(out.read_bytes())
-    except Exception as exc:
+        same = out.read_bytes() == data
+    except OSError:
+        same = False
+    if not same:
         with contextlib.suppress(OSError):
             out.unlink()
-        reason = str(exc) if isinstance(exc, WizardError) else type(exc).__name__
-        raise PackageError(f"The file written to {out} did not check out when re-opened ({reason}), so it was "
-                           "deleted. Nothing was left behind.") from None
+        raise PackageError(f"{out} did not read back as written (is the disk failing?), so it was deleted.")
 
 
 def export_pfx(out: Path, key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certificate, ...],
@@ -121,10 +131,12 @@ def export_pfx(out: Path, key: PrivateKey, cert: x509.Certificate, chain: tuple[
     """Write a password-protected PFX with the chain, then re-open it with the password and check it."""
     check_password(password)
     check_output(out, overwrite=overwrite)
+    if public_fingerprint(key.public_key()) != _cert_key_fingerprint(cert):
+        raise PackageError("The key and the certificate do not belong together, so no PFX was written.")
     encryption = (serialization.PrivateFormat.PKCS12.encryption_builder().kdf_rounds(profile.kdf_rounds)
                   .key_cert_algorithm(profile.key_cert_algorithm).hmac_hash(profile.mac())
                   .build(password.encode("utf-8")))
-    cas = [pkcs12.PKCS12Certificate(c, c.subject.rfc4514_string().encode("utf-8")[:64]) for c in chain]
+    cas = [pkcs12.PKCS12Certificate(c, _friendly(c)) for c in chain]
     data = pkcs12.serialize_key_and_certificates(friendly_name.encode("utf-8"), key, cert, cas, encryption)
     expected = public_fingerprint(key.public_key())
 
@@ -138,6 +150,19 @@ def export_pfx(out: Path, key: PrivateKey, cert: x509.Certificate, chain: tuple[
             raise PackageError("the certificate or chain is not what was written")
 
     _write_checked(out, data, check)
+
+
+def _friendly(cert: x509.Certificate) -> bytes:
+    """A short friendly name for a chain certificate: its common name, cut by characters (never mid-character)."""
+    from wizard.core.certfiles import common_name
+
+    return common_name(cert)[:60].encode("utf-8")
+
+
+def _cert_key_fingerprint(cert: x509.Certificate) -> str | None:
+    from wizard.core.certfiles import key_fingerprint
+
+    return key_fingerprint(cert)
 
 
 def export_pem_chain(out: Path, cert: x509.Certificate, chain: tuple[x509.Certificate, ...], *,
