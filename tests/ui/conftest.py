@@ -16,9 +16,10 @@ from wizard.core.atlas import AtlasCredentials
 from wizard.core.model import Person, Project
 from wizard.core.profile import Profile
 from wizard.core.vault import NO_KEYCHAIN, KeychainUnavailable, SecretStore, VaultProvider
+from wizard.demo import DemoCA, make_demo_ca
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.person_dialog import PersonDialog
-from wizard.ui.secret_dialogs import AtlasCredentialsDialog, PassphraseDialog
+from wizard.ui.secret_dialogs import AtlasCredentialsDialog, FilePasswordDialog, PassphraseDialog
 from wizard.ui.wizard import OnboardingWizard
 
 FIXED_NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
@@ -26,6 +27,7 @@ FIXED_NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
 PersonFiller = Callable[[PersonDialog], None]
 PassphraseFiller = Callable[[PassphraseDialog], None]
 AtlasFiller = Callable[[AtlasCredentialsDialog], None]
+FilePasswordFiller = Callable[[FilePasswordDialog], None]
 
 
 class MemorySecretStore:
@@ -71,6 +73,10 @@ class FakeDialogs(Dialogs):
         self.passphrase_dialogs: list[PassphraseDialog] = []
         self.atlas_fillers: list[AtlasFiller] = []
         self.atlas_dialogs: list[AtlasCredentialsDialog] = []
+        self.open_answers: list[list[Path]] = []
+        self.open_titles: list[str] = []
+        self.file_password_fillers: list[FilePasswordFiller] = []
+        self.file_password_dialogs: list[FilePasswordDialog] = []
 
     def confirm(self, parent: QWidget, title: str, text: str, *, action: str) -> bool:
         self.confirmed.append(text)
@@ -92,6 +98,17 @@ class FakeDialogs(Dialogs):
 
     def crash(self, parent: QWidget | None, report: str, saved_to: Path | None) -> None:
         raise AssertionError(f"unexpected crash dialog: {report}")
+
+    def open_files(self, parent: QWidget, title: str, start: Path, file_filter: str) -> list[Path]:
+        self.open_titles.append(title)
+        return self.open_answers.pop(0)
+
+    def ask_file_password(self, parent: QWidget, *, file_name: str) -> str | None:
+        dialog = FilePasswordDialog(parent, file_name=file_name)
+        self.file_password_dialogs.append(dialog)
+        self.file_password_fillers.pop(0)(dialog)
+        dialog.accept()
+        return dialog.password if dialog.result() == FilePasswordDialog.DialogCode.Accepted else None
 
     def save_file(self, parent: QWidget, title: str, suggested: Path, file_filter: str) -> Path | None:
         self.save_suggestions.append(suggested)
@@ -145,3 +162,9 @@ def make_wizard(qtbot: QtBot, services: Services, dialogs: FakeDialogs) -> Calla
         return window
 
     return make
+
+
+@pytest.fixture(scope="session")
+def demo_ca() -> DemoCA:
+    """A two-level test CA (root → intermediate), made in code, that issues certificates for the project's keys."""
+    return make_demo_ca(FIXED_NOW)

@@ -20,12 +20,17 @@ from pytestqt.qtbot import QtBot
 
 from wizard.app import Services
 from wizard.core.flow import PageId
-from wizard.demo import create_demo_project
+from wizard.demo import DemoCA, create_demo_project
+from wizard.ui.pages.certificates import CertificatesPage
 from wizard.ui.pages.keys import KeysPage
+from wizard.ui.pages.packages import PackagesPage
 from wizard.ui.person_dialog import PersonDialog
-from wizard.ui.secret_dialogs import AtlasCredentialsDialog, PassphraseDialog
+from wizard.ui.secret_dialogs import AtlasCredentialsDialog, FilePasswordDialog, PassphraseDialog
 from wizard.ui.wizard import OnboardingWizard
 from wizard.ui.workers import pending_count
+
+from .certificates import import_with_core, issue_for, project_with_keys
+from .conftest import MemorySecretStore
 
 QT_INTERNALS = {"QTableCornerButton"}
 INPUTS = (QLineEdit, QComboBox, QAbstractButton, QListWidget, QTableWidget, QPlainTextEdit)
@@ -65,16 +70,17 @@ def test_every_input_on_every_page_is_named(qtbot: QtBot, make_wizard: Callable[
         page = window.currentPage()
         assert unnamed_inputs(page) == [], f"on {page.title()}"
         checked.append(page.title())
-    assert checked[-1] == "Keys and CSRs"
-    keys = window.currentPage()
-    assert isinstance(keys, KeysPage)
+    assert checked[-3:] == ["Keys and CSRs", "Certificates", "Packages"]
     qtbot.waitUntil(lambda: pending_count() == 0)  # the keychain lookup has answered
+    keys = window.page(PageId.KEYS)
+    assert isinstance(keys, KeysPage)
     assert unnamed_inputs(keys) == [], "after the keychain lookup"
     dialog = PersonDialog(window, services.profile, session.project, session.project.people[0])
     assert unnamed_inputs(dialog) == []
     for secret_dialog in (PassphraseDialog(window, new=True, vault_path="vault"),
                           PassphraseDialog(window, new=False, vault_path="vault"),
-                          AtlasCredentialsDialog(window, vault_name="Test keychain")):
+                          AtlasCredentialsDialog(window, vault_name="Test keychain"),
+                          FilePasswordDialog(window, file_name="ours.pfx")):
         assert unnamed_inputs(secret_dialog) == [], type(secret_dialog).__name__
     assert len(checked) == len(PageId)
 
@@ -125,3 +131,45 @@ def test_window_size_is_remembered(qtbot: QtBot, make_wizard: Callable[[], Onboa
     window.close()
     again = make_wizard()
     assert (again.width(), again.height()) == (700, 520)
+
+
+def test_the_certificates_and_packages_pages_are_named_and_usable_from_the_keyboard(
+        qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], services: Services, keychain: MemorySecretStore,
+        demo_ca: DemoCA) -> None:
+    # A certificate inside its lead time: the pages with a table, details, checks and the expiry reminder.
+    session = project_with_keys(services, keychain, "dip-mtls")
+    (key,) = session.project.keys_for("dip-mtls")
+    import_with_core(session, issue_for(demo_ca, services, keychain, key, days_left=20), demo_ca.chain)
+    window = make_wizard()
+    window.open_project(session.folder)
+    window.walk_to(PageId.CERTIFICATES)
+    window.show()
+    certificates = window.currentPage()
+    assert isinstance(certificates, CertificatesPage)
+    qtbot.waitUntil(lambda: pending_count() == 0)
+    assert certificates.expiry_banner.isVisible()
+    assert certificates.focusWidget() is certificates.choose_button, "focus starts on Choose file"
+    certificates.select_kind("dip-mtls")
+    assert unnamed_inputs(certificates) == []
+    for button in (certificates.choose_button, certificates.paste_button, certificates.bring_button,
+                   certificates.keys_button, certificates.expiry_banner.hide_button):
+        assert "&" in button.text(), button.text()
+        assert button.focusPolicy() & Qt.FocusPolicy.TabFocus, button.text()
+    assert certificates.table.focusPolicy() & Qt.FocusPolicy.TabFocus
+    assert certificates.drop_zone.accessibleName()
+
+    window.next()
+    packages = window.currentPage()
+    assert isinstance(packages, PackagesPage)
+    assert packages.focusWidget() is packages.destination_buttons["modern"], "focus starts on the destination"
+    qtbot.keyClick(packages.destination_buttons["modern"], Qt.Key.Key_Space)
+    assert packages.destination() is not None, "the space bar chooses a destination"
+    assert packages.save_button.isEnabled()
+    qtbot.mouseClick(packages.generate_button, Qt.MouseButton.LeftButton)
+    assert unnamed_inputs(packages) == []
+    for button in (packages.generate_button, packages.copy_button, packages.save_button, packages.show_box):
+        assert "&" in button.text(), button.text()
+    assert packages.kind_label.buddy() is packages.kind
+    assert FilePasswordDialog(window, file_name="x.pfx").findChildren(QLineEdit)[0].accessibleName()
+    assert unnamed_inputs(FilePasswordDialog(window, file_name="x.pfx")) == []
+    qtbot.waitUntil(lambda: pending_count() == 0)

@@ -146,7 +146,9 @@ def test_background_results_and_errors_arrive_on_the_gui_thread(qtbot: QtBot) ->
 def test_keys_page_follows_the_journey_and_is_the_commit_page(qtbot: QtBot, keys_page: KeysPage) -> None:
     window = keys_page.onboarding()
     assert keys_page.isCommitPage()
-    assert window.button(QWizard.WizardButton.FinishButton).isVisible(), "the last page"
+    commit = window.button(QWizard.WizardButton.CommitButton)
+    assert commit.isVisible(), "the certificates page follows"
+    assert commit.text().replace("&", "") == "Next", "not Qt's 'Commit', which means nothing to most people"
     window.back()
     assert window.currentId() == PageId.JOURNEY
     assert window.button(QWizard.WizardButton.NextButton).isVisible(), "the journey page now has Next"

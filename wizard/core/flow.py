@@ -11,9 +11,12 @@ class PageId(IntEnum):
     PEOPLE = 2
     JOURNEY = 3
     KEYS = 4
+    CERTIFICATES = 5
+    PACKAGES = 6
 
 
-_ORDER = (PageId.WELCOME, PageId.ORGANISATION, PageId.PEOPLE, PageId.JOURNEY, PageId.KEYS)
+_ORDER = (PageId.WELCOME, PageId.ORGANISATION, PageId.PEOPLE, PageId.JOURNEY, PageId.KEYS, PageId.CERTIFICATES,
+          PageId.PACKAGES)
 
 
 def next_page(current: PageId) -> PageId | None:

@@ -41,6 +41,11 @@ class Dialogs:
         chosen = QFileDialog.getExistingDirectory(parent, title, str(start))
         return Path(chosen) if chosen else None
 
+    def open_files(self, parent: QWidget, title: str, start: Path, file_filter: str) -> list[Path]:
+        """Ask for one or more existing files, starting in `start`; an empty list if cancelled."""
+        chosen, _filter = QFileDialog.getOpenFileNames(parent, title, str(start), file_filter)
+        return [Path(name) for name in chosen]
+
     def save_file(self, parent: QWidget, title: str, suggested: Path, file_filter: str) -> Path | None:
         """Ask where to save a file, starting at `suggested` (folder and name); None if cancelled."""
         chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
@@ -52,6 +57,13 @@ class Dialogs:
 
         dialog = PassphraseDialog(parent, new=new, vault_path=str(vault_path))
         return dialog.passphrase if dialog.exec() else None
+
+    def ask_file_password(self, parent: QWidget, *, file_name: str) -> str | None:
+        """The password of a PFX or key file someone already has; None if cancelled. Never stored."""
+        from wizard.ui.secret_dialogs import FilePasswordDialog
+
+        dialog = FilePasswordDialog(parent, file_name=file_name)
+        return dialog.password if dialog.exec() else None
 
     def atlas_credentials(self, parent: QWidget, *, vault_name: str) -> AtlasCredentials | None:
         """The GlobalSign Atlas API key and secret, checked; None if cancelled."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,15 +10,19 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
 from wizard.app import Services
+from wizard.core.certfiles import CertificateFile
+from wizard.core.certs import commit_certificate, match_certificate
 from wizard.core.csr import build_csr, csr_pem
 from wizard.core.flow import PageId
 from wizard.core.keys import commit_new_key, create_key, load_private_key
 from wizard.core.model import Person, Project, with_key
 from wizard.core.profile import Profile
 from wizard.core.session import ProjectSession
-from wizard.demo import create_demo_project, with_demo_keychain
+from wizard.demo import create_demo_project, issue_demo_certificate, make_demo_ca, with_demo_keychain
 from wizard.ui.dialogs import Dialogs
+from wizard.ui.pages.certificates import CertificatesPage
 from wizard.ui.pages.keys import KeysPage
+from wizard.ui.pages.packages import PackagesPage
 from wizard.ui.person_dialog import PersonDialog
 from wizard.ui.wizard import OnboardingWizard
 
@@ -46,6 +51,23 @@ def _demo_keys(services: Services, session: ProjectSession) -> None:
             session.commit(with_key(session.project, replace(record, csr_pem=pem, csr_exported_at=services.clock())))
 
 
+def _demo_certificates(services: Services, session: ProjectSession) -> None:
+    """Certificates from a test CA made in code: the Atlas API one good for a year, the mTLS one due for renewal."""
+    vault = services.vaults.keychain()
+    now = services.clock()
+    ca = make_demo_ca(now - dt.timedelta(days=400))
+    organisation = session.project.organisation
+    for kind_id, days_left in (("atlas-api", 330), ("dip-mtls", 21)):
+        record = session.project.keys_for(kind_id)[0]
+        name = (f"{organisation.name} Atlas API" if kind_id == "atlas-api" else organisation.domain)
+        cert = issue_demo_certificate(ca, load_private_key(vault, record).public_key(), common_name=name,
+                                      organisation=organisation.name, dns_names=[organisation.domain],
+                                      not_before=now - dt.timedelta(days=365 - days_left),
+                                      not_after=now + dt.timedelta(days=days_left, hours=1))
+        found = CertificateFile((cert, *ca.chain), "PKCS#7 (DER)")
+        commit_certificate(session, match_certificate(services.profile, session.project, found))
+
+
 def _settle() -> None:
     """Let background work (the keychain lookup) finish and its results reach the page."""
     QThreadPool.globalInstance().waitForDone(10_000)
@@ -53,7 +75,8 @@ def _settle() -> None:
 
 
 def take_screenshots(services: Services, out_dir: Path) -> list[Path]:
-    """Welcome, organisation, people (and the person dialog), journey, keys: one PNG each, in journey order.
+    """Welcome, organisation, people (and the person dialog), journey, keys, certificates, packages: one PNG each,
+    in journey order.
 
     Keys are made in an in-memory demo keychain, never the real one.
     """
@@ -83,5 +106,20 @@ def take_screenshots(services: Services, out_dir: Path) -> list[Path]:
     assert isinstance(keys, KeysPage)
     keys.select_kind("dip-mtls")
     written.append(_grab(window, out_dir / "06-keys.png"))
+    _demo_certificates(services, window.session)
+    window.walk_to(PageId.CERTIFICATES)
+    _settle()
+    certificates = window.currentPage()
+    assert isinstance(certificates, CertificatesPage)
+    certificates.select_kind("dip-mtls")
+    written.append(_grab(window, out_dir / "07-certificates.png"))
+    window.walk_to(PageId.PACKAGES)
+    _settle()
+    packages = window.currentPage()
+    assert isinstance(packages, PackagesPage)
+    packages.choose_destination("modern")
+    packages.choose_kind("dip-mtls")
+    packages.generate_button.click()
+    written.append(_grab(window, out_dir / "08-packages.png"))
     window.close()
     return sorted(written)

@@ -1,6 +1,7 @@
-"""Dialogs that take a secret: the file vault passphrase, and the GlobalSign Atlas API key and secret.
+"""Dialogs that take a secret: the file vault passphrase, the GlobalSign Atlas API key and secret, and the
+password of a PFX or key file being brought in.
 
-Both validate through core (`check_passphrase`, `check_credentials`) and show its message under the field, never
+They validate through core (`check_passphrase`, `check_credentials`) and show its message under the field, never
 echoing the secret back. They store nothing themselves: the caller sends the result straight to a vault.
 """
 
@@ -184,4 +185,40 @@ class AtlasCredentialsDialog(_FittedDialog):
             edit.setFocus()
             _fit(self, self.width())
             return
+        super().accept()
+
+
+class FilePasswordDialog(_FittedDialog):
+    """The password of a PFX or encrypted key file brought from elsewhere; after `accept()` it is in `password`.
+
+    Whether it is right is only known when the file is opened (in the background); a wrong one is explained then.
+    """
+
+    def __init__(self, parent: QWidget | None, *, file_name: str) -> None:
+        super().__init__(parent)
+        self.password: str | None = None
+        self.setWindowTitle("Password of the file")
+        layout = QVBoxLayout(self)
+        self.intro = QLabel(f"Type the password that protects {file_name}. It is used once, to open the file, and "
+                            "is not stored anywhere.")
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        form = QFormLayout()
+        self.field, self.message = _secret_field(form, "&Password:", "Password of the file")
+        layout.addLayout(form)
+        self.show_box = QCheckBox("&Show what I type")
+        self.show_box.toggled.connect(self._on_show_toggled)
+        layout.addWidget(self.show_box)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Open the file")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        _fit(self, 520)
+
+    def _on_show_toggled(self, shown: bool) -> None:
+        self.field.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+
+    def accept(self) -> None:
+        self.password = self.field.text()
         super().accept()

@@ -1,18 +1,22 @@
-"""Small reusable widgets: field messages with gentle validation, the findings panel, the busy indicator."""
+"""Small reusable widgets: field messages with gentle validation, the findings panel, the busy indicator, the
+certificate expiry banner."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QProgressBar, QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QWidget
 
 from wizard.core.errors import InvalidInput
 from wizard.core.findings import Finding
 
 ERROR_COLOUR = "#c62828"
 WARNING_COLOUR = "#a15c00"
+OK_COLOUR = "#2e7d32"
 SEVERITY_WORDS = {"error": ("Must fix", ERROR_COLOUR), "warning": ("Check", WARNING_COLOUR), "info": ("Note", "")}
 
 
@@ -123,3 +127,83 @@ class BusyIndicator(QWidget):
     def stop(self) -> None:
         self.label.clear()
         self.hide()
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiryStatus:
+    """How a certificate's expiry reads: words that carry the meaning on their own, and a colour that repeats it."""
+
+    words: str
+    colour: str
+
+
+def expiry_status(status: str, days_left: int) -> ExpiryStatus:
+    """`status` is core's inventory status: "ok", "soon" (inside the reminder lead time) or "expired"."""
+    if status == "expired":
+        ago = -days_left
+        when = "today" if ago <= 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
+        return ExpiryStatus(f"Expired {when}: replace it now", ERROR_COLOUR)
+    plural = "s" if days_left != 1 else ""
+    if status == "soon":
+        return ExpiryStatus(f"Renew soon: {days_left} day{plural} left", WARNING_COLOUR)
+    return ExpiryStatus(f"OK: {days_left} day{plural} left", OK_COLOUR)
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiryLine:
+    """One certificate that needs attention, as the banner lists it."""
+
+    kind_name: str
+    subject: str
+    not_after: dt.datetime
+    status: str
+    days_left: int
+
+
+class ExpiryBanner(QFrame):
+    """A band at the top of a page listing certificates that expire inside their reminder lead time or have expired.
+
+    It never blocks: the user reads it and carries on, or hides it for the rest of the run (`hidden_by_user`).
+    """
+
+    hidden_by_user = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(f"ExpiryBanner {{ border: 2px solid {WARNING_COLOUR}; border-radius: 4px; }}")
+        layout = QHBoxLayout(self)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setAccessibleName("Certificates that need renewing")
+        layout.addWidget(self.text, 1)
+        self.hide_button = QPushButton("&Hide")
+        self.hide_button.setAccessibleDescription("Hide this reminder until the project is next opened")
+        self.hide_button.clicked.connect(self._on_hide)
+        layout.addWidget(self.hide_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_lines(self, lines: Sequence[ExpiryLine]) -> None:
+        if not lines:
+            self.text.clear()
+            self.hide()
+            return
+        items = []
+        for line in lines:
+            status = expiry_status(line.status, line.days_left)
+            verb = "expired on" if line.status == "expired" else "expires on"
+            items.append(f"<li>{html.escape(line.kind_name)} ({html.escape(line.subject)}) {verb} "
+                         f"{line.not_after:%d %b %Y}: <b style='color:{status.colour}'>"
+                         f"{html.escape(status.words)}</b></li>")
+        heading = ("A certificate needs renewing" if len(lines) == 1 else
+                   f"{len(lines)} certificates need renewing")
+        self.text.setText(f"<b>{heading}.</b> On the Keys and CSRs page, make a replacement key and send its CSR "
+                          "now: a new certificate takes time to be issued."
+                          f"<ul style='margin-left:-20px'>{''.join(items)}</ul>")
+        self.show()
+
+    def _on_hide(self) -> None:
+        self.hide()
+        self.hidden_by_user.emit()

@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Signal
+from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
@@ -18,11 +18,15 @@ from wizard.core.model import MarketParticipant, Organisation, Project
 from wizard.core.session import ProjectSession
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.certificates import CertificatesPage
 from wizard.ui.pages.journey import JourneyPage
 from wizard.ui.pages.keys import KeysPage
 from wizard.ui.pages.organisation import OrganisationPage
+from wizard.ui.pages.packages import PackagesPage
 from wizard.ui.pages.people import PeoplePage
 from wizard.ui.pages.welcome import WelcomePage
+from wizard.ui.vault_access import VaultAccess
+from wizard.ui.widgets import ExpiryLine
 
 
 class OnboardingWizard(QWizard):
@@ -35,6 +39,10 @@ class OnboardingWizard(QWizard):
         self.services = services
         self.dialogs = dialogs
         self.session: ProjectSession | None = None
+        # The keychain and the file vault of this run, shared by the pages that need a key.
+        self.vault_access = VaultAccess(services.vaults, self)
+        # The user hid the expiry reminder; it shows again when a project is next opened.
+        self._expiry_hidden = False
         # A message for the welcome page, e.g. why the last project could not be reopened.
         self.startup_problem = ""
         self.settings = services.settings.load()
@@ -47,6 +55,8 @@ class OnboardingWizard(QWizard):
         # Screen readers read "< Back" literally; plain words read well and are what people expect.
         self.setButtonText(QWizard.WizardButton.BackButton, "&Back")
         self.setButtonText(QWizard.WizardButton.NextButton, "&Next")
+        # Qt's default "Commit" means nothing to most people; what the keys page commits is already saved.
+        self.setButtonText(QWizard.WizardButton.CommitButton, "&Next")
         # "Finish" would read as "onboarding is finished"; the button only closes the window, and all is saved.
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Close")
         self.setButtonText(QWizard.WizardButton.CancelButton, "&Close")
@@ -55,8 +65,15 @@ class OnboardingWizard(QWizard):
         self.setPage(PageId.PEOPLE, PeoplePage())
         self.setPage(PageId.JOURNEY, JourneyPage())
         self.setPage(PageId.KEYS, KeysPage())
+        self.setPage(PageId.CERTIFICATES, CertificatesPage())
+        self.setPage(PageId.PACKAGES, PackagesPage())
         self.setStartId(PageId.WELCOME)
+        for page_id in self.pageIds():
+            page = self.page(page_id)
+            if isinstance(page, BasePage):
+                page.expiry_banner.hidden_by_user.connect(self._on_expiry_hidden)
         self.currentIdChanged.connect(self._on_page_changed)
+        self.project_changed.connect(self._show_expiry)
         self.resize(1000, 720)
         if self.settings.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode("ascii")))
@@ -70,6 +87,7 @@ class OnboardingWizard(QWizard):
     def open_project(self, folder: Path) -> None:
         """Open a project folder; raises `WizardError` with a plain message if it cannot be opened."""
         self.session = ProjectSession.open(folder, self.services.profile, self.services.clock)
+        self._expiry_hidden = False
         self._remember(folder)
         self.project_changed.emit()
 
@@ -81,6 +99,7 @@ class OnboardingWizard(QWizard):
         folder = self._new_project_folder(organisation, environment)
         self.session = ProjectSession.create(folder, self.services.profile, self.services.clock,
                                              organisation=organisation, environment=environment, mpids=mpids)
+        self._expiry_hidden = False
         self._remember(folder)
         self.project_changed.emit()
 
@@ -123,6 +142,40 @@ class OnboardingWizard(QWizard):
             if self.currentId() == before:
                 break
 
+    def revisit(self, target: PageId) -> None:
+        """Go to an earlier page that Back cannot reach (it lies behind the keys page, a commit page), walking
+        forward from the start again so that Back and the saved place behave as if the user had clicked through."""
+        self.restart()
+        self.walk_to(target)
+
+    # Certificate expiry -------------------------------------------------------------------------------------
+
+    def expiry_lines(self) -> tuple[ExpiryLine, ...]:
+        """The open project's certificates that are inside their reminder lead time or have expired."""
+        if self.session is None or not self.session.project.certificates:
+            return ()
+        from wizard.core.certs import inventory  # loads cryptography: only for a project that has certificates
+
+        rows = inventory(self.session.profile, self.session.project, self.session.clock())
+        return tuple(ExpiryLine(r.kind_name, r.subject, r.not_after, r.status, r.days_left)
+                     for r in rows if r.status != "ok")
+
+    def _show_expiry(self) -> None:
+        """Show the expiry reminder at the top of the current page: never on the welcome page, and not again
+        after the user hid it until a project is next opened. It never blocks."""
+        page = self.currentPage()
+        if not isinstance(page, BasePage):
+            return
+        if not self.isVisible():
+            # Reopening at start: the window comes first, then the reminder (it loads cryptography).
+            QTimer.singleShot(0, self, self._show_expiry)
+            return
+        shown = self.currentId() != PageId.WELCOME and not self._expiry_hidden
+        page.expiry_banner.show_lines(self.expiry_lines() if shown else ())
+
+    def _on_expiry_hidden(self) -> None:
+        self._expiry_hidden = True
+
     def _new_project_folder(self, organisation: Organisation, environment: str) -> Path:
         slug = re.sub(r"[^a-z0-9]+", "-", organisation.name.lower()).strip("-")[:40] or "project"
         base = self.services.paths.projects_dir / f"{slug}-{environment}"
@@ -150,6 +203,7 @@ class OnboardingWizard(QWizard):
         target = page.first_field() if isinstance(page, BasePage) else None
         if target is not None:
             target.setFocus()
+        self._show_expiry()
         if self.session is not None and page_id != PageId.WELCOME:
             self.settings = self.settings.remembering(self.session.folder, PageId(page_id).name)
             self.services.settings.save(self.settings)

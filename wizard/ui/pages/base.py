@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
 
-from wizard.ui.widgets import BusyIndicator, FieldMessage
+from wizard.core.errors import WizardError
+from wizard.ui.widgets import BusyIndicator, ExpiryBanner, FieldMessage
 
 if TYPE_CHECKING:
     from wizard.ui.wizard import OnboardingWizard
 
 
 class BasePage(QWizardPage):
-    """A page with an intro paragraph at the top and a page-level error line at the bottom.
+    """A page with an intro paragraph at the top and a page-level error line at the bottom; above the intro, a
+    banner when certificates need renewing.
 
     While background work runs (`set_busy`) the page shows a busy indicator, Next/Finish, Back and Close are
     disabled and the window will not close, so the work's result always has a page to come back to.
@@ -27,6 +30,9 @@ class BasePage(QWizardPage):
         self.setTitle(title)
         self.setSubTitle(subtitle)
         self.body = QVBoxLayout(self)
+        # Hidden unless the open project has certificates to renew (the wizard fills it on every page change).
+        self.expiry_banner = ExpiryBanner()
+        self.body.addWidget(self.expiry_banner)
         if intro:
             label = QLabel(intro)
             label.setWordWrap(True)
@@ -61,6 +67,15 @@ class BasePage(QWizardPage):
 
     def is_busy(self) -> bool:
         return self._busy
+
+    def report_failure(self, error: BaseException) -> None:
+        """The end of background work that failed: a `WizardError` is shown on the page in its own words; anything
+        else is not the user's doing, so the crash handler saves a redacted report and says so."""
+        self.clear_busy()
+        if isinstance(error, WizardError):
+            self.show_error(str(error))
+            return
+        sys.excepthook(type(error), error, error.__traceback__)
 
     def set_busy(self, text: str) -> None:
         """Show `text` with a moving bar and hold the wizard's buttons until `clear_busy`."""

@@ -8,7 +8,6 @@ work and shows its outcome. Recording a new key (`commit_new_key`) happens back 
 from __future__ import annotations
 
 import html
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -45,6 +44,7 @@ from wizard.ui.workers import run_in_background
 if TYPE_CHECKING:
     from wizard.core.csr import ExportedCSR
     from wizard.core.keys import NewKey
+    from wizard.ui.vault_access import VaultAccess
 
 INTRO = ("Each certificate starts with a <b>private key</b>: a secret that only your organisation holds, which "
          "proves that a certificate is yours. The wizard makes it on this computer and keeps it in a safe store; it "
@@ -179,11 +179,8 @@ class KeysPage(BasePage):
         self.finish_layout()
 
         self._kinds: tuple[CertificateKind, ...] = ()
-        self._keychain: Vault | None = None       # the OS keychain, once found
-        self._keychain_problem = ""               # why there is none, in plain words
-        self._checking = False
-        self._file_vault: Vault | None = None     # the file vault, once opened with its passphrase
-        self._vault: Vault | None = None          # where new keys and secrets go: keychain, or the file by choice
+        self._shown_vault: Vault | None = None    # where new keys went when the page last said so
+        self._watching_vaults = False
         self._last_folder: Path | None = None
 
         self.table.currentCellChanged.connect(lambda *_: self._show_details())
@@ -210,11 +207,30 @@ class KeysPage(BasePage):
         self.table.setFixedHeight(height)
 
     def initializePage(self) -> None:
+        access = self._access()
+        if not self._watching_vaults:
+            self._watching_vaults = True
+            access.changed.connect(self._on_vaults_changed)
         self.clear_error()
         self._say("")
         self._refresh()
-        if self._vault is None and not self._checking:
-            self._look_for_keychain()
+        access.look_for_keychain()
+
+    def _access(self) -> VaultAccess:
+        """The keychain and file vault of this run, shared with the certificates and packages pages."""
+        return self.onboarding().vault_access
+
+    @property
+    def _vault(self) -> Vault | None:
+        """Where new keys and secrets go: the keychain, or the file vault by choice; None while there is neither."""
+        return self._access().chosen if self.wizard() is not None else None
+
+    def _on_vaults_changed(self) -> None:
+        self._show_vault()
+        if self._vault is not self._shown_vault:
+            self._shown_vault = self._vault
+            if self._vault is not None:
+                self.vault_changed.emit()
 
     def _say(self, text: str) -> None:
         """The outcome of the last action, in a sentence under the buttons; hidden when there is none."""
@@ -317,6 +333,7 @@ class KeysPage(BasePage):
 
     def _show_vault(self) -> None:
         vaults = self.onboarding().services.vaults
+        checking = self._access().checking
         if self._vault is not None and self._vault.kind == "file":
             self.vault_label.setText(f"Private keys are kept in your passphrase-protected file vault "
                                      f"({html.escape(str(vaults.file_path))}), as you chose for this computer. "
@@ -324,11 +341,11 @@ class KeysPage(BasePage):
         elif self._vault is not None:
             self.vault_label.setText(f"Private keys are kept in your keychain, <b>{html.escape(self._vault.name)}"
                                      "</b>. They never leave it; the project records only which key is where.")
-        elif self._checking:
+        elif checking:
             self.vault_label.setText("Looking for this computer's keychain…")
         else:
             self.vault_label.setText(f"<span style='color:{ERROR_COLOUR}'>"
-                                     f"{html.escape(self._keychain_problem or NO_KEYCHAIN)}</span>")
+                                     f"{html.escape(self._access().keychain_problem or NO_KEYCHAIN)}</span>")
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -344,86 +361,24 @@ class KeysPage(BasePage):
             button.setEnabled(not busy and bool(keys))
         self.algorithm.setEnabled(not busy and kind is not None)
         self.atlas_button.setEnabled(not busy and self._vault is not None)
-        self.file_vault_button.setVisible(self._vault is None and not self._checking)
+        checking = self._access().checking if self.wizard() is not None else False
+        self.file_vault_button.setVisible(self._vault is None and not checking)
         self.file_vault_button.setEnabled(not busy)
 
     # Where keys are kept -----------------------------------------------------------------------------------
 
-    def _look_for_keychain(self) -> None:
-        self._checking = True
-        self._show_vault()
-        run_in_background(self.onboarding().services.vaults.keychain, on_success=self._on_keychain_found,
-                          on_error=self._on_keychain_missing, owner=self)
-
-    def _on_keychain_found(self, vault: Vault) -> None:
-        self._checking = False
-        self._keychain = vault
-        if self._vault is None:
-            self._vault = vault
-            self.vault_changed.emit()
-        self._show_vault()
-
-    def _on_keychain_missing(self, error: BaseException) -> None:
-        self._checking = False
-        if isinstance(error, WizardError):
-            self._keychain_problem = str(error)
-        self._show_vault()
-        if not isinstance(error, WizardError):
-            self._report(error)
-
     def _on_use_file_vault(self) -> None:
-        wizard = self.onboarding()
-        vaults = wizard.services.vaults
-        if self._file_vault is not None:
-            self._choose_file_vault(self._file_vault)
-            return
-        passphrase = wizard.dialogs.ask_passphrase(self, new=not vaults.file_vault_exists(),
-                                                   vault_path=vaults.file_path)
-        if passphrase is not None:
-            self._open_file_vault(passphrase, self._choose_file_vault)
+        self._access().use_file_vault(self, self._on_file_vault_chosen)
 
-    def _choose_file_vault(self, vault: Vault) -> None:
-        self._vault = vault
+    def _on_file_vault_chosen(self, vault: Vault) -> None:
         self._say(f"Private keys and the Atlas credentials will be kept in {vault.name} for as long as "
-                            "the wizard is open. When you next open the wizard, it asks for the passphrase when a "
-                            "key in the file is needed.")
+                  "the wizard is open. When you next open the wizard, it asks for the passphrase when a "
+                  "key in the file is needed.")
         self._show_vault()
-        self.vault_changed.emit()
-
-    def _open_file_vault(self, passphrase: str, then: Callable[[Vault], None]) -> None:
-        vaults = self.onboarding().services.vaults
-        self.clear_error()
-        self.set_busy("Opening your file vault…" if vaults.file_vault_exists() else "Creating your file vault…")
-
-        def opened(vault: Vault) -> None:
-            self.clear_busy()
-            self._file_vault = vault
-            then(vault)
-
-        run_in_background(lambda: vaults.file(passphrase), on_success=opened, on_error=self._on_failed, owner=self)
 
     def _with_vault_for(self, record: KeyRecord, then: Callable[[Vault], None]) -> None:
         """Call `then` with the vault that holds `record`'s key, asking for the file vault's passphrase if needed."""
-        wizard = self.onboarding()
-        vaults = wizard.services.vaults
-        if record.vault != "file":
-            if self._keychain is not None:
-                then(self._keychain)
-            elif self._checking:
-                self.show_error("Still looking for this computer's keychain. Try again in a moment.")
-            else:
-                self.show_error(self._keychain_problem or NO_KEYCHAIN)
-            return
-        if self._file_vault is not None:
-            then(self._file_vault)
-            return
-        if not vaults.file_vault_exists():
-            self.show_error(f"This key was kept in a file vault that is no longer at {vaults.file_path}, so it "
-                            "cannot be used. Make a new key.")
-            return
-        passphrase = wizard.dialogs.ask_passphrase(self, new=False, vault_path=vaults.file_path)
-        if passphrase is not None:
-            self._open_file_vault(passphrase, then)
+        self._access().with_vault_for(self, record.vault, then)
 
     # Making keys ---------------------------------------------------------------------------------------
 
@@ -519,7 +474,8 @@ class KeysPage(BasePage):
                                     "OpenSSL commands that make a request of the same shape).")
                 self.csr_exported.emit(str(result.csr))
 
-        run_in_background(lambda: export_csr(kind, organisation, record, vault, out), on_success=done,
+        # The save dialog has already asked before replacing an existing file of that name.
+        run_in_background(lambda: export_csr(kind, organisation, record, vault, out, overwrite=True), on_success=done,
                           on_error=self._on_failed, owner=self)
 
     def _on_copy(self) -> None:
@@ -614,14 +570,5 @@ class KeysPage(BasePage):
     # Failures --------------------------------------------------------------------------------------------
 
     def _on_failed(self, error: BaseException) -> None:
-        self.clear_busy()
+        self.report_failure(error)
         self._update_actions()
-        if isinstance(error, WizardError):
-            self.show_error(str(error))
-            return
-        self._report(error)
-
-    @staticmethod
-    def _report(error: BaseException) -> None:
-        # Not the user's doing: the crash handler saves a redacted report and says so, as everywhere else.
-        sys.excepthook(type(error), error, error.__traceback__)

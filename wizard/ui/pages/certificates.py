@@ -1,0 +1,630 @@
+"""Certificates: bring in what the supplier sent, see each certificate's state and expiry, and read what it says.
+
+A file (dropped, chosen or pasted) is read, matched to one of the project's keys and checked off the UI thread;
+only a certificate that answers a key and passes the checks is recorded (`commit_certificate`, on the UI thread).
+When it answers a replacement key, the key it replaces is retired and removed from its vault in the background.
+Bringing your own key reads a PFX or a password-protected key file in the background and stores the key in the
+vault like a generated one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QGuiApplication, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.core.errors import InvalidInput, WizardError
+from wizard.core.flow import PageId
+from wizard.core.model import CertificateRecord, KeyRecord, Project
+from wizard.core.profile import CertificateKind, Profile
+from wizard.core.session import ProjectSession
+from wizard.core.vault import Vault
+from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.keys import key_state
+from wizard.ui.widgets import ERROR_COLOUR, FindingsPanel, expiry_status
+from wizard.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+    from wizard.core.certfiles import CertificateFile
+    from wizard.core.certs import Match
+    from wizard.core.findings import Finding
+    from wizard.core.keys import NewKey
+    from wizard.ui.vault_access import VaultAccess
+
+INTRO = ("When your certificate supplier sends a certificate, bring it in here: drop the file below, choose it, or "
+         "paste its text. The wizard finds the key it belongs to, checks it, and keeps it with the project. "
+         "Certificates are public, so this is safe; private keys stay where they are.")
+CERT_FILTER = ("Certificate files (*.pem *.crt *.cer *.der *.p7b *.p7c *.txt);;All files (*)")
+KEY_FILTER = "PFX or key files (*.pfx *.p12 *.key *.pem);;All files (*)"
+MAX_FILE_BYTES = 1024 * 1024
+
+
+def _read_file(path: Path, what: str) -> bytes:
+    """A file's bytes, refusing what cannot be a certificate or key file before reading it. Worker thread only."""
+    try:
+        if path.is_dir():
+            raise InvalidInput("file", f"{path.name} is a folder, not a file.")
+        size = path.stat().st_size
+        if not path.is_file():
+            raise InvalidInput("file", f"{path.name} is not an ordinary file, so it cannot be a {what}.")
+        if size > MAX_FILE_BYTES:
+            raise InvalidInput("file", f"{path.name} is {size // 1024} KB, far larger than any {what}; check "
+                                       "you chose the right file.")
+        with path.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise InvalidInput("file", f"There is no file {path}.") from None
+    except OSError as exc:
+        raise InvalidInput("file", f"Could not read {path.name}: {exc.strerror or exc}.") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Examined:
+    """A certificate file read, matched to a key and checked: everything needed to decide on the UI thread."""
+
+    found: CertificateFile
+    match: Match
+    findings: tuple[Finding, ...]
+
+
+def examine(sources: list[tuple[bytes, str]], profile: Profile, project: Project, now: dt.datetime) -> Examined:
+    """Read, match and check certificate data (worker thread). Raises `NotACertificate`, `NotForThisKey`."""
+    from wizard.core.certfiles import CertificateFile, read_certificates
+    from wizard.core.certs import check_certificate, match_certificate
+
+    files = [read_certificates(data, name) for data, name in sources]
+    certificates = tuple(c for f in files for c in f.certificates)
+    found = files[0] if len(files) == 1 else CertificateFile(certificates, "several files")
+    match = match_certificate(profile, project, found)
+    findings = check_certificate(match.kind, match.leaf, match.chain, now, project.organisation.domain)
+    return Examined(found, match, findings)
+
+
+def read_sources(paths: list[Path]) -> list[tuple[bytes, str]]:
+    """The bytes of each chosen or dropped file, named for messages (worker thread)."""
+    return [(_read_file(path, "certificate file"), path.name) for path in paths]
+
+
+@dataclass(frozen=True, slots=True)
+class Brought:
+    """A key brought from elsewhere, stored in a vault but not yet recorded, with its certificate if there was
+    one. Holds no key material: that went straight into the vault."""
+
+    new: NewKey
+    vault: Vault
+    certificates: CertificateFile | None
+
+
+def bring_key(kind: CertificateKind, data: bytes, password: str, certificate: bytes | None, vault: Vault,
+              now: dt.datetime) -> Brought:
+    """Open a PFX or a password-protected key, check its certificate answers it, and store the key (worker
+    thread). Nothing is stored if anything is wrong."""
+    from cryptography.hazmat.primitives import serialization
+
+    from wizard.core.certfiles import key_fingerprint, read_certificates
+    from wizard.core.keys import public_fingerprint, store_existing_key
+    from wizard.core.packaging import read_encrypted_key, read_pfx
+
+    if b"PRIVATE KEY" in data:
+        key = read_encrypted_key(data, password)
+        found = read_certificates(certificate, "The certificate file") if certificate else None
+    else:
+        brought = read_pfx(data, password)
+        key = brought.key
+        pem = b"".join(c.public_bytes(serialization.Encoding.PEM)
+                       for c in ((brought.cert,) if brought.cert else ()) + brought.chain)
+        found = read_certificates(pem, "The certificate in the PFX") if pem else None
+    if found is not None and public_fingerprint(key.public_key()) not in {key_fingerprint(c)
+                                                                          for c in found.certificates}:
+        raise InvalidInput("file", "The certificate given was not made for this key, so neither was brought in. "
+                                   "Choose the certificate that was issued for this key.")
+    return Brought(store_existing_key(kind, key, vault, now), vault, found)
+
+
+def current_certificate(project: Project, kind_id: str) -> tuple[KeyRecord, CertificateRecord] | None:
+    """The newest of a kind's keys that has a certificate, with that certificate."""
+    for key in reversed(project.keys_for(kind_id)):
+        record = project.certificate_for(key.id)
+        if record is not None:
+            return key, record
+    return None
+
+
+def load_certificate(record: CertificateRecord) -> tuple[x509.Certificate, tuple[x509.Certificate, ...]]:
+    """The recorded certificate and its chain, as cryptography objects."""
+    from cryptography import x509
+
+    cert = x509.load_pem_x509_certificate(record.pem.encode("ascii"))
+    chain = tuple(x509.load_pem_x509_certificates(record.chain_pem.encode("ascii"))) if record.chain_pem else ()
+    return cert, chain
+
+
+class DropZone(QFrame):
+    """Takes certificate files (or PEM text) dropped on it; says what it accepts."""
+
+    files_dropped = Signal(list)   # list[Path]
+    text_dropped = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("dropZone")
+        self._style(False)
+        layout = QVBoxLayout(self)
+        self.label = QLabel("<b>Drop the certificate file here</b><br>PEM, CER/DER or P7B (a whole chain in one "
+                            "file is fine; so are several files at once)")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label)
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+        layout.addLayout(self.buttons)
+
+    def _style(self, hovering: bool) -> None:
+        border = "#1565c0" if hovering else "#8a8a8a"
+        self.setStyleSheet(f"#dropZone {{ border: 2px dashed {border}; border-radius: 6px; }}")
+
+    @staticmethod
+    def _acceptable(mime: QMimeData) -> bool:
+        return any(url.isLocalFile() for url in mime.urls()) or "-----BEGIN" in mime.text()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._acceptable(event.mimeData()):
+            self._style(True)
+            event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._style(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._style(False)
+        if self.take(event.mimeData()):
+            event.acceptProposedAction()
+
+    def take(self, mime: QMimeData) -> bool:
+        """Hand on what a drop carries: local files first, else PEM text. False if it carries neither."""
+        files = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+        if files:
+            self.files_dropped.emit(files)
+            return True
+        if "-----BEGIN" in mime.text():
+            self.text_dropped.emit(mime.text())
+            return True
+        return False
+
+
+class CertificatesPage(BasePage):
+    certificate_imported = Signal(str)     # the certificate kind id
+    import_refused = Signal(str)           # the reason, in plain words
+    key_brought = Signal(str)              # the certificate kind id
+
+    def __init__(self) -> None:
+        super().__init__("Certificates", "Import the certificates your supplier issues, and see when each one "
+                         "expires.", INTRO)
+        self.drop_zone = DropZone()
+        self.drop_zone.setAccessibleName("Drop zone for certificate files")
+        self.choose_button = QPushButton("Choose &file…")
+        self.choose_button.setAccessibleDescription("Choose the certificate file your supplier sent")
+        self.paste_button = QPushButton("&Paste certificate text")
+        self.paste_button.setAccessibleDescription("Import a certificate copied as text, from -----BEGIN "
+                                                   "CERTIFICATE----- to -----END CERTIFICATE-----")
+        self.drop_zone.buttons.insertWidget(1, self.choose_button)
+        self.drop_zone.buttons.insertWidget(2, self.paste_button)
+        self.drop_zone.buttons.addStretch(1)
+        # Everything below the intro scrolls as one, so nothing is squeezed on top of anything in a small window.
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.drop_zone)
+        self.import_result = QLabel()
+        self.import_result.setWordWrap(True)
+        self.import_result.setTextFormat(Qt.TextFormat.RichText)
+        self.import_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.import_result.setAccessibleName("Result of the import")
+        self.import_result.hide()
+        column.addWidget(self.import_result)
+
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["Certificate", "Key", "Issued to", "Expires", "Status"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.setAccessibleName("Certificates, their keys and when they expire")
+        header = self.table.horizontalHeader()
+        for col in (0, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)  # names wrap in a narrow window
+        for col in (1, 3, 4):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.sectionResized.connect(lambda *_: self._fit_table())
+        column.addWidget(self.table)
+
+        lower = QHBoxLayout()
+        left = QVBoxLayout()
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAccessibleName("About the selected certificate")
+        left.addWidget(self.details)
+        self.findings = FindingsPanel("Checks", "Nothing to check yet.")
+        self.findings.setAlignment(Qt.AlignmentFlag.AlignTop)
+        left.addWidget(self.findings)
+        left.addStretch(1)
+        lower.addLayout(left, 3)
+
+        side = QVBoxLayout()
+        self.bring_button = QPushButton("Bring your own ke&y…")
+        self.bring_button.setAccessibleDescription("Bring in a key made elsewhere, from a PFX file or a "
+                                                   "password-protected key file, for a certificate with no key yet")
+        self.bring_about = QLabel("Already made the key and CSR elsewhere? Bring the key in from a PFX or a "
+                                  "password-protected key file, with its certificate.")
+        self.bring_about.setWordWrap(True)
+        self.keys_button = QPushButton("Go to &Keys and CSRs")
+        self.keys_button.setAccessibleDescription("Make a key, or a replacement key when a certificate is due for "
+                                                  "renewal. Your certificates stay as they are.")
+        side.addWidget(self.bring_about)
+        side.addWidget(self.bring_button)
+        side.addSpacing(12)
+        side.addWidget(self.keys_button)
+        side.addStretch(1)
+        lower.addLayout(side, 1)
+        column.addLayout(lower, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        self.body.addWidget(scroll, 1)
+        self.finish_layout()
+
+        self._kinds: tuple[CertificateKind, ...] = ()
+        self._last_folder: Path | None = None
+
+        self.table.currentCellChanged.connect(lambda *_: self._show_details())
+        self.choose_button.clicked.connect(self._on_choose)
+        self.paste_button.clicked.connect(self._on_paste)
+        self.drop_zone.files_dropped.connect(self.import_files)
+        self.drop_zone.text_dropped.connect(lambda text: self.import_text(text, "The dropped text"))
+        self.bring_button.clicked.connect(self._on_bring_key)
+        self.keys_button.clicked.connect(lambda: self.onboarding().revisit(PageId.KEYS))
+        self.busy_changed.connect(lambda _busy: self._update_actions())
+
+    def first_field(self) -> QWidget:
+        return self.choose_button
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.table, self._fit_table)
+
+    def _fit_table(self) -> None:
+        """Wrap the rows, then make the table exactly as tall as its rows, leaving the room for the details."""
+        self.table.resizeRowsToContents()
+        height = self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+        height += sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        self.table.setFixedHeight(height)
+
+    def initializePage(self) -> None:
+        self.clear_error()
+        self._say("")
+        self._refresh()
+        self._access().look_for_keychain()  # retired keys are removed from it, and brought keys go into it
+
+    def _access(self) -> VaultAccess:
+        return self.onboarding().vault_access
+
+    def _session(self) -> ProjectSession:
+        session = self.onboarding().session
+        assert session is not None
+        return session
+
+    def _say(self, text: str, *, problem: bool = False) -> None:
+        """The outcome of the last import, under the drop zone: red with "Not imported" when refused."""
+        if problem:
+            text = f"<span style='color:{ERROR_COLOUR}'><b>Not imported.</b> {html.escape(text)}</span>"
+        self.import_result.setText(text)
+        self.import_result.setVisible(bool(text))
+
+    # The table and the details -------------------------------------------------------------------------------
+
+    def select_kind(self, kind_id: str) -> None:
+        for row, kind in enumerate(self._kinds):
+            if kind.id == kind_id:
+                self.table.setCurrentCell(row, 0)
+                return
+
+    def selected_kind(self) -> CertificateKind | None:
+        row = self.table.currentRow()
+        return self._kinds[row] if 0 <= row < len(self._kinds) else None
+
+    def status_cells(self, kind_id: str) -> list[str]:
+        """The texts of a kind's row, as a screen reader would read them (for tests and for people)."""
+        row = [k.id for k in self._kinds].index(kind_id)
+        items = [self.table.item(row, col) for col in range(self.table.columnCount())]
+        return [item.text() if item is not None else "" for item in items]
+
+    def _refresh(self) -> None:
+        from wizard.core.certs import inventory
+
+        session = self._session()
+        project = session.project
+        self._kinds = session.profile.certificate_kinds
+        rows = inventory(session.profile, project, session.clock())
+        current = self.table.currentRow()
+        self.table.setRowCount(len(self._kinds))
+        for row, kind in enumerate(self._kinds):
+            held = current_certificate(project, kind.id)
+            colour = ""
+            if held is None:
+                cells = [kind.name, key_state(project.keys_for(kind.id)), "—", "—", "No certificate yet"]
+            else:
+                _key, record = held
+                row_of = next(r for r in rows if r.kind == kind.id and r.not_after == record.not_after)
+                words = expiry_status(row_of.status, row_of.days_left)
+                colour = words.colour
+                cells = [kind.name, key_state(project.keys_for(kind.id)), record.subject,
+                         f"{record.not_after:%d %b %Y}", words.words]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, kind.id)
+                if col == 4 and colour:
+                    item.setForeground(QBrush(QColor(colour)))
+                self.table.setItem(row, col, item)
+        self._fit_table()
+        self.table.setCurrentCell(current if 0 <= current < len(self._kinds) else 0, 0)
+        self._show_details()
+
+    def _show_details(self) -> None:
+        kind = self.selected_kind()
+        if kind is None:
+            self.details.clear()
+            self.findings.clear()
+            self._update_actions()
+            return
+        session = self._session()
+        project = session.project
+        held = current_certificate(project, kind.id)
+        heading = f"<b>{html.escape(kind.name)}</b><br>{html.escape(kind.purpose)}"
+        if held is None:
+            if project.keys_for(kind.id):
+                advice = ("No certificate yet. Send the CSR from the Keys and CSRs page to your certificate "
+                          "supplier; when the certificate comes back, drop the file above.")
+            else:
+                advice = ("No key yet, so no certificate can be imported. Make a key on the Keys and CSRs page, or "
+                          "bring your own key if it was made elsewhere.")
+            self.details.setText(f"{heading}<br><br>{html.escape(advice)}")
+            self.findings.setText("")
+            self._update_actions()
+            return
+        from wizard.core.certfiles import describe_certificate
+        from wizard.core.certs import check_certificate
+
+        key, record = held
+        cert, chain = load_certificate(record)
+        now = session.clock()
+        lines = describe_certificate(cert, now)
+        issuers = (f"{len(chain)} issuer certificate{'s' if len(chain) != 1 else ''} kept with it (the chain)"
+                   if chain else "no issuer certificates (no chain) came with it")
+        lines.append(f"Imported {record.imported_at:%d %b %Y}; {issuers}")
+        if key.replaces is None and len(project.keys_for(kind.id)) > 1:
+            lines.append("A replacement key is waiting for its certificate; import it here when it arrives")
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        self.details.setText(f"{heading}<ul style='margin-left:-20px'>{items}</ul>")
+        self.findings.set_findings(check_certificate(kind, cert, chain, now, project.organisation.domain))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        busy = self.is_busy()
+        kind = self.selected_kind()
+        session = self.onboarding().session if self.wizard() is not None else None
+        has_key = bool(session.project.keys_for(kind.id)) if session is not None and kind is not None else True
+        for button in (self.choose_button, self.paste_button, self.keys_button):
+            button.setEnabled(not busy)
+        self.drop_zone.setAcceptDrops(not busy)
+        self.bring_button.setEnabled(not busy and not has_key)
+        self.bring_button.setToolTip("" if not has_key else "The selected certificate already has a key. Bringing "
+                                     "your own is for a certificate with no key yet.")
+
+    # Importing -------------------------------------------------------------------------------------------
+
+    def _on_choose(self) -> None:
+        if self.is_busy():
+            return
+        paths = self.onboarding().dialogs.open_files(self, "Choose the certificate file your supplier sent",
+                                                     self._last_folder or Path.home(), CERT_FILTER)
+        if paths:
+            self._last_folder = paths[0].parent
+            self.import_files(paths)
+
+    def _on_paste(self) -> None:
+        text = QGuiApplication.clipboard().text()
+        if not text.strip():
+            self._say("The clipboard holds no text. Copy the certificate's text first, from -----BEGIN "
+                      "CERTIFICATE----- to -----END CERTIFICATE-----.", problem=True)
+            return
+        self.import_text(text, "The pasted text")
+
+    def import_files(self, paths: list[Path]) -> None:
+        """Import certificate files (chosen or dropped): read, matched and checked in the background."""
+        self._start_import(lambda: read_sources(paths), "Reading " + ", ".join(p.name for p in paths) + "…")
+
+    def import_text(self, text: str, name: str) -> None:
+        """Import certificate text (pasted or dropped)."""
+        data = text.encode("utf-8", "replace")
+        self._start_import(lambda: [(data, name)], "Reading the certificate text…")
+
+    def _start_import(self, sources: Callable[[], list[tuple[bytes, str]]], busy_text: str) -> None:
+        if self.is_busy():
+            return
+        session = self._session()
+        profile, project, now = session.profile, session.project, session.clock()
+        self.clear_error()
+        self._say("")
+        self.set_busy(busy_text)
+        run_in_background(lambda: examine(sources(), profile, project, now),
+                          on_success=lambda examined: self._on_examined(session, examined),
+                          on_error=self._on_import_failed, owner=self)
+
+    def _on_import_failed(self, error: BaseException) -> None:
+        if isinstance(error, WizardError):
+            self.clear_busy()
+            self._say(str(error), problem=True)
+            self.import_refused.emit(str(error))
+            return
+        self.report_failure(error)
+
+    def _on_examined(self, session: ProjectSession, examined: Examined) -> None:
+        from wizard.core.certs import commit_certificate
+
+        self.clear_busy()
+        wizard = self.onboarding()
+        if wizard.session is not session:
+            return  # another project was opened meanwhile; nothing was stored
+        match = examined.match
+        problems = [f.message for f in examined.findings if f.severity == "error"]
+        self.select_kind(match.kind.id)
+        if problems:
+            reason = " ".join(problems)
+            self._say(f"It is for the {match.kind.name}, but it cannot be used: {reason}", problem=True)
+            self.import_refused.emit(reason)
+            return
+        try:
+            _record, retired = commit_certificate(session, match)
+        except WizardError as exc:
+            self._say(str(exc), problem=True)
+            self.import_refused.emit(str(exc))
+            return
+        wizard.project_changed.emit()
+        chain = len(match.chain)
+        text = (f"Imported the {match.kind.name} ({examined.found.form}, with {chain} issuer "
+                f"certificate{'s' if chain != 1 else ''}). Its details and checks are below.")
+        if retired:
+            text += " It answers the replacement key, which is now the key in use; the old key is being removed."
+        self._say(html.escape(text))
+        self._refresh()
+        self.select_kind(match.kind.id)
+        for old in retired:
+            self._remove_retired(old)
+        self.certificate_imported.emit(match.kind.id)
+
+    def _remove_retired(self, old: KeyRecord) -> None:
+        """A retired key is no longer recorded; remove it from its vault too (in the background)."""
+        def delete(vault: Vault) -> None:
+            run_in_background(lambda: vault.delete(old.id), on_success=lambda _: None,
+                              on_error=self.report_failure, owner=self)
+
+        self._access().with_vault_for(self, old.vault, delete)
+
+    # Bringing your own key -----------------------------------------------------------------------------------
+
+    def _on_bring_key(self) -> None:
+        kind = self.selected_kind()
+        if kind is None or self.is_busy() or self._session().project.keys_for(kind.id):
+            return
+        dialogs = self.onboarding().dialogs
+        chosen = dialogs.open_files(self, f"Choose the PFX or key file for the {kind.name}",
+                                    self._last_folder or Path.home(), KEY_FILTER)
+        if not chosen:
+            return
+        path = chosen[0]
+        self._last_folder = path.parent
+        self.clear_error()
+        self._say("")
+        self.set_busy(f"Reading {path.name}…")
+        run_in_background(lambda: _read_file(path, "PFX or key file"),
+                          on_success=lambda data: self._on_key_file_read(kind, path, data),
+                          on_error=self._on_import_failed, owner=self)
+
+    def _on_key_file_read(self, kind: CertificateKind, path: Path, data: bytes) -> None:
+        self.clear_busy()
+        dialogs = self.onboarding().dialogs
+        certificate: Path | None = None
+        if b"PRIVATE KEY" in data:
+            chosen = dialogs.open_files(self, f"Choose the certificate issued for the key in {path.name} (or "
+                                        "cancel to bring the key alone)", path.parent, CERT_FILTER)
+            certificate = chosen[0] if chosen else None
+        password = dialogs.ask_file_password(self, file_name=path.name)
+        if password is None:
+            return
+        access = self._access()
+        if access.chosen is None:
+            self.show_error(access.problem())
+            return
+        vault = access.chosen
+        session = self._session()
+        now = session.clock()
+        self.set_busy(f"Opening {path.name} and storing its key in {vault.name}…")
+
+        def work() -> Brought:
+            cert_data = _read_file(certificate, "certificate file") if certificate is not None else None
+            return bring_key(kind, data, password, cert_data, vault, now)
+
+        run_in_background(work, on_success=lambda brought: self._on_key_brought(session, kind, brought),
+                          on_error=self._on_import_failed, owner=self)
+
+    def _on_key_brought(self, session: ProjectSession, kind: CertificateKind, brought: Brought) -> None:
+        from wizard.core.certs import check_certificate, commit_certificate, match_certificate
+        from wizard.core.keys import commit_new_key
+
+        self.clear_busy()
+        wizard = self.onboarding()
+        discard = self._discard_in_background(brought.vault)
+        if wizard.session is not session:
+            discard(brought.new.record.id)  # another project was opened meanwhile: this key belongs to nobody
+            return
+        try:
+            commit_new_key(session, brought.new, brought.vault, discard=discard)
+        except WizardError as exc:
+            self._say(str(exc), problem=True)
+            return
+        wizard.project_changed.emit()
+        text = f"Stored your own key for the {kind.name} in {brought.vault.name}."
+        if brought.certificates is not None:
+            try:
+                match = match_certificate(session.profile, session.project, brought.certificates, kind.id)
+                findings = check_certificate(kind, match.leaf, match.chain, session.clock(),
+                                             session.project.organisation.domain)
+                problems = [f.message for f in findings if f.severity == "error"]
+                if problems:
+                    text += " Its certificate was not imported: " + " ".join(problems)
+                else:
+                    commit_certificate(session, match)
+                    wizard.project_changed.emit()
+                    text += " Its certificate was imported too."
+            except WizardError as exc:
+                text += f" Its certificate was not imported: {exc}"
+        self._say(html.escape(text))
+        self._refresh()
+        self.select_kind(kind.id)
+        self.key_brought.emit(kind.id)
+
+    def _discard_in_background(self, vault: Vault) -> Callable[[str], None]:
+        def discard(entry: str) -> None:
+            run_in_background(lambda: vault.delete(entry), on_success=lambda _: None,
+                              on_error=self.report_failure, owner=self)
+        return discard

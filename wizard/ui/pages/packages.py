@@ -1,0 +1,475 @@
+"""Packages: a certificate with its key (and chain), in the file its destination needs.
+
+The user chooses where the certificate is going, then which certificate, then a password, then where to save.
+Writing runs in the background (the key is read from its vault, the file written, re-opened with its password and
+checked by core); the password lives only in the two fields and the job that uses it, and the fields are cleared
+once the file is ready.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.core.errors import InvalidInput
+from wizard.core.model import CertificateRecord, KeyRecord
+from wizard.core.profile import CertificateKind
+from wizard.core.session import ProjectSession
+from wizard.core.vault import Vault
+from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.certificates import current_certificate, load_certificate
+from wizard.ui.widgets import FieldMessage
+from wizard.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from wizard.ui.vault_access import VaultAccess
+
+INTRO = ("Package a certificate for the place where it will be installed. Choose where it is going first: the "
+         "wizard then picks the file format that opens there. Files with a private key are always protected by a "
+         "password, and each file is opened again and checked before you are told it is ready.")
+PFX_FILTER = "PFX files (*.pfx *.p12);;All files (*)"
+PEM_FILTER = "PEM files (*.pem *.crt);;All files (*)"
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """One answer to "where is this certificate going?": what is written for it."""
+
+    id: str           # a PFX profile id, "pem" or "chain"
+    title: str        # the radio button's words: the destination, never the cipher
+    summary: str      # what it covers and what the file is
+    needs_key: bool   # holds the private key, so it needs a password
+
+
+def destinations() -> tuple[Destination, ...]:
+    """The destinations offered: the PFX profiles from core, then PEM files, then the public chain alone."""
+    from wizard.core.packaging import PFX_PROFILES
+
+    titles = {"modern": "Azure, or a recent Windows, Linux or Java system",
+              "compat": "An older Windows server, or a Mac"}
+    offered = [Destination(p.id, titles.get(p.id, p.name), f"{p.destinations}. Writes a password-protected PFX "
+                                                           f"file ({p.name}).", True)
+               for p in PFX_PROFILES.values()]
+    offered.append(Destination("pem", "A Linux server (PEM files)", "Apache, nginx and most Linux software: the "
+                               "certificate and its chain in one PEM file, and the private key in a second file "
+                               "protected by the password.", True))
+    offered.append(Destination("chain", "Just the certificate and chain (no key)", "For anyone who only needs to "
+                               "check your certificate: public, with no key and no password.", False))
+    return tuple(offered)
+
+
+def key_file_for(chain_file: Path) -> Path:
+    """Where the PEM route writes the key: beside the chain, `x-chain.pem` → `x-key.pem`, `x.pem` → `x-key.pem`."""
+    stem = chain_file.name.removesuffix(".pem").removesuffix(".crt")
+    stem = stem.removesuffix("-chain") if stem.endswith("-chain") else stem
+    return chain_file.with_name(f"{stem}-key.pem")
+
+
+class PackagesPage(BasePage):
+    package_written = Signal(list)   # the paths written, as strings
+
+    def __init__(self) -> None:
+        super().__init__("Packages", "Save a certificate, its chain and its key in the file its destination "
+                         "needs.", INTRO)
+        # The four steps scroll as one, so nothing is squeezed on top of anything in a small window.
+        content = QWidget()
+        columns = QHBoxLayout(content)
+        columns.setContentsMargins(0, 0, 0, 0)
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addSpacing(12)
+        columns.addLayout(right, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        self.body.addWidget(scroll, 1)
+        self._scroll = scroll
+
+        where = QGroupBox("1. Where is this certificate going?")
+        where_layout = QVBoxLayout(where)
+        self.destination_group = QButtonGroup(self)
+        self.destination_buttons: dict[str, QRadioButton] = {}
+        self._destinations = destinations()
+        for destination in self._destinations:
+            button = QRadioButton(destination.title)
+            button.setAccessibleDescription(destination.summary)
+            summary = QLabel(destination.summary)
+            summary.setWordWrap(True)
+            summary.setIndent(22)
+            self.destination_group.addButton(button)
+            self.destination_buttons[destination.id] = button
+            where_layout.addWidget(button)
+            where_layout.addWidget(summary)
+        left.addWidget(where)
+
+        which = QGroupBox("2. Which certificate?")
+        which_layout = QVBoxLayout(which)
+        self.kind_label = QLabel("Ce&rtificate:")
+        self.kind = QComboBox()
+        self.kind_label.setBuddy(self.kind)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(self.kind_label)
+        kind_row.addWidget(self.kind, 1)
+        which_layout.addLayout(kind_row)
+        self.kind_note = QLabel()
+        self.kind_note.setWordWrap(True)
+        self.kind_note.setAccessibleName("About the chosen certificate")
+        which_layout.addWidget(self.kind_note)
+        left.addWidget(which)
+        left.addStretch(1)
+
+        self.password_box = QGroupBox("3. Password")
+        password_layout = QVBoxLayout(self.password_box)
+        self.password_about = QLabel("Whoever installs the file needs this password. Use a generated passphrase, "
+                                     "and send it separately from the file.")
+        self.password_about.setWordWrap(True)
+        password_layout.addWidget(self.password_about)
+        form = QFormLayout()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password")
+        password_label = QLabel("&Password:")
+        password_label.setBuddy(self.password)
+        self.password_message = FieldMessage()
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(self.password)
+        column.addWidget(self.password_message)
+        form.addRow(password_label, column)
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again.setAccessibleName("Password again")
+        again_label = QLabel("Type it &again:")
+        again_label.setBuddy(self.again)
+        self.again_message = FieldMessage()
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(self.again)
+        column.addWidget(self.again_message)
+        form.addRow(again_label, column)
+        password_layout.addLayout(form)
+        self.strength = QLabel()
+        self.strength.setWordWrap(True)
+        self.strength.setAccessibleName("Password strength")
+        password_layout.addWidget(self.strength)
+        generate_row = QHBoxLayout()
+        self.generate_button = QPushButton("&Generate a passphrase")
+        self.generate_button.setAccessibleDescription("Fill both boxes with a new random passphrase and show it "
+                                                      "once, so you can copy it")
+        self.show_box = QCheckBox("Show the pass&word")
+        generate_row.addWidget(self.generate_button)
+        generate_row.addWidget(self.show_box)
+        generate_row.addStretch(1)
+        password_layout.addLayout(generate_row)
+        self.generated = QLabel()
+        self.generated.setWordWrap(True)
+        self.generated.setTextFormat(Qt.TextFormat.RichText)
+        self.generated.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.generated.setAccessibleName("The generated passphrase")
+        self.copy_button = QPushButton("C&opy the passphrase")
+        self.copy_button.setAccessibleDescription("Put the passphrase on the clipboard, to paste into your "
+                                                  "password manager")
+        generated_row = QHBoxLayout()
+        generated_row.addWidget(self.generated, 1)
+        generated_row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
+        password_layout.addLayout(generated_row)
+        self.generated.hide()
+        self.copy_button.hide()
+        right.addWidget(self.password_box)
+
+        save_box = QGroupBox("4. Where to save it")
+        save_layout = QVBoxLayout(save_box)
+        self.save_button = QPushButton("&Save the package…")
+        self.save_button.setAccessibleDescription("Choose where to save the file; it is written, opened again "
+                                                  "and checked")
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_button)
+        save_row.addStretch(1)
+        save_layout.addLayout(save_row)
+        save_layout.addWidget(self.busy_indicator)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setTextFormat(Qt.TextFormat.RichText)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result.setAccessibleName("Result")
+        self.result.hide()
+        save_layout.addWidget(self.result)
+        right.addWidget(save_box)
+        right.addStretch(1)
+        self.finish_layout()
+
+        self._generated = ""   # the passphrase shown once, while it is still what the fields hold
+        self._last_folder: Path | None = None
+        self.destination_group.buttonToggled.connect(lambda *_: self._update_actions())
+        self.kind.currentIndexChanged.connect(lambda _i: self._show_kind())
+        self.password.textChanged.connect(self._on_password_edited)
+        self.again.textChanged.connect(self._on_password_edited)
+        self.generate_button.clicked.connect(self._on_generate)
+        self.copy_button.clicked.connect(self._on_copy)
+        self.show_box.toggled.connect(self._on_show_toggled)
+        self.save_button.clicked.connect(self._on_save)
+        self.busy_changed.connect(lambda _busy: self._update_actions())
+
+    def first_field(self) -> QWidget:
+        checked = self.destination_group.checkedButton()
+        return checked if checked is not None else self.destination_buttons[self._destinations[0].id]
+
+    def initializePage(self) -> None:
+        self.clear_error()
+        self._say("")
+        self._fill_kinds()
+        self.onboarding().vault_access.look_for_keychain()  # keys are read from it when a package is written
+
+    def _access(self) -> VaultAccess:
+        return self.onboarding().vault_access
+
+    def _session(self) -> ProjectSession:
+        session = self.onboarding().session
+        assert session is not None
+        return session
+
+    def _say(self, text: str) -> None:
+        self.result.setText(text)
+        self.result.setVisible(bool(text))
+        if text:
+            self._scroll.ensureWidgetVisible(self.result)
+
+    # Choices ---------------------------------------------------------------------------------------------
+
+    def choose_destination(self, destination_id: str) -> None:
+        self.destination_buttons[destination_id].setChecked(True)
+
+    def destination(self) -> Destination | None:
+        checked = self.destination_group.checkedButton()
+        return next((d for d in self._destinations if self.destination_buttons[d.id] is checked), None)
+
+    def choose_kind(self, kind_id: str) -> None:
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind_id)))
+
+    def _fill_kinds(self) -> None:
+        session = self._session()
+        previous = self.kind.currentData()
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        for kind in session.profile.certificate_kinds:
+            if current_certificate(session.project, kind.id) is not None:
+                self.kind.addItem(kind.name, kind.id)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(previous)))
+        self.kind.blockSignals(False)
+        self._show_kind()
+
+    def _selected(self) -> tuple[CertificateKind, KeyRecord, CertificateRecord] | None:
+        kind_id = self.kind.currentData()
+        if kind_id is None:
+            return None
+        session = self._session()
+        held = current_certificate(session.project, str(kind_id))
+        if held is None:
+            return None
+        return session.profile.certificate_kind(str(kind_id)), held[0], held[1]
+
+    def _show_kind(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            self.kind_note.setText("No certificate has been imported yet, so there is nothing to package. Import "
+                                   "one on the Certificates page first (press Back).")
+        else:
+            _kind, _key, record = selected
+            self.kind_note.setText(f"Issued to {record.subject} by {record.issuer}; valid until "
+                                   f"{record.not_after:%d %b %Y}.")
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        busy = self.is_busy()
+        destination = self.destination()
+        has_certificate = self.kind.count() > 0
+        needs_password = destination is None or destination.needs_key
+        self.kind.setEnabled(not busy and has_certificate)
+        self.password_box.setEnabled(not busy and needs_password)
+        self.password_about.setText("Whoever installs the file needs this password. Use a generated passphrase, "
+                                    "and send it separately from the file." if needs_password else
+                                    "No password needed: these files hold no private key.")
+        self.save_button.setEnabled(not busy and has_certificate and destination is not None)
+        self.save_button.setToolTip("" if destination is not None else "Choose where the certificate is going "
+                                                                        "first")
+
+    # The password ----------------------------------------------------------------------------------------
+
+    def _on_password_edited(self) -> None:
+        from wizard.core.packaging import strength_words
+
+        text = self.password.text()
+        self.strength.setText(f"Strength: {strength_words(text)}." if text else "")
+        self.password_message.show_message("")
+        self.again_message.show_message("")
+        if self._generated and (text != self._generated or self.again.text() != self._generated):
+            self._forget_generated()
+
+    def _on_generate(self) -> None:
+        from wizard.core.packaging import generate_passphrase
+
+        passphrase = generate_passphrase()
+        self._forget_generated()
+        self.password.setText(passphrase)
+        self.again.setText(passphrase)
+        self._generated = passphrase  # only now: filling the two boxes is not an edit that hides it again
+        self.generated.setText(f"Your passphrase: <b><tt>{html.escape(passphrase)}</tt></b><br>It is shown only "
+                               "now. Copy it into your password manager: whoever installs the file needs it.")
+        self.generated.show()
+        self.copy_button.show()
+
+    def _on_copy(self) -> None:
+        if self._generated:
+            QGuiApplication.clipboard().setText(self._generated)
+            self.copy_button.setText("C&opied")
+
+    def _forget_generated(self) -> None:
+        self._generated = ""
+        self.generated.clear()
+        self.generated.hide()
+        self.copy_button.hide()
+        self.copy_button.setText("C&opy the passphrase")
+
+    def _on_show_toggled(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.password.setEchoMode(mode)
+        self.again.setEchoMode(mode)
+
+    def _clear_password(self) -> None:
+        """Once a file is written the password has done its job here: it stays only with the user."""
+        self.password.clear()
+        self.again.clear()
+        self.show_box.setChecked(False)
+        self._forget_generated()
+
+    def _checked_password(self) -> str | None:
+        """The typed password if it is acceptable; otherwise None, with the reason under the field."""
+        from wizard.core.packaging import check_password
+
+        text = self.password.text()
+        try:
+            check_password(text)
+        except InvalidInput as exc:
+            self.password_message.show_message(str(exc))
+            self.password.setAccessibleDescription(str(exc))
+            self.password.setFocus()
+            return None
+        if self.again.text() != text:
+            message = "The two passwords differ. Type the same password in both boxes."
+            self.again_message.show_message(message)
+            self.again.setAccessibleDescription(message)
+            self.again.setFocus()
+            return None
+        self.password.setAccessibleDescription("")
+        self.again.setAccessibleDescription("")
+        return text
+
+    # Writing ---------------------------------------------------------------------------------------------
+
+    def _on_save(self) -> None:
+        destination = self.destination()
+        selected = self._selected()
+        if destination is None or selected is None or self.is_busy():
+            return
+        kind, key, record = selected
+        self.clear_error()
+        self._say("")
+        password = ""
+        if destination.needs_key:
+            checked = self._checked_password()
+            if checked is None:
+                return
+            password = checked
+        wizard = self.onboarding()
+        start = self._last_folder or Path.home()
+        if destination.id in ("pem", "chain"):
+            suggested, file_filter = start / f"{kind.id}-chain.pem", PEM_FILTER
+        else:
+            suggested, file_filter = start / f"{kind.id}-{destination.id}.pfx", PFX_FILTER
+        out = wizard.dialogs.save_file(self, f"Save the package for the {kind.name}", suggested, file_filter)
+        if out is None:
+            return
+        self._last_folder = out.parent
+        key_out = key_file_for(out) if destination.id == "pem" else None
+        if key_out is not None and key_out.exists() and not wizard.dialogs.confirm(
+                self, "Replace the key file", f"The key goes beside the chain, in {key_out}, which already exists. "
+                "Replace it?", action="Replace"):
+            return
+        if not destination.needs_key:
+            self._start_write(destination, kind, key, record, None, password, out, key_out)
+            return
+        self._access().with_vault_for(self, key.vault, lambda vault: self._start_write(
+            destination, kind, key, record, vault, password, out, key_out))
+
+    def _start_write(self, destination: Destination, kind: CertificateKind, key: KeyRecord,
+                     record: CertificateRecord, vault: Vault | None, password: str, out: Path,
+                     key_out: Path | None) -> None:
+        from wizard.core.keys import load_private_key
+        from wizard.core.packaging import export_encrypted_key, export_pem_chain, export_pfx, pfx_profile
+
+        cert, chain = load_certificate(record)
+        friendly = f"{self._session().project.organisation.name} {kind.name}"
+
+        def write() -> list[Path]:
+            # Runs on a worker: the key is read from its vault and handed straight to the writer. Replacing an
+            # existing file was confirmed in the save dialog (the key file beside a PEM chain, on this page).
+            if destination.id == "chain":
+                export_pem_chain(out, cert, chain, overwrite=True)
+                return [out]
+            assert vault is not None
+            private_key = load_private_key(vault, key)
+            if destination.id == "pem":
+                assert key_out is not None
+                export_pem_chain(out, cert, chain, overwrite=True)
+                export_encrypted_key(key_out, private_key, password, overwrite=True)
+                return [out, key_out]
+            export_pfx(out, private_key, cert, chain, pfx_profile(destination.id), password, friendly,
+                       overwrite=True)
+            return [out]
+
+        self.set_busy(f"Writing and checking the package for the {kind.name}…")
+        run_in_background(write, on_success=lambda written: self._on_written(destination, kind, len(chain), written),
+                          on_error=self.report_failure, owner=self)
+
+    def _on_written(self, destination: Destination, kind: CertificateKind, chain: int, written: list[Path]) -> None:
+        self.clear_busy()
+        issuers = f"{chain} issuer certificate{'s' if chain != 1 else ''}"
+        if destination.id == "chain":
+            text = (f"<b>The file is ready:</b> {html.escape(str(written[0]))}. It holds the {html.escape(kind.name)}"
+                    f" and its {issuers}, and was opened again and checked. It holds no key, so it can be sent as "
+                    "it is.")
+        elif destination.id == "pem":
+            text = (f"<b>The files are ready:</b> {html.escape(str(written[0]))} (the certificate and its "
+                    f"{issuers}) and {html.escape(str(written[1]))} (the private key, protected by the password). "
+                    "Both were opened again and checked. Give them to whoever runs the server, and give them the "
+                    "password separately: by phone or through a password manager, never in the same e-mail.")
+        else:
+            text = (f"<b>The file is ready:</b> {html.escape(str(written[0]))}. It holds the "
+                    f"{html.escape(kind.name)}, its private key and its {issuers}, and was opened again with its "
+                    "password and checked. Install it where it is going. <b>The password must travel separately "
+                    "from the file</b>: by phone or through a password manager, never in the same e-mail.")
+        self._clear_password()
+        self._say(text)
+        self.package_written.emit([str(p) for p in written])
