@@ -23,7 +23,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description="Benchmarks as ratios against a floor.")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.add_argument("--runs", type=_positive, metavar="N", help="measured runs per side (default: 7 launch pairs "
-                   "for the start-up ratios, 5 keys for ui_max_stall_ms; keygen_ratio makes max(N, 20) keys)")
+                   "for the start-up ratios, 5 keys for ui_max_stall_ms; keygen_ratio makes max(N, 20) keys, "
+                   "pfx_ratio max(N, 20) exports)")
     p.add_argument("--only", action="append", choices=sorted(BENCHMARKS), metavar="NAME",
                    help=f"run only this benchmark (repeatable): {', '.join(BENCHMARKS)}")
     p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="kill a launch after S seconds")
