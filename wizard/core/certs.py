@@ -83,8 +83,13 @@ def match_certificate(profile: Profile, project: Project, found: CertificateFile
     candidates = [(c, by_fingerprint[fp]) for c in found.certificates
                   if (fp := key_fingerprint(c)) is not None and fp in by_fingerprint]
     if kind_hint is not None:
-        profile.certificate_kind(kind_hint)
-        candidates = [(c, k) for c, k in candidates if k.kind == kind_hint] or candidates
+        hinted = profile.certificate_kind(kind_hint)
+        of_kind = [(c, k) for c, k in candidates if k.kind == kind_hint]
+        if candidates and not of_kind:
+            other = profile.certificate_kind(candidates[0][1].kind)
+            raise NotForThisKey(f"This certificate answers the {other.name} key, not the {hinted.name}. Import "
+                                f"it for the {other.name} (leave out --cert, or give --cert {other.id}).")
+        candidates = of_kind or candidates
     if not candidates:
         raise NotForThisKey(_explain_mismatch(profile, project, found, kind_hint))
     leaf, key = candidates[0]

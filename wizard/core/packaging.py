@@ -59,7 +59,7 @@ def pfx_profile(profile_id: str) -> PfxProfile:
 
 
 def check_password(password: str) -> None:
-    if not password:
+    if not password.strip():
         raise InvalidInput("password", "The password is empty. A package holding a private key always needs one.")
     if len(password) < MIN_PASSWORD:
         raise InvalidInput("password", f"Use a password of at least {MIN_PASSWORD} characters; a generated "
@@ -70,7 +70,8 @@ _WORDS_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to re
 
 
 def generate_passphrase(groups: int = 6) -> str:
-    """Groups of four unambiguous characters, e.g. `7KQ2-M9XD-...`: about 29 bits per group."""
+    """Groups of four characters from 31 unambiguous ones, e.g. `7KQ2-M9XD-...`: about 19.8 bits per group, so
+    six groups give about 119 bits."""
     return "-".join("".join(secrets.choice(_WORDS_ALPHABET) for _ in range(4)) for _ in range(groups))
 
 
