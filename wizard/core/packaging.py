@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.files import atomic_write, check_output
 from wizard.core.keys import PrivateKey, public_fingerprint
+from wizard.core.pfx_choices import PFX_CHOICES
 
 MIN_PASSWORD = 8
 
@@ -36,12 +37,10 @@ class PfxProfile:
 
 
 PFX_PROFILES = {
-    "modern": PfxProfile("modern", "Modern (AES-256)",
-                         "Azure App Service and Functions, Windows 10 (1709+) and Server 2019+, OpenSSL 3, "
-                         "Java 8u301 and later", pkcs12.PBES.PBESv2SHA256AndAES256CBC, hashes.SHA256, 100_000),
-    "compat": PfxProfile("compat", "Compatibility (3DES)",
-                         "Windows Server 2016 and older, importing into the macOS Keychain, older Java",
-                         pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC, hashes.SHA1, 100_000),
+    "modern": PfxProfile("modern", *PFX_CHOICES["modern"], pkcs12.PBES.PBESv2SHA256AndAES256CBC, hashes.SHA256,
+                         100_000),
+    "compat": PfxProfile("compat", *PFX_CHOICES["compat"], pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC, hashes.SHA1,
+                         100_000),
 }
 
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from wizard.core.errors import InvalidInput
 from wizard.core.model import CertificateRecord, KeyRecord
+from wizard.core.pfx_choices import PFX_CHOICES
 from wizard.core.profile import CertificateKind
 from wizard.core.session import ProjectSession
 from wizard.core.vault import Vault
@@ -63,13 +64,11 @@ class Destination:
 
 def destinations() -> tuple[Destination, ...]:
     """The destinations offered: the PFX profiles from core, then PEM files, then the public chain alone."""
-    from wizard.core.packaging import PFX_PROFILES
-
     titles = {"modern": "Azure, or a recent Windows, Linux or Java system",
               "compat": "An older Windows server, or a Mac"}
-    offered = [Destination(p.id, titles.get(p.id, p.name), f"{p.destinations}. Writes a password-protected PFX "
-                                                           f"file ({p.name}).", True)
-               for p in PFX_PROFILES.values()]
+    offered = [Destination(pid, titles.get(pid, name), f"{where}. Writes a password-protected PFX file ({name}).",
+                           True)
+               for pid, (name, where) in PFX_CHOICES.items()]
     offered.append(Destination("pem", "A Linux server (PEM files)", "Apache, nginx and most Linux software: the "
                                "certificate and its chain in one PEM file, and the private key in a second file "
                                "protected by the password.", True))
