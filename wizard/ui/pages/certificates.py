@@ -381,13 +381,13 @@ class CertificatesPage(BasePage):
             held = current_certificate(project, kind.id)
             colour = ""
             if held is None:
-                cells = [kind.name, key_state(project.keys_for(kind.id)), "—", "—", "No certificate yet"]
+                cells = [kind.name, key_state(project, kind.id), "—", "—", "No certificate yet"]
             else:
                 _key, record = held
                 row_of = next(r for r in rows if r.kind == kind.id and r.not_after == record.not_after)
                 words = expiry_status(row_of.status, row_of.days_left)
                 colour = words.colour
-                cells = [kind.name, key_state(project.keys_for(kind.id)), record.subject,
+                cells = [kind.name, key_state(project, kind.id), record.subject,
                          f"{record.not_after:%d %b %Y}", words.words]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from wizard.core.algorithms import choose_algorithm, describe_algorithm, format_fingerprint
 from wizard.core.atlas import AtlasCredentials, commit_credentials, store_credentials
 from wizard.core.errors import InvalidInput, WizardError
-from wizard.core.model import KeyRecord, Organisation, StoredSecret, with_key
+from wizard.core.model import KeyRecord, Organisation, Project, StoredSecret, with_key
 from wizard.core.profile import CertificateKind
 from wizard.core.session import ProjectSession
 from wizard.core.vault import NO_KEYCHAIN, Vault
@@ -55,13 +55,17 @@ SLOW_ALGORITHMS = ("rsa-3072", "rsa-4096")
 CSR_FILTER = "Certificate signing requests (*.csr.pem *.pem *.csr);;All files (*)"
 
 
-def key_state(keys: tuple[KeyRecord, ...]) -> str:
-    """A kind's state in words, from its keys (the one in use first, then any replacement)."""
+def key_state(project: Project, kind_id: str) -> str:
+    """A kind's state in words: no key / key made / CSR exported / certificate imported (or a replacement
+    waiting for its certificate)."""
+    keys = project.keys_for(kind_id)
     if not keys:
         return "No key yet"
     newest = keys[-1]
     if newest.replaces is not None:
         return "Replacement key waiting for its certificate"
+    if project.certificate_for(newest.id) is not None:
+        return "Certificate imported"
     if newest.csr_exported_at is not None:
         return "CSR exported"
     return "Key made"
@@ -263,7 +267,7 @@ class KeysPage(BasePage):
         for row, kind in enumerate(self._kinds):
             keys = project.keys_for(kind.id)
             newest = keys[-1] if keys else None
-            cells = [kind.name, key_state(keys), describe_algorithm(newest.algorithm) if newest else "—",
+            cells = [kind.name, key_state(project, kind.id), describe_algorithm(newest.algorithm) if newest else "—",
                      format_fingerprint(newest.fingerprint, groups=4) if newest else "—"]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
