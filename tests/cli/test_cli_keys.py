@@ -13,10 +13,9 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.errors import PasswordDeleteError
 
+from tests.conftest import MemoryKeyring
 from wizard.core import vault as vault_module
 from wizard.core.keychain import SERVICE
 
@@ -34,25 +33,10 @@ def one_line(err: str) -> str:
     return err
 
 
-class TestKeychain(KeyringBackend):
-    """An in-memory keychain that the wizard is told is the OS keychain (by patching what it looks up)."""
+class TestKeychain(MemoryKeyring):
+    """The shared in-memory keyring, which the wizard is told is the OS keychain (by patching what it looks up)."""
 
     __test__ = False
-    priority = -1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.items.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
 
     def key_ids(self) -> set[str]:
         return {user.split("/")[0] for service, user in self.items if service == SERVICE}

@@ -165,7 +165,8 @@ def test_a_chain_file_chosen_in_the_dialog_is_imported_with_its_chain(
 
     assert page.selected_kind() is not None
     assert page.selected_kind().id == "dip-mtls"
-    assert page.status_cells("dip-mtls") == [MTLS, "Certificate imported", "northwind-networks.example, Northwind Networks Ltd",
+    assert page.status_cells("dip-mtls") == [MTLS, "Certificate imported",
+                                             "northwind-networks.example, Northwind Networks Ltd",
                                              "27 Nov 2027", "OK: 365 days left"]
     details = page.details.text()
     assert "Issued to: northwind-networks.example" in details
@@ -343,7 +344,8 @@ def test_the_certificate_of_a_replacement_key_retires_the_old_key_and_its_vault_
     assert record.key_id == new.id
     assert not any(e.startswith(old.id) for e in keychain.entries), "the retired key left the keychain"
     assert any(e.startswith(new.id) for e in keychain.entries)
-    assert page.status_cells("dip-mtls")[1:] == ["Certificate imported", "northwind-networks.example, Northwind Networks Ltd",
+    assert page.status_cells("dip-mtls")[1:] == ["Certificate imported",
+                                                 "northwind-networks.example, Northwind Networks Ltd",
                                                  "29 Dec 2027", "OK: 397 days left"]
     assert not page.page_error.isVisible()
     window.close()

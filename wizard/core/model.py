@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import Protocol, TypeVar
 
 from wizard.core.errors import UnknownId
 
@@ -159,14 +160,24 @@ class Project:
         return StepProgress(step_id)
 
 
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_HasId)
+
+
+def _upserted(items: tuple[_Item, ...], item: _Item) -> tuple[_Item, ...]:
+    """`items` with `item` replacing the one with the same id in place, or added at the end."""
+    if any(i.id == item.id for i in items):
+        return tuple(item if i.id == item.id else i for i in items)
+    return (*items, item)
+
+
 def with_person(project: Project, person: Person) -> Project:
     """Add a person at the end of the creation order, or replace the person with the same id in place."""
-    people = list(project.people)
-    for i, p in enumerate(people):
-        if p.id == person.id:
-            people[i] = person
-            return replace(project, people=tuple(people))
-    return replace(project, people=(*people, person))
+    return replace(project, people=_upserted(project.people, person))
 
 
 def without_person(project: Project, person_id: str) -> Project:
@@ -187,12 +198,7 @@ def with_person_moved(project: Project, person_id: str, delta: int) -> Project:
 
 def with_key(project: Project, record: KeyRecord) -> Project:
     """Add a key record, or replace the record with the same id in place."""
-    keys = list(project.keys)
-    for i, k in enumerate(keys):
-        if k.id == record.id:
-            keys[i] = record
-            return replace(project, keys=tuple(keys))
-    return replace(project, keys=(*keys, record))
+    return replace(project, keys=_upserted(project.keys, record))
 
 
 def without_key(project: Project, key_id: str) -> Project:

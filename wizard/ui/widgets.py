@@ -207,3 +207,14 @@ class ExpiryBanner(QFrame):
     def _on_hide(self) -> None:
         self.hide()
         self.hidden_by_user.emit()
+
+
+def result_label(accessible_name: str) -> QLabel:
+    """The hidden, selectable line where a page reports what an action did (a file written, an import)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAccessibleName(accessible_name)
+    label.hide()
+    return label

@@ -40,7 +40,7 @@ from wizard.core.session import ProjectSession
 from wizard.core.vault import Vault
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.keys import key_state
-from wizard.ui.widgets import ERROR_COLOUR, FindingsPanel, expiry_status
+from wizard.ui.widgets import ERROR_COLOUR, FindingsPanel, expiry_status, result_label
 from wizard.ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -238,12 +238,7 @@ class CertificatesPage(BasePage):
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.drop_zone)
-        self.import_result = QLabel()
-        self.import_result.setWordWrap(True)
-        self.import_result.setTextFormat(Qt.TextFormat.RichText)
-        self.import_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.import_result.setAccessibleName("Result of the import")
-        self.import_result.hide()
+        self.import_result = result_label("Result of the import")
         column.addWidget(self.import_result)
 
         self.table = QTableWidget(0, 5)

@@ -39,7 +39,7 @@ from wizard.core.session import ProjectSession
 from wizard.core.vault import Vault
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.certificates import current_certificate, load_certificate
-from wizard.ui.widgets import FieldMessage
+from wizard.ui.widgets import FieldMessage, result_label
 from wizard.ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -208,12 +208,7 @@ class PackagesPage(BasePage):
         save_row.addStretch(1)
         save_layout.addLayout(save_row)
         save_layout.addWidget(self.busy_indicator)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.result.setTextFormat(Qt.TextFormat.RichText)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.result.setAccessibleName("Result")
-        self.result.hide()
+        self.result = result_label("Result")
         save_layout.addWidget(self.result)
         right.addWidget(save_box)
         right.addStretch(1)
