@@ -118,13 +118,11 @@ def cert_inspect(args: argparse.Namespace, s: Services) -> int:
 def _certificate_parts(session: ProjectSession, kind_id: str) -> tuple[Any, Any, tuple[Any, ...]]:
     from cryptography import x509
 
-    holding = [k for k in session.project.keys_for(kind_id) if session.project.certificate_for(k.id)]
-    if not holding:
+    held = session.project.current_certificate(kind_id)
+    if held is None:
         raise WizardError(f"The {kind_id} certificate has not been imported yet. Import it first: "
                           f"dip-onboarding cert import DIR FILE")
-    key_record = holding[-1]
-    cert_record = session.project.certificate_for(key_record.id)
-    assert cert_record is not None
+    key_record, cert_record = held
     cert = x509.load_pem_x509_certificate(cert_record.pem.encode("ascii"))
     chain = tuple(x509.load_pem_x509_certificates(cert_record.chain_pem.encode("ascii"))) \
         if cert_record.chain_pem else ()
@@ -181,12 +179,9 @@ def pem_export(args: argparse.Namespace, s: Services) -> int:
 
 
 def key_import(args: argparse.Namespace, s: Services) -> int:
-    from cryptography.hazmat.primitives import serialization
-
-    from wizard.core.certfiles import key_fingerprint, read_certificates
     from wizard.core.certs import commit_certificate, match_certificate
-    from wizard.core.keys import commit_new_key, public_fingerprint, store_existing_key
-    from wizard.core.packaging import read_encrypted_key, read_pfx
+    from wizard.core.keys import commit_new_key, store_existing_key
+    from wizard.core.packaging import open_own_key
 
     session = ProjectSession.open(args.dir, s.profile, s.clock)
     kind = _kind(s, args.cert)
@@ -195,19 +190,8 @@ def key_import(args: argparse.Namespace, s: Services) -> int:
                           "with no key yet.")
     data = _read(args.file, "key file")
     password = _read_first_line(args.password_file, "password", "password")
-    if b"PRIVATE KEY" in data:
-        key = read_encrypted_key(data, password)
-        cert_data = _read(args.cert_file, "certificate file") if args.cert_file else b""
-    else:
-        brought = read_pfx(data, password)
-        key = brought.key
-        cert_data = b"".join(c.public_bytes(serialization.Encoding.PEM)
-                             for c in ((brought.cert,) if brought.cert else ()) + brought.chain)
-    # Check the certificate answers this key before anything is stored.
-    found = read_certificates(cert_data, "The certificate") if cert_data else None
-    if found is not None and public_fingerprint(key.public_key()) not in {key_fingerprint(c)
-                                                                          for c in found.certificates}:
-        raise WizardError("The certificate given was not made for this key, so neither was imported.")
+    certificate = _read(args.cert_file, "certificate file") if args.cert_file else None
+    key, found = open_own_key(data, password, certificate)  # checked before anything is stored
     vault = _vault(args, s)
     new = store_existing_key(kind, key, vault, s.clock())
     commit_new_key(session, new, vault)

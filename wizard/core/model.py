@@ -153,6 +153,14 @@ class Project:
     def certificate_for(self, key_id: str) -> CertificateRecord | None:
         return next((c for c in self.certificates if c.key_id == key_id), None)
 
+    def current_certificate(self, kind_id: str) -> tuple[KeyRecord, CertificateRecord] | None:
+        """The newest of a kind's keys that has a certificate, with that certificate."""
+        for key in reversed(self.keys_for(kind_id)):
+            record = self.certificate_for(key.id)
+            if record is not None:
+                return key, record
+        return None
+
     def step_progress(self, step_id: str) -> StepProgress:
         for s in self.progress:
             if s.step_id == step_id:

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -21,6 +22,9 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.files import atomic_write, check_output
 from wizard.core.keys import PrivateKey, public_fingerprint
+
+if TYPE_CHECKING:
+    from wizard.core.certfiles import CertificateFile
 from wizard.core.pfx_choices import PFX_CHOICES
 
 MIN_PASSWORD = 8
@@ -241,3 +245,26 @@ def read_encrypted_key(data: bytes, password: str) -> PrivateKey:
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise InvalidInput("file", "The key is not RSA or EC, which this wizard needs.")
     return key
+
+
+def open_own_key(data: bytes, password: str, certificate: bytes | None) -> tuple[PrivateKey, CertificateFile | None]:
+    """Bring your own key: open a PFX or a password-protected key file and the certificates that come with it (in
+    the PFX, or `certificate`), and check they answer the key — before anything is stored anywhere."""
+    from cryptography.hazmat.primitives import serialization as ser
+
+    from wizard.core.certfiles import key_fingerprint, read_certificates
+
+    if b"PRIVATE KEY" in data:
+        key = read_encrypted_key(data, password)
+        found = read_certificates(certificate, "The certificate file") if certificate else None
+    else:
+        brought = read_pfx(data, password)
+        key = brought.key
+        pem = b"".join(c.public_bytes(ser.Encoding.PEM) for c in ((brought.cert,) if brought.cert else ())
+                       + brought.chain)
+        found = read_certificates(pem, "The certificate in the PFX") if pem else None
+    if found is not None and public_fingerprint(key.public_key()) not in {key_fingerprint(c)
+                                                                          for c in found.certificates}:
+        raise InvalidInput("file", "The certificate given was not made for this key, so neither was brought in. "
+                                   "Choose the certificate that was issued for this key.")
+    return key, found

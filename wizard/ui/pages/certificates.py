@@ -120,35 +120,11 @@ def bring_key(kind: CertificateKind, data: bytes, password: str, certificate: by
               now: dt.datetime) -> Brought:
     """Open a PFX or a password-protected key, check its certificate answers it, and store the key (worker
     thread). Nothing is stored if anything is wrong."""
-    from cryptography.hazmat.primitives import serialization
+    from wizard.core.keys import store_existing_key
+    from wizard.core.packaging import open_own_key
 
-    from wizard.core.certfiles import key_fingerprint, read_certificates
-    from wizard.core.keys import public_fingerprint, store_existing_key
-    from wizard.core.packaging import read_encrypted_key, read_pfx
-
-    if b"PRIVATE KEY" in data:
-        key = read_encrypted_key(data, password)
-        found = read_certificates(certificate, "The certificate file") if certificate else None
-    else:
-        brought = read_pfx(data, password)
-        key = brought.key
-        pem = b"".join(c.public_bytes(serialization.Encoding.PEM)
-                       for c in ((brought.cert,) if brought.cert else ()) + brought.chain)
-        found = read_certificates(pem, "The certificate in the PFX") if pem else None
-    if found is not None and public_fingerprint(key.public_key()) not in {key_fingerprint(c)
-                                                                          for c in found.certificates}:
-        raise InvalidInput("file", "The certificate given was not made for this key, so neither was brought in. "
-                                   "Choose the certificate that was issued for this key.")
+    key, found = open_own_key(data, password, certificate)
     return Brought(store_existing_key(kind, key, vault, now), vault, found)
-
-
-def current_certificate(project: Project, kind_id: str) -> tuple[KeyRecord, CertificateRecord] | None:
-    """The newest of a kind's keys that has a certificate, with that certificate."""
-    for key in reversed(project.keys_for(kind_id)):
-        record = project.certificate_for(key.id)
-        if record is not None:
-            return key, record
-    return None
 
 
 def load_certificate(record: CertificateRecord) -> tuple[x509.Certificate, tuple[x509.Certificate, ...]]:
@@ -373,7 +349,7 @@ class CertificatesPage(BasePage):
         current = self.table.currentRow()
         self.table.setRowCount(len(self._kinds))
         for row, kind in enumerate(self._kinds):
-            held = current_certificate(project, kind.id)
+            held = project.current_certificate(kind.id)
             colour = ""
             if held is None:
                 cells = [kind.name, key_state(project, kind.id), "—", "—", "No certificate yet"]
@@ -403,7 +379,7 @@ class CertificatesPage(BasePage):
             return
         session = self._session()
         project = session.project
-        held = current_certificate(project, kind.id)
+        held = project.current_certificate(kind.id)
         heading = f"<b>{html.escape(kind.name)}</b><br>{html.escape(kind.purpose)}"
         if held is None:
             if project.keys_for(kind.id):

@@ -38,7 +38,7 @@ from wizard.core.profile import CertificateKind
 from wizard.core.session import ProjectSession
 from wizard.core.vault import Vault
 from wizard.ui.pages.base import BasePage
-from wizard.ui.pages.certificates import current_certificate, load_certificate
+from wizard.ui.pages.certificates import load_certificate
 from wizard.ui.widgets import FieldMessage, result_label
 from wizard.ui.workers import run_in_background
 
@@ -268,7 +268,7 @@ class PackagesPage(BasePage):
         self.kind.blockSignals(True)
         self.kind.clear()
         for kind in session.profile.certificate_kinds:
-            if current_certificate(session.project, kind.id) is not None:
+            if session.project.current_certificate(kind.id) is not None:
                 self.kind.addItem(kind.name, kind.id)
         self.kind.setCurrentIndex(max(0, self.kind.findData(previous)))
         self.kind.blockSignals(False)
@@ -279,7 +279,7 @@ class PackagesPage(BasePage):
         if kind_id is None:
             return None
         session = self._session()
-        held = current_certificate(session.project, str(kind_id))
+        held = session.project.current_certificate(str(kind_id))
         if held is None:
             return None
         return session.profile.certificate_kind(str(kind_id)), held[0], held[1]
