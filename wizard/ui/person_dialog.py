@@ -20,7 +20,7 @@ from wizard.core.errors import InvalidInput
 from wizard.core.model import Person, Project
 from wizard.core.people import build_person
 from wizard.core.profile import Profile
-from wizard.ui.widgets import FieldMessage
+from wizard.ui.widgets import FieldMessage, add_field_row
 
 PORTAL_STATUS_TEXT = {"planned": "Not created yet", "invited": "Invited to the DIP portal",
                       "active": "Has an active DIP account"}
@@ -115,16 +115,7 @@ class PersonDialog(QDialog):
     def _line(self, form: QFormLayout, field: str, label: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setPlaceholderText(placeholder)
-        edit.setAccessibleName(label.replace("&", "").rstrip(":"))
-        caption = QLabel(label)
-        caption.setBuddy(edit)
-        message = FieldMessage()
-        column = QVBoxLayout()
-        column.setSpacing(2)
-        column.addWidget(edit)
-        column.addWidget(message)
-        form.addRow(caption, column)
-        self.messages[field] = message
+        self.messages[field] = add_field_row(form, label, edit)
         return edit
 
     def _fill(self, person: Person) -> None:

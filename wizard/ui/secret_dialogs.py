@@ -22,22 +22,13 @@ from PySide6.QtWidgets import (
 from wizard.core.atlas import AtlasCredentials, check_credentials
 from wizard.core.errors import InvalidInput
 from wizard.core.vault import MIN_PASSPHRASE, check_passphrase
-from wizard.ui.widgets import WARNING_COLOUR, FieldMessage
+from wizard.ui.widgets import WARNING_COLOUR, FieldMessage, add_field_row
 
 
 def _secret_field(form: QFormLayout, label: str, accessible: str) -> tuple[QLineEdit, FieldMessage]:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setAccessibleName(accessible)
-    caption = QLabel(label)
-    caption.setBuddy(edit)
-    message = FieldMessage()
-    column = QVBoxLayout()
-    column.setSpacing(2)
-    column.addWidget(edit)
-    column.addWidget(message)
-    form.addRow(caption, column)
-    return edit, message
+    return edit, add_field_row(form, label, edit, accessible=accessible)
 
 
 def _fit(dialog: QDialog, width: int) -> None:

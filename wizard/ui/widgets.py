@@ -9,7 +9,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wizard.core.errors import InvalidInput
 from wizard.core.findings import Finding
@@ -32,6 +42,27 @@ class FieldMessage(QLabel):
     def show_message(self, text: str) -> None:
         self.setText(text)
         self.setVisible(bool(text))
+
+
+def add_field_row(form: QFormLayout, label: str, edit: QLineEdit, *, accessible: str = "",
+                  hint: str = "") -> FieldMessage:
+    """A form row: the caption (the field's buddy, so it names the field for screen readers and gives the
+    mnemonic), the field, an optional hint beneath, and the message line where problems are shown."""
+    edit.setAccessibleName(accessible or label.replace("&", "").rstrip(":"))
+    caption = QLabel(label)
+    caption.setBuddy(edit)
+    message = FieldMessage()
+    column = QVBoxLayout()
+    column.setSpacing(2)
+    column.addWidget(edit)
+    if hint:
+        note = QLabel(hint)
+        note.setWordWrap(True)
+        note.setEnabled(False)
+        column.addWidget(note)
+    column.addWidget(message)
+    form.addRow(caption, column)
+    return message
 
 
 class GentleValidator(QObject):

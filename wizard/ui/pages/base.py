@@ -12,6 +12,8 @@ from wizard.core.errors import WizardError
 from wizard.ui.widgets import BusyIndicator, ExpiryBanner, FieldMessage
 
 if TYPE_CHECKING:
+    from wizard.core.session import ProjectSession
+    from wizard.ui.vault_access import VaultAccess
     from wizard.ui.wizard import OnboardingWizard
 
 
@@ -58,6 +60,15 @@ class BasePage(QWizardPage):
 
     def onboarding(self) -> OnboardingWizard:
         return cast("OnboardingWizard", self.wizard())
+
+    def session(self) -> ProjectSession:
+        """The open project; pages after the organisation page are only reached with one open."""
+        session = self.onboarding().session
+        assert session is not None
+        return session
+
+    def vault_access(self) -> VaultAccess:
+        return self.onboarding().vault_access
 
     def show_error(self, text: str) -> None:
         self.page_error.show_message(text)

@@ -50,7 +50,6 @@ if TYPE_CHECKING:
     from wizard.core.certs import Match
     from wizard.core.findings import Finding
     from wizard.core.keys import NewKey
-    from wizard.ui.vault_access import VaultAccess
 
 INTRO = ("When your certificate supplier sends a certificate, bring it in here: drop the file below, choose it, or "
          "paste its text. The wizard finds the key it belongs to, checks it, and keeps it with the project. "
@@ -304,15 +303,9 @@ class CertificatesPage(BasePage):
         self.clear_error()
         self._say("")
         self._refresh()
-        self._access().look_for_keychain()  # retired keys are removed from it, and brought keys go into it
+        self.vault_access().look_for_keychain()  # retired keys are removed from it, and brought keys go into it
 
-    def _access(self) -> VaultAccess:
-        return self.onboarding().vault_access
 
-    def _session(self) -> ProjectSession:
-        session = self.onboarding().session
-        assert session is not None
-        return session
 
     def _say(self, text: str, *, problem: bool = False) -> None:
         """The outcome of the last import, under the drop zone: red with "Not imported" when refused."""
@@ -342,7 +335,7 @@ class CertificatesPage(BasePage):
     def _refresh(self) -> None:
         from wizard.core.certs import inventory
 
-        session = self._session()
+        session = self.session()
         project = session.project
         self._kinds = session.profile.certificate_kinds
         rows = inventory(session.profile, project, session.clock())
@@ -377,7 +370,7 @@ class CertificatesPage(BasePage):
             self.findings.clear()
             self._update_actions()
             return
-        session = self._session()
+        session = self.session()
         project = session.project
         held = project.current_certificate(kind.id)
         heading = f"<b>{html.escape(kind.name)}</b><br>{html.escape(kind.purpose)}"
@@ -452,7 +445,7 @@ class CertificatesPage(BasePage):
     def _start_import(self, sources: Callable[[], list[tuple[bytes, str]]], busy_text: str) -> None:
         if self.is_busy():
             return
-        session = self._session()
+        session = self.session()
         profile, project, now = session.profile, session.project, session.clock()
         self.clear_error()
         self._say("")
@@ -509,13 +502,13 @@ class CertificatesPage(BasePage):
             run_in_background(lambda: vault.delete(old.id), on_success=lambda _: None,
                               on_error=self.report_failure, owner=self)
 
-        self._access().with_vault_for(self, old.vault, delete)
+        self.vault_access().with_vault_for(self, old.vault, delete)
 
     # Bringing your own key -----------------------------------------------------------------------------------
 
     def _on_bring_key(self) -> None:
         kind = self.selected_kind()
-        if kind is None or self.is_busy() or self._session().project.keys_for(kind.id):
+        if kind is None or self.is_busy() or self.session().project.keys_for(kind.id):
             return
         dialogs = self.onboarding().dialogs
         chosen = dialogs.open_files(self, f"Choose the PFX or key file for the {kind.name}",
@@ -542,12 +535,12 @@ class CertificatesPage(BasePage):
         password = dialogs.ask_file_password(self, file_name=path.name)
         if password is None:
             return
-        access = self._access()
+        access = self.vault_access()
         if access.chosen is None:
             self.show_error(access.problem())
             return
         vault = access.chosen
-        session = self._session()
+        session = self.session()
         now = session.clock()
         self.set_busy(f"Opening {path.name} and storing its key in {vault.name}…")
 

@@ -44,7 +44,6 @@ from wizard.ui.workers import run_in_background
 if TYPE_CHECKING:
     from wizard.core.csr import ExportedCSR
     from wizard.core.keys import NewKey
-    from wizard.ui.vault_access import VaultAccess
 
 INTRO = ("Each certificate starts with a <b>private key</b>: a secret that only your organisation holds, which "
          "proves that a certificate is yours. The wizard makes it on this computer and keeps it in a safe store; it "
@@ -211,7 +210,7 @@ class KeysPage(BasePage):
         self.table.setFixedHeight(height)
 
     def initializePage(self) -> None:
-        access = self._access()
+        access = self.vault_access()
         if not self._watching_vaults:
             self._watching_vaults = True
             access.changed.connect(self._on_vaults_changed)
@@ -220,14 +219,10 @@ class KeysPage(BasePage):
         self._refresh()
         access.look_for_keychain()
 
-    def _access(self) -> VaultAccess:
-        """The keychain and file vault of this run, shared with the certificates and packages pages."""
-        return self.onboarding().vault_access
-
     @property
     def _vault(self) -> Vault | None:
         """Where new keys and secrets go: the keychain, or the file vault by choice; None while there is neither."""
-        return self._access().chosen if self.wizard() is not None else None
+        return self.vault_access().chosen if self.wizard() is not None else None
 
     def _on_vaults_changed(self) -> None:
         self._show_vault()
@@ -243,10 +238,6 @@ class KeysPage(BasePage):
 
     # Reading the project ---------------------------------------------------------------------------------
 
-    def _session(self) -> ProjectSession:
-        session = self.onboarding().session
-        assert session is not None
-        return session
 
     def select_kind(self, kind_id: str) -> None:
         for row, kind in enumerate(self._kinds):
@@ -259,7 +250,7 @@ class KeysPage(BasePage):
         return self._kinds[row] if 0 <= row < len(self._kinds) else None
 
     def _refresh(self) -> None:
-        session = self._session()
+        session = self.session()
         project = session.project
         self._kinds = session.profile.certificate_kinds
         current = self.table.currentRow()
@@ -286,7 +277,7 @@ class KeysPage(BasePage):
             self.csr_text.clear()
             self._update_actions()
             return
-        session = self._session()
+        session = self.session()
         keys = session.project.keys_for(kind.id)
         parts = [f"<b>{html.escape(kind.name)}</b><br>{html.escape(kind.purpose)}",
                  f"<b>Why you need it:</b> {html.escape(kind.why)}"]
@@ -326,7 +317,7 @@ class KeysPage(BasePage):
                               f"<ul style='margin-left:-20px'>{items}</ul>")
 
     def _show_atlas(self) -> None:
-        saved = self._session().project.atlas_credentials
+        saved = self.session().project.atlas_credentials
         if saved is None:
             self.atlas_status.setText("Not saved yet.")
             self.atlas_button.setText("Enter the &Atlas API key and secret…")
@@ -337,7 +328,7 @@ class KeysPage(BasePage):
 
     def _show_vault(self) -> None:
         vaults = self.onboarding().services.vaults
-        checking = self._access().checking
+        checking = self.vault_access().checking
         if self._vault is not None and self._vault.kind == "file":
             self.vault_label.setText(f"Private keys are kept in your passphrase-protected file vault "
                                      f"({html.escape(str(vaults.file_path))}), as you chose for this computer. "
@@ -349,7 +340,7 @@ class KeysPage(BasePage):
             self.vault_label.setText("Looking for this computer's keychain…")
         else:
             self.vault_label.setText(f"<span style='color:{ERROR_COLOUR}'>"
-                                     f"{html.escape(self._access().keychain_problem or NO_KEYCHAIN)}</span>")
+                                     f"{html.escape(self.vault_access().keychain_problem or NO_KEYCHAIN)}</span>")
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -365,14 +356,14 @@ class KeysPage(BasePage):
             button.setEnabled(not busy and bool(keys))
         self.algorithm.setEnabled(not busy and kind is not None)
         self.atlas_button.setEnabled(not busy and self._vault is not None)
-        checking = self._access().checking if self.wizard() is not None else False
+        checking = self.vault_access().checking if self.wizard() is not None else False
         self.file_vault_button.setVisible(self._vault is None and not checking)
         self.file_vault_button.setEnabled(not busy)
 
     # Where keys are kept -----------------------------------------------------------------------------------
 
     def _on_use_file_vault(self) -> None:
-        self._access().use_file_vault(self, self._on_file_vault_chosen)
+        self.vault_access().use_file_vault(self, self._on_file_vault_chosen)
 
     def _on_file_vault_chosen(self, vault: Vault) -> None:
         self._say(f"Private keys and the Atlas credentials will be kept in {vault.name} for as long as "
@@ -382,7 +373,7 @@ class KeysPage(BasePage):
 
     def _with_vault_for(self, record: KeyRecord, then: Callable[[Vault], None]) -> None:
         """Call `then` with the vault that holds `record`'s key, asking for the file vault's passphrase if needed."""
-        self._access().with_vault_for(self, record.vault, then)
+        self.vault_access().with_vault_for(self, record.vault, then)
 
     # Making keys ---------------------------------------------------------------------------------------
 
@@ -393,7 +384,7 @@ class KeysPage(BasePage):
         if kind is None or vault is None or self.is_busy():
             return
         wizard = self.onboarding()
-        session = self._session()
+        session = self.session()
         try:
             algorithm = choose_algorithm(kind, str(self.algorithm.currentData()))
         except InvalidInput as exc:
@@ -446,7 +437,7 @@ class KeysPage(BasePage):
 
     def _selected_key(self) -> tuple[CertificateKind, KeyRecord] | None:
         kind = self.selected_kind()
-        record = self._session().project.newest_key(kind.id) if kind is not None else None
+        record = self.session().project.newest_key(kind.id) if kind is not None else None
         return (kind, record) if kind is not None and record is not None else None
 
     def _on_export(self) -> None:
@@ -464,7 +455,7 @@ class KeysPage(BasePage):
 
     def _start_export(self, kind: CertificateKind, record: KeyRecord, vault: Vault, out: Path) -> None:
         from wizard.core.csr import export_csr  # loads cryptography: only when needed, not at start-up
-        session = self._session()
+        session = self.session()
         organisation = session.project.organisation
         self.clear_error()
         self._say("")
@@ -491,7 +482,7 @@ class KeysPage(BasePage):
 
     def _start_copy(self, kind: CertificateKind, record: KeyRecord, vault: Vault) -> None:
         from wizard.core.csr import make_csr_pem  # loads cryptography: only when needed, not at start-up
-        session = self._session()
+        session = self.session()
         organisation = session.project.organisation
         self.clear_error()
         self._say("")
@@ -540,7 +531,7 @@ class KeysPage(BasePage):
         credentials = wizard.dialogs.atlas_credentials(self, vault_name=vault.name)
         if credentials is None:
             return
-        self._save_atlas(self._session(), vault, credentials)
+        self._save_atlas(self.session(), vault, credentials)
 
     def _save_atlas(self, session: ProjectSession, vault: Vault, credentials: AtlasCredentials) -> None:
         self.clear_error()

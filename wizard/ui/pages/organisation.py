@@ -26,7 +26,7 @@ from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.organisation import build_mpids, build_organisation
 from wizard.core.validation import clean_text, normalise_company_number, normalise_domain
 from wizard.ui.pages.base import BasePage
-from wizard.ui.widgets import FieldMessage, GentleValidator
+from wizard.ui.widgets import FieldMessage, GentleValidator, add_field_row
 
 INTRO = ("Tell us about the company joining the DIP. These details must match what you give the DIP portal "
          "when you first sign in. You can change them later.")
@@ -104,20 +104,7 @@ class OrganisationPage(BasePage):
                help_text: str = "") -> QLineEdit:
         edit = QLineEdit()
         edit.setPlaceholderText(placeholder)
-        message = FieldMessage()
-        column = QVBoxLayout()
-        column.setSpacing(2)
-        column.addWidget(edit)
-        if help_text:
-            hint = QLabel(help_text)
-            hint.setWordWrap(True)
-            hint.setEnabled(False)
-            column.addWidget(hint)
-        column.addWidget(message)
-        caption = QLabel(label)
-        caption.setBuddy(edit)
-        edit.setAccessibleName(label.replace("&", "").rstrip(":"))
-        form.addRow(caption, column)
+        message = add_field_row(form, label, edit, hint=help_text)
         self._validators.append(GentleValidator(edit, message, check))
         return edit
 

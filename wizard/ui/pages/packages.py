@@ -35,7 +35,6 @@ from wizard.core.errors import InvalidInput
 from wizard.core.model import CertificateRecord, KeyRecord
 from wizard.core.pfx_choices import PFX_CHOICES
 from wizard.core.profile import CertificateKind
-from wizard.core.session import ProjectSession
 from wizard.core.vault import Vault
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.certificates import load_certificate
@@ -43,7 +42,7 @@ from wizard.ui.widgets import FieldMessage, result_label
 from wizard.ui.workers import run_in_background
 
 if TYPE_CHECKING:
-    from wizard.ui.vault_access import VaultAccess
+    pass
 
 INTRO = ("Package a certificate for the place where it will be installed. Choose where it is going first: the "
          "wizard then picks the file format that opens there. Files with a private key are always protected by a "
@@ -236,13 +235,7 @@ class PackagesPage(BasePage):
         self._fill_kinds()
         self.onboarding().vault_access.look_for_keychain()  # keys are read from it when a package is written
 
-    def _access(self) -> VaultAccess:
-        return self.onboarding().vault_access
 
-    def _session(self) -> ProjectSession:
-        session = self.onboarding().session
-        assert session is not None
-        return session
 
     def _say(self, text: str) -> None:
         self.result.setText(text)
@@ -263,7 +256,7 @@ class PackagesPage(BasePage):
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind_id)))
 
     def _fill_kinds(self) -> None:
-        session = self._session()
+        session = self.session()
         previous = self.kind.currentData()
         self.kind.blockSignals(True)
         self.kind.clear()
@@ -278,7 +271,7 @@ class PackagesPage(BasePage):
         kind_id = self.kind.currentData()
         if kind_id is None:
             return None
-        session = self._session()
+        session = self.session()
         held = session.project.current_certificate(str(kind_id))
         if held is None:
             return None
@@ -414,7 +407,7 @@ class PackagesPage(BasePage):
         if not destination.needs_key:
             self._start_write(destination, kind, key, record, None, password, out, key_out)
             return
-        self._access().with_vault_for(self, key.vault, lambda vault: self._start_write(
+        self.vault_access().with_vault_for(self, key.vault, lambda vault: self._start_write(
             destination, kind, key, record, vault, password, out, key_out))
 
     def _start_write(self, destination: Destination, kind: CertificateKind, key: KeyRecord,
@@ -424,7 +417,7 @@ class PackagesPage(BasePage):
         from wizard.core.packaging import export_encrypted_key, export_pem_chain, export_pfx, pfx_profile
 
         cert, chain = load_certificate(record)
-        friendly = f"{self._session().project.organisation.name} {kind.name}"
+        friendly = f"{self.session().project.organisation.name} {kind.name}"
 
         def write() -> list[Path]:
             # Runs on a worker: the key is read from its vault and handed straight to the writer. Replacing an
