@@ -168,3 +168,13 @@ def make_wizard(qtbot: QtBot, services: Services, dialogs: FakeDialogs) -> Calla
 def demo_ca() -> DemoCA:
     """A two-level test CA (root → intermediate), made in code, that issues certificates for the project's keys."""
     return make_demo_ca(FIXED_NOW)
+
+
+def activate(qtbot: QtBot, window: QWidget) -> None:
+    """Show `window` and wait until it is the active window, so keyboard shortcuts reach it (waitActive can return
+    before the offscreen platform has made it active)."""
+    from PySide6.QtWidgets import QApplication
+
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)

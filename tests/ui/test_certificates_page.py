@@ -31,7 +31,7 @@ from wizard.ui.pages import certificates as certificates_module
 from wizard.ui.pages.certificates import CertificatesPage
 from wizard.ui.pages.journey import JourneyPage
 from wizard.ui.secret_dialogs import FilePasswordDialog
-from wizard.ui.widgets import ERROR_COLOUR, OK_COLOUR, WARNING_COLOUR
+from wizard.ui.tones import LIGHT
 from wizard.ui.wizard import OnboardingWizard
 from wizard.ui.workers import pending_count
 
@@ -273,7 +273,7 @@ def test_anything_but_a_certificate_is_refused_in_plain_words_and_nothing_is_sto
     shown = page.import_result.text()
     assert page.import_result.isVisible()
     assert "Not imported." in shown
-    assert ERROR_COLOUR in shown
+    assert LIGHT["error"] in shown
     assert session_of(page).project.certificates == ()
     assert session_of(page).revision == revision, "the project was not saved"
     assert saved_certificates(page) == []
@@ -380,7 +380,7 @@ def test_the_status_table_says_and_colours_how_long_each_certificate_has(
         item = page.table.item(row, 4)
         assert item is not None
         colours[kind_id] = item.foreground().color().name()
-    assert colours == {"atlas-api": OK_COLOUR, "dip-mtls": WARNING_COLOUR, "dip-signing": ERROR_COLOUR}
+    assert colours == {"atlas-api": LIGHT["ok"], "dip-mtls": LIGHT["warning"], "dip-signing": LIGHT["error"]}
     page.select_kind("dip-signing")
     assert "Must fix:" in page.findings.text()
     assert "expired on 24 Nov 2026" in page.findings.text()

@@ -44,7 +44,10 @@ def test_demo_screenshots_render_every_page(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     files = sorted(p.name for p in out.glob("*.png"))
     assert files == ["01-welcome.png", "02-organisation.png", "03-people.png", "04-person.png", "05-journey.png",
-                     "06-keys.png", "07-certificates.png", "08-packages.png"]
+                     "06-keys.png", "07-certificates.png", "08-packages.png", "09-help.png",
+                     "10-journey-dark.png"]
+    assert brightness(QImage(str(out / "05-journey.png"))) > 0.6
+    assert brightness(QImage(str(out / "10-journey-dark.png"))) < 0.35, "the dark-mode screen is dark"
     for name in files:
         image = QImage(str(out / name))
         assert image.width() >= 600, name
@@ -52,6 +55,38 @@ def test_demo_screenshots_render_every_page(tmp_path: Path) -> None:
         # A blank render is one colour; a real page has text and widgets of many colours.
         colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
         assert len(colours) > 20, name
+
+
+def brightness(image: QImage) -> float:
+    """Mean lightness of a sample of the image's pixels, 0 (black) to 1 (white)."""
+    samples = [image.pixelColor(x, y).lightnessF() for x in range(0, image.width(), 11)
+               for y in range(0, image.height(), 11)]
+    return sum(samples) / len(samples)
+
+
+def uniform_blocks(image: QImage) -> float:
+    """The share of aligned 2x2 pixel blocks whose four pixels are identical: 1.0 for an image enlarged from half
+    its size, clearly less for one drawn at full resolution (text and edges are finer than 2 pixels)."""
+    same = total = 0
+    for x in range(0, image.width() - 1, 6):
+        for y in range(0, image.height() - 1, 6):
+            p = image.pixel(x, y)
+            total += 1
+            same += p == image.pixel(x + 1, y) == image.pixel(x, y + 1) == image.pixel(x + 1, y + 1)
+    return same / total
+
+
+def test_screens_are_drawn_at_full_resolution_at_200_percent_scaling(tmp_path: Path) -> None:
+    normal, scaled = tmp_path / "normal", tmp_path / "scaled"
+    assert run("gui", "--demo", "--screenshots", str(normal)).returncode == 0
+    result = run("gui", "--demo", "--screenshots", str(scaled), env={"QT_SCALE_FACTOR": "2"})
+    assert result.returncode == 0, result.stderr
+    for name in ("05-journey.png", "06-keys.png"):
+        small, large = QImage(str(normal / name)), QImage(str(scaled / name))
+        # Drawn at twice the pixels (crisp), not the 100 % image blown up, and laid out the same.
+        assert (large.width(), large.height()) == (2 * small.width(), 2 * small.height()), name
+        assert uniform_blocks(large) < 0.97, f"{name} looks like the 100 % image enlarged"
+        assert abs(brightness(large) - brightness(small)) < 0.05, name
 
 
 def test_screenshots_need_demo(tmp_path: Path) -> None:

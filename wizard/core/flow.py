@@ -32,3 +32,20 @@ def resume_page(saved: str | None) -> PageId:
     except KeyError:
         return PageId.JOURNEY
     return PageId.ORGANISATION if page == PageId.WELCOME else page
+
+
+# The wizard page that helps with each DIP step, where one does. Certificate steps are found through the profile's
+# certificate kinds (each names its step), so a profile that moves a certificate to another step needs no change here.
+_STEP_PAGES = {
+    "prerequisites": PageId.ORGANISATION,
+    "step-1": PageId.ORGANISATION,
+    "step-2": PageId.PEOPLE,
+    "step-3": PageId.PEOPLE,
+}
+
+
+def page_for_step(step_id: str, certificate_steps: frozenset[str]) -> PageId | None:
+    """The page to open for a journey step; None when the step is done entirely in the DIP portal."""
+    if step_id in certificate_steps:
+        return PageId.KEYS
+    return _STEP_PAGES.get(step_id)

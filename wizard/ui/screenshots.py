@@ -24,6 +24,7 @@ from wizard.ui.pages.certificates import CertificatesPage
 from wizard.ui.pages.keys import KeysPage
 from wizard.ui.pages.packages import PackagesPage
 from wizard.ui.person_dialog import PersonDialog
+from wizard.ui.tones import dark_palette
 from wizard.ui.wizard import OnboardingWizard
 
 
@@ -75,8 +76,8 @@ def _settle() -> None:
 
 
 def take_screenshots(services: Services, out_dir: Path) -> list[Path]:
-    """Welcome, organisation, people (and the person dialog), journey, keys, certificates, packages: one PNG each,
-    in journey order.
+    """Welcome, organisation, people (and the person dialog), journey, keys, certificates, packages, the help window
+    and the journey in dark mode: one PNG each, in journey order.
 
     Keys are made in an in-memory demo keychain, never the real one.
     """
@@ -121,5 +122,28 @@ def take_screenshots(services: Services, out_dir: Path) -> list[Path]:
     packages.choose_kind("dip-mtls")
     packages.generate_button.click()
     written.append(_grab(window, out_dir / "08-packages.png"))
+    help_window = window.show_help("guide.html#keys")
+    written.append(_grab(help_window, out_dir / "09-help.png"))
+    help_window.close()
     window.close()
+    written.append(_dark_journey(services, folder, out_dir / "10-journey-dark.png"))
     return sorted(written)
+
+
+def _dark_journey(services: Services, folder: Path, path: Path) -> Path:
+    """The journey plan as it looks when the wizard starts on a computer in dark mode."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.palette()
+    app.setPalette(dark_palette())
+    window = OnboardingWizard(services, _NoDialogs())
+    try:
+        window.resize(1040, 760)
+        window.open_project(folder)
+        window.show()
+        window.walk_to(PageId.JOURNEY)
+        _settle()
+        return _grab(window, path)
+    finally:
+        window.close()
+        app.setPalette(before)

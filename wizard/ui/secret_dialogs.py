@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from wizard.core.atlas import AtlasCredentials, check_credentials
 from wizard.core.errors import InvalidInput
 from wizard.core.vault import MIN_PASSPHRASE, check_passphrase
-from wizard.ui.widgets import WARNING_COLOUR, FieldMessage, add_field_row
+from wizard.ui.tones import tone
+from wizard.ui.widgets import FieldMessage, add_field_row
 
 
 def _secret_field(form: QFormLayout, label: str, accessible: str) -> tuple[QLineEdit, FieldMessage]:
@@ -141,7 +142,7 @@ class AtlasCredentialsDialog(_FittedDialog):
                               f"Atlas page. It goes straight into {vault_name} and is never written to project "
                               "files, logs or handoff bundles. If it is lost, create a new credential in Atlas.")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.warning.setStyleSheet(f"color: {tone('warning')};")
         layout.addWidget(self.warning)
         form = QFormLayout()
         self.api_key, self.api_key_message = _secret_field(form, "API &key:", "Atlas API key")

@@ -23,11 +23,9 @@ from PySide6.QtWidgets import (
 
 from wizard.core.errors import InvalidInput
 from wizard.core.findings import Finding
+from wizard.ui.tones import tone
 
-ERROR_COLOUR = "#c62828"
-WARNING_COLOUR = "#a15c00"
-OK_COLOUR = "#2e7d32"
-SEVERITY_WORDS = {"error": ("Must fix", ERROR_COLOUR), "warning": ("Check", WARNING_COLOUR), "info": ("Note", "")}
+SEVERITY_WORDS = {"error": ("Must fix", "error"), "warning": ("Check", "warning"), "info": ("Note", "")}
 
 
 class FieldMessage(QLabel):
@@ -36,10 +34,11 @@ class FieldMessage(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.hide()
 
     def show_message(self, text: str) -> None:
+        # The colour is chosen now, not at construction, so it follows a switch between light and dark mode.
+        self.setStyleSheet(f"color: {tone('error')};")
         self.setText(text)
         self.setVisible(bool(text))
 
@@ -125,8 +124,8 @@ class FindingsPanel(QLabel):
             return
         items = []
         for f in findings:
-            word, colour = SEVERITY_WORDS[f.severity]
-            style = f' style="color:{colour}"' if colour else ""
+            word, tone_name = SEVERITY_WORDS[f.severity]
+            style = f' style="color:{tone(tone_name)}"' if tone_name else ""
             caveat = " <i>(rule not confirmed by public guidance)</i>" if not f.confirmed else ""
             items.append(f"<li><b{style}>{word}:</b> {html.escape(f.message)}{caveat}</li>")
         self.setText(f"<b>{html.escape(self.heading)}</b><ul style='margin-left:-20px'>{''.join(items)}</ul>")
@@ -173,11 +172,11 @@ def expiry_status(status: str, days_left: int) -> ExpiryStatus:
     if status == "expired":
         ago = -days_left
         when = "today" if ago <= 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
-        return ExpiryStatus(f"Expired {when}: replace it now", ERROR_COLOUR)
+        return ExpiryStatus(f"Expired {when}: replace it now", tone("error"))
     plural = "s" if days_left != 1 else ""
     if status == "soon":
-        return ExpiryStatus(f"Renew soon: {days_left} day{plural} left", WARNING_COLOUR)
-    return ExpiryStatus(f"OK: {days_left} day{plural} left", OK_COLOUR)
+        return ExpiryStatus(f"Renew soon: {days_left} day{plural} left", tone("warning"))
+    return ExpiryStatus(f"OK: {days_left} day{plural} left", tone("ok"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +201,7 @@ class ExpiryBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(f"ExpiryBanner {{ border: 2px solid {WARNING_COLOUR}; border-radius: 4px; }}")
+        self.setStyleSheet(f"ExpiryBanner {{ border: 2px solid {tone('warning')}; border-radius: 4px; }}")
         layout = QHBoxLayout(self)
         self.text = QLabel()
         self.text.setWordWrap(True)

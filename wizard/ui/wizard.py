@@ -8,15 +8,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget, QWizard
 
 from wizard import APP_NAME
-from wizard.app import Services
+from wizard.app import Services, resources_dir
 from wizard.core.flow import PageId, next_page, resume_page
+from wizard.core.help import help_dir, topic_for_page
 from wizard.core.model import MarketParticipant, Organisation, Project
 from wizard.core.session import ProjectSession
 from wizard.ui.dialogs import Dialogs
+from wizard.ui.help_viewer import HelpWindow
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.certificates import CertificatesPage
 from wizard.ui.pages.journey import JourneyPage
@@ -60,6 +62,13 @@ class OnboardingWizard(QWizard):
         # "Finish" would read as "onboarding is finished"; the button only closes the window, and all is saved.
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Close")
         self.setButtonText(QWizard.WizardButton.CancelButton, "&Close")
+        # Every page has a section in the offline help; the Help button (Alt+H) and F1 open it there.
+        self.setOption(QWizard.WizardOption.HaveHelpButton, True)
+        self.setButtonText(QWizard.WizardButton.HelpButton, "&Help")
+        self.helpRequested.connect(lambda: self.show_help())
+        self.help_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), self)
+        self.help_shortcut.activated.connect(lambda: self.show_help())
+        self.help_window: HelpWindow | None = None
         self.setPage(PageId.WELCOME, WelcomePage())
         self.setPage(PageId.ORGANISATION, OrganisationPage())
         self.setPage(PageId.PEOPLE, PeoplePage())
@@ -72,6 +81,7 @@ class OnboardingWizard(QWizard):
             page = self.page(page_id)
             if isinstance(page, BasePage):
                 page.expiry_banner.hidden_by_user.connect(self._on_expiry_hidden)
+                page.set_help_topic(topic_for_page(PageId(page_id).name))
         self.currentIdChanged.connect(self._on_page_changed)
         self.project_changed.connect(self._show_expiry)
         self.resize(1000, 720)
@@ -147,6 +157,18 @@ class OnboardingWizard(QWizard):
         forward from the start again so that Back and the saved place behave as if the user had clicked through."""
         self.restart()
         self.walk_to(target)
+
+    # Help -------------------------------------------------------------------------------------------------
+
+    def show_help(self, topic: str | None = None) -> HelpWindow:
+        """Open the offline help at `topic`, or at the section for the current page."""
+        if topic is None:
+            page = self.currentPage()
+            topic = page.help_topic if isinstance(page, BasePage) and page.help_topic else "index.html"
+        if self.help_window is None:
+            self.help_window = HelpWindow(help_dir(resources_dir()), self)
+        self.help_window.show_topic(topic)
+        return self.help_window
 
     # Certificate expiry -------------------------------------------------------------------------------------
 

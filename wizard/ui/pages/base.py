@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
 
 from wizard.core.errors import WizardError
+from wizard.ui.help_viewer import HELP_SCHEME, help_link
 from wizard.ui.widgets import BusyIndicator, ExpiryBanner, FieldMessage
 
 if TYPE_CHECKING:
@@ -36,14 +38,37 @@ class BasePage(QWizardPage):
         self.expiry_banner = ExpiryBanner()
         self.body.addWidget(self.expiry_banner)
         if intro:
-            label = QLabel(intro)
-            label.setWordWrap(True)
-            label.setOpenExternalLinks(True)
-            self.body.addWidget(label)
+            self.body.addWidget(self.link_label(intro))
+        # "More about this page": a link into the offline help, set by the wizard once it knows the page's topic.
+        self.help_label = self.link_label("")
+        self.help_label.hide()
+        self.body.addWidget(self.help_label)
         self.page_error = FieldMessage()
         self.page_error.setAccessibleName("Problem on this page")
         self.busy_indicator = BusyIndicator()
         self._busy = False
+        self.help_topic = ""
+
+    def link_label(self, text: str) -> QLabel:
+        """A wrapping label whose `help:` links open the offline help and whose https links open the browser."""
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setOpenExternalLinks(False)
+        label.linkActivated.connect(self.open_link)
+        return label
+
+    def open_link(self, href: str) -> None:
+        wizard = self.wizard()
+        if href.startswith(f"{HELP_SCHEME}:"):
+            if wizard is not None:
+                self.onboarding().show_help(href.removeprefix(f"{HELP_SCHEME}:"))
+        elif href.startswith("https://"):
+            QDesktopServices.openUrl(QUrl(href))
+
+    def set_help_topic(self, topic: str) -> None:
+        self.help_topic = topic
+        self.help_label.setText(help_link(topic, "More about this page, in the help (F1)"))
+        self.help_label.show()
 
     def first_field(self) -> QWidget | None:
         """Where keyboard focus goes when the page opens; subclasses name their first input."""

@@ -38,9 +38,11 @@ from wizard.core.model import CertificateRecord, KeyRecord, Project
 from wizard.core.profile import CertificateKind, Profile
 from wizard.core.session import ProjectSession
 from wizard.core.vault import Vault
+from wizard.ui.help_viewer import help_link
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.keys import key_state
-from wizard.ui.widgets import ERROR_COLOUR, FindingsPanel, expiry_status, result_label
+from wizard.ui.tones import tone
+from wizard.ui.widgets import FindingsPanel, expiry_status, result_label
 from wizard.ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -158,7 +160,7 @@ class DropZone(QFrame):
         layout.addLayout(self.buttons)
 
     def _style(self, hovering: bool) -> None:
-        border = "#1565c0" if hovering else "#8a8a8a"
+        border = tone("accent") if hovering else tone("border")
         self.setStyleSheet(f"#dropZone {{ border: 2px dashed {border}; border-radius: 6px; }}")
 
     @staticmethod
@@ -253,9 +255,10 @@ class CertificatesPage(BasePage):
         self.bring_button = QPushButton("Bring your own ke&y…")
         self.bring_button.setAccessibleDescription("Bring in a key made elsewhere, from a PFX file or a "
                                                    "password-protected key file, for a certificate with no key yet")
-        self.bring_about = QLabel("Already made the key and CSR elsewhere? Bring the key in from a PFX or a "
-                                  "password-protected key file, with its certificate.")
-        self.bring_about.setWordWrap(True)
+        self.bring_about = self.link_label(
+            "Already made the key and CSR elsewhere? Bring the key in from a "
+            f"{help_link('glossary.html#pfx', 'PFX')} (one password-protected file holding a certificate and its "
+            "key) or a password-protected key file, with its certificate.")
         self.keys_button = QPushButton("Go to &Keys and CSRs")
         self.keys_button.setAccessibleDescription("Make a key, or a replacement key when a certificate is due for "
                                                   "renewal. Your certificates stay as they are.")
@@ -310,7 +313,7 @@ class CertificatesPage(BasePage):
     def _say(self, text: str, *, problem: bool = False) -> None:
         """The outcome of the last import, under the drop zone: red with "Not imported" when refused."""
         if problem:
-            text = f"<span style='color:{ERROR_COLOUR}'><b>Not imported.</b> {html.escape(text)}</span>"
+            text = f"<span style='color:{tone('error')}'><b>Not imported.</b> {html.escape(text)}</span>"
         self.import_result.setText(text)
         self.import_result.setVisible(bool(text))
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QTableWidget,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.errors import WizardError
+from wizard.core.flow import PageId, page_for_step
 from wizard.core.journey import PlannedStep
 from wizard.core.model import STEP_STATUSES, with_step_status
 from wizard.core.profile import Profile
@@ -74,6 +76,10 @@ class JourneyPage(BasePage):
         status_row.addWidget(self.status_label)
         status_row.addWidget(self.status)
         status_row.addStretch(1)
+        self.open_button = QPushButton("&Open this step")
+        self.open_button.setAccessibleDescription("Go to the page of the wizard that helps with the selected step")
+        self.open_button.clicked.connect(self._open_step)
+        status_row.addWidget(self.open_button)
         left.addLayout(status_row)
         self.details = QLabel()
         self.details.setWordWrap(True)
@@ -168,12 +174,35 @@ class JourneyPage(BasePage):
         self.next_label.setText(f"<b>Next: {html.escape(step.label)} — {html.escape(step.title)}.</b> "
                                 f"Who: {html.escape(who)}.")
 
+    def _page_for(self, row: int) -> PageId | None:
+        if not 0 <= row < len(self._plan):
+            return None
+        profile = self.session().profile
+        certificate_steps = frozenset(k.step for k in profile.certificate_kinds)
+        return page_for_step(self._plan[row].step.id, certificate_steps)
+
+    def _open_step(self) -> None:
+        """Open the page that helps with the selected step, as if the user had clicked through to it."""
+        target = self._page_for(self.table.currentRow())
+        if target is None:
+            return
+        wizard = self.onboarding()
+        if target < PageId.JOURNEY:
+            wizard.revisit(target)
+        else:
+            wizard.walk_to(target)
+
     def _show_details(self, row: int) -> None:
         if not 0 <= row < len(self._plan):
             self.details.clear()
             self.status.setEnabled(False)
+            self.open_button.setEnabled(False)
             return
         item = self._plan[row]
+        target = self._page_for(row)
+        self.open_button.setEnabled(target is not None)
+        self.open_button.setToolTip("" if target is not None else "This step is done in the DIP portal; its details "
+                                    "are shown below.")
         self.status.setEnabled(True)
         self.status.setCurrentIndex(STEP_STATUSES.index(item.progress.status))
         self.status.setAccessibleName(f"Status of {item.step.title}")

@@ -38,7 +38,7 @@ from wizard.core.profile import CertificateKind
 from wizard.core.session import ProjectSession
 from wizard.core.vault import NO_KEYCHAIN, Vault
 from wizard.ui.pages.base import BasePage
-from wizard.ui.widgets import ERROR_COLOUR
+from wizard.ui.tones import tone
 from wizard.ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -310,7 +310,7 @@ class KeysPage(BasePage):
         try:
             lines = describe_csr(kind, organisation, record)
         except InvalidInput as exc:
-            self.csr_text.setText(f"<span style='color:{ERROR_COLOUR}'>{html.escape(str(exc))}</span>")
+            self.csr_text.setText(f"<span style='color:{tone('error')}'>{html.escape(str(exc))}</span>")
             return
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
         self.csr_text.setText(f"<b>What its CSR says — check it before you send it:</b>"
@@ -339,7 +339,7 @@ class KeysPage(BasePage):
         elif checking:
             self.vault_label.setText("Looking for this computer's keychain…")
         else:
-            self.vault_label.setText(f"<span style='color:{ERROR_COLOUR}'>"
+            self.vault_label.setText(f"<span style='color:{tone('error')}'>"
                                      f"{html.escape(self.vault_access().keychain_problem or NO_KEYCHAIN)}</span>")
         self._update_actions()
 

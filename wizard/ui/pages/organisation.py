@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.organisation import build_mpids, build_organisation
 from wizard.core.validation import clean_text, normalise_company_number, normalise_domain
+from wizard.ui.help_viewer import help_link
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets import FieldMessage, GentleValidator, add_field_row
 
@@ -65,9 +66,9 @@ class OrganisationPage(BasePage):
         self.env_note.setWordWrap(True)
         self.body.addWidget(self.env_box)
 
-        mpid_label = QLabel("<b>MPIDs</b> — your Market Participant IDs and their DIP role codes (e.g. LDSO), "
-                            "separated by commas. You need them to create your DIP IDs.")
-        mpid_label.setWordWrap(True)
+        mpid_label = self.link_label(f"<b>{help_link('glossary.html#mpid', 'MPIDs')}</b> — your Market Participant "
+                                     "IDs and their DIP role codes (e.g. LDSO), separated by commas. You need them "
+                                     f"to create your {help_link('glossary.html#dip-id', 'DIP IDs')}.")
         self.body.addWidget(mpid_label)
         self.mpids = QTableWidget(0, 2)
         self.mpids.setHorizontalHeaderLabels(["MPID", "DIP role codes"])

@@ -46,7 +46,9 @@ if TYPE_CHECKING:
 
 INTRO = ("Package a certificate for the place where it will be installed. Choose where it is going first: the "
          "wizard then picks the file format that opens there. Files with a private key are always protected by a "
-         "password, and each file is opened again and checked before you are told it is ready.")
+         "password, and each file is opened again and checked before you are told it is ready. "
+         "<a href='help:glossary.html#pfx'>PFX</a> and <a href='help:glossary.html#pem'>PEM</a> are explained in "
+         "the help.")
 PFX_FILTER = "PFX files (*.pfx *.p12);;All files (*)"
 PEM_FILTER = "PEM files (*.pem *.crt);;All files (*)"
 

@@ -1,0 +1,55 @@
+"""The journey plan as the home page: each step opens the page that helps with it, in the right place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+
+from wizard.app import Services
+from wizard.core.flow import PageId, page_for_step
+from wizard.demo import create_demo_project
+from wizard.ui.pages.journey import JourneyPage
+from wizard.ui.wizard import OnboardingWizard
+
+
+def row_of(page: JourneyPage, step_id: str) -> int:
+    return next(i for i, item in enumerate(page._plan) if item.step.id == step_id)
+
+
+def test_each_step_opens_the_page_that_helps_with_it(
+        qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], services: Services) -> None:
+    folder = services.paths.projects_dir / "demo"
+    create_demo_project(folder, services.profile, services.clock)
+    window = make_wizard()
+    window.open_project(folder)
+    window.walk_to(PageId.JOURNEY)
+    window.show()
+    journey = window.currentPage()
+    assert isinstance(journey, JourneyPage)
+
+    journey.table.setCurrentCell(row_of(journey, "step-6"), 0)
+    assert journey.open_button.isEnabled()
+    qtbot.mouseClick(journey.open_button, Qt.MouseButton.LeftButton)
+    assert window.currentId() == PageId.KEYS, "the certificate step opens Keys and CSRs"
+    window.back()
+    assert window.currentId() == PageId.JOURNEY, "Back returns to the plan"
+
+    journey.table.setCurrentCell(row_of(journey, "step-2"), 0)
+    journey.open_button.setFocus()
+    qtbot.keyClick(journey.open_button, Qt.Key.Key_Space)
+    assert window.currentId() == PageId.PEOPLE, "an earlier page opens too, from the keyboard"
+    qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert window.currentId() == PageId.JOURNEY
+
+    journey.table.setCurrentCell(row_of(journey, "step-5"), 0)
+    assert not journey.open_button.isEnabled(), "a step done only in the DIP portal has no page to open"
+    assert journey.open_button.toolTip()
+
+
+def test_certificate_steps_come_from_the_profile() -> None:
+    assert page_for_step("step-9", frozenset({"step-9"})) == PageId.KEYS
+    assert page_for_step("step-9", frozenset()) is None
+    assert page_for_step("step-1", frozenset()) == PageId.ORGANISATION
