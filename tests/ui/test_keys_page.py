@@ -346,6 +346,10 @@ def test_copy_csr_puts_only_the_request_on_the_clipboard(qtbot: QtBot, keys_page
     (record,) = keys_of(keys_page, "webhook-tls")
     assert public_fingerprint(csr.public_key()) == record.fingerprint  # type: ignore[arg-type]
     assert record.csr_pem == text, "a copied CSR counts as handed out"
+    qtbot.mouseClick(keys_page.fingerprint_button, Qt.MouseButton.LeftButton)
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith(format_fingerprint(record.fingerprint)), "as shown on the page, in groups of four"
+    assert copied.replace(" ", "").lower() == record.fingerprint, "but every digit of it"
 
 
 def test_a_key_missing_from_the_keychain_is_explained(qtbot: QtBot, keys_page: KeysPage,

@@ -136,7 +136,12 @@ class KeysPage(BasePage):
                                                     "for your technical colleague")
         self.copy_button = QPushButton("C&opy CSR")
         self.copy_button.setAccessibleDescription("Put the CSR on the clipboard; it holds no private key")
-        for button in (self.make_button, self.export_button, self.copy_button):
+        self.fingerprint_button = QPushButton("Copy fin&gerprint")
+        self.fingerprint_button.setAccessibleDescription("Put the newest key's fingerprint on the clipboard, to "
+                                                         "compare with what the certificate supplier or a colleague "
+                                                         "sees")
+        self.fingerprint_button.clicked.connect(self._on_copy_fingerprint)
+        for button in (self.make_button, self.export_button, self.copy_button, self.fingerprint_button):
             actions.addWidget(button)
         actions.addStretch(1)
         left.addLayout(actions)
@@ -352,7 +357,7 @@ class KeysPage(BasePage):
         self.make_button.setEnabled(not busy and kind is not None and self._vault is not None)
         self.make_button.setAccessibleDescription("" if self._vault is not None else
                                                   "Not available until there is somewhere to keep the key")
-        for button in (self.export_button, self.copy_button):
+        for button in (self.export_button, self.copy_button, self.fingerprint_button):
             button.setEnabled(not busy and bool(keys))
         self.algorithm.setEnabled(not busy and kind is not None)
         self.atlas_button.setEnabled(not busy and self._vault is not None)
@@ -472,6 +477,15 @@ class KeysPage(BasePage):
         # The save dialog has already asked before replacing an existing file of that name.
         run_in_background(lambda: export_csr(kind, organisation, record, vault, out, overwrite=True), on_success=done,
                           on_error=self._on_failed, owner=self)
+
+    def _on_copy_fingerprint(self) -> None:
+        kind = self.selected_kind()
+        newest = self.session().project.newest_key(kind.id) if kind is not None else None
+        if newest is None:
+            return
+        # The whole fingerprint, not the short form shown: whoever compares it may want every digit.
+        QGuiApplication.clipboard().setText(format_fingerprint(newest.fingerprint, groups=len(newest.fingerprint)))
+        self._say(f"Copied the fingerprint of the {kind.name} key. It identifies the key's public half only.")
 
     def _on_copy(self) -> None:
         selected = self._selected_key()
