@@ -481,7 +481,7 @@ class KeysPage(BasePage):
     def _on_copy_fingerprint(self) -> None:
         kind = self.selected_kind()
         newest = self.session().project.newest_key(kind.id) if kind is not None else None
-        if newest is None:
+        if kind is None or newest is None:
             return
         # The whole fingerprint, not the short form shown: whoever compares it may want every digit.
         QGuiApplication.clipboard().setText(format_fingerprint(newest.fingerprint, groups=len(newest.fingerprint)))
