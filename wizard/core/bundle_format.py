@@ -92,6 +92,7 @@ def manifest_bytes(manifest: Manifest) -> bytes:
 
 
 _PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))})
 
 
 def check_name(name: str) -> str:
@@ -111,8 +112,7 @@ def check_name(name: str) -> str:
                           "refused.")
     parts = name.split("/")
     if len(parts) > 3 or not all(_PART.fullmatch(p) for p in parts) or any(
-            p.split(".")[0].upper() in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
-                                        *(f"LPT{i}" for i in range(10))} for p in parts):
+            p.split(".")[0].upper() in _RESERVED for p in parts):
         raise BundleError(f'The bundle holds a file with a name this wizard never writes ("{shown}"), so it was '
                           "refused.")
     return name
