@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bench.bundle import bundle_ratio
 from bench.common import BenchResult, Context
 from bench.keygen import keygen_ratio
 from bench.pfx import pfx_ratio
@@ -27,4 +28,6 @@ BENCHMARKS: dict[str, Benchmark] = {
     # No goal: the re-open check issue 4 requires (a PKCS#12 load, with its KDF and RSA key validation) costs
     # about twice the serialisation itself; the ratio is tracked so that anything beyond that shows.
     "pfx_ratio": Benchmark(pfx_ratio, goal_max=None),
+    # No goal: the app also builds the files and instructions, fsyncs and checks every name, size and hash.
+    "bundle_ratio": Benchmark(bundle_ratio, goal_max=None),
 }

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from wizard import APP_NAME, __version__, cli_certs, cli_keys
+from wizard import APP_NAME, __version__, cli_bundle, cli_certs, cli_keys
 from wizard.app import Services, build_services
 from wizard.cli_output import emit
 from wizard.core.algorithms import describe_algorithm, format_fingerprint
@@ -35,7 +35,8 @@ _OPTION_FOR_FIELD = {"name": "--name", "org_name": "--org", "email": "--email", 
                      "domain": "--domain", "description": "--description", "mpids": "--mpid", "mpid": "--mpid",
                      "env": "--env", "cert": "--cert", "algorithm": "--algorithm", "passphrase": "--passphrase-file",
                      "api_key": "--key-file", "api_secret": "--secret-file",
-                     "profile": "--profile", "password": "--password-file", "file": "FILE"}
+                     "profile": "--profile", "password": "--password-file", "file": "FILE",
+                     "audience": "--audience", "include_pfx": "--include-pfx", "keychain": "--keychain"}
 EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 70
 
 
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("dir", type=_folder, metavar="DIR")
     vault_opts = cli_keys.add_parsers(sub, common, _Parser, _folder)
     cli_certs.add_parsers(sub, common, _Parser, _folder, vault_opts)
+    cli_bundle.add_parsers(sub, common, _Parser, _folder, vault_opts)
     return p
 
 
@@ -235,6 +237,9 @@ _COMMANDS = {
     ("cert", "inspect"): cli_certs.cert_inspect,
     ("pfx", "export"): cli_certs.pfx_export,
     ("pem", "export"): cli_certs.pem_export,
+    ("bundle", "export"): cli_bundle.bundle_export,
+    ("bundle", "verify"): cli_bundle.bundle_verify,
+    ("bundle", "import"): cli_bundle.bundle_import,
 }
 
 

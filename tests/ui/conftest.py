@@ -13,10 +13,12 @@ from pytestqt.qtbot import QtBot
 
 from wizard.app import AppPaths, Services, build_services
 from wizard.core.atlas import AtlasCredentials
+from wizard.core.bundle_read import VerifiedBundle
 from wizard.core.model import Person, Project
 from wizard.core.profile import Profile
 from wizard.core.vault import NO_KEYCHAIN, KeychainUnavailable, SecretStore, VaultProvider
 from wizard.demo import DemoCA, make_demo_ca
+from wizard.ui.bundle_dialog import BundleDialog
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.person_dialog import PersonDialog
 from wizard.ui.secret_dialogs import AtlasCredentialsDialog, FilePasswordDialog, PassphraseDialog
@@ -77,6 +79,8 @@ class FakeDialogs(Dialogs):
         self.open_titles: list[str] = []
         self.file_password_fillers: list[FilePasswordFiller] = []
         self.file_password_dialogs: list[FilePasswordDialog] = []
+        self.bundle_answers: list[bool] = []
+        self.bundle_dialogs: list[BundleDialog] = []
 
     def confirm(self, parent: QWidget, title: str, text: str, *, action: str) -> bool:
         self.confirmed.append(text)
@@ -121,6 +125,11 @@ class FakeDialogs(Dialogs):
         self.passphrase_fillers.pop(0)(dialog)
         dialog.accept()
         return dialog.passphrase if dialog.result() == PassphraseDialog.DialogCode.Accepted else None
+
+    def view_bundle(self, parent: QWidget, bundle: VerifiedBundle, file_name: str) -> bool:
+        # The real dialog is built (so tests can read what it shows) and answered without a modal event loop.
+        self.bundle_dialogs.append(BundleDialog(parent, bundle, file_name))
+        return self.bundle_answers.pop(0)
 
     def atlas_credentials(self, parent: QWidget, *, vault_name: str) -> AtlasCredentials | None:
         dialog = AtlasCredentialsDialog(parent, vault_name=vault_name)

@@ -135,6 +135,25 @@ def export_pfx(out: Path, key: PrivateKey, cert: x509.Certificate, chain: tuple[
     """Write a password-protected PFX with the chain, then re-open it with the password and check it."""
     check_password(password)
     check_output(out, overwrite=overwrite)
+    data, check = _pfx(key, cert, chain, profile, password, friendly_name)
+    _write_checked(out, data, check)
+
+
+def pfx_bytes(key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certificate, ...], profile: PfxProfile,
+              password: str, friendly_name: str) -> bytes:
+    """A password-protected PFX as bytes (for a handoff bundle), re-opened with its password and checked first."""
+    check_password(password)
+    data, check = _pfx(key, cert, chain, profile, password, friendly_name)
+    try:
+        check(data)
+    except Exception as exc:
+        reason = str(exc) if isinstance(exc, WizardError) else type(exc).__name__
+        raise PackageError(f"The PFX did not check out when re-opened ({reason}).") from None
+    return data
+
+
+def _pfx(key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certificate, ...], profile: PfxProfile,
+         password: str, friendly_name: str) -> tuple[bytes, Callable[[bytes], None]]:
     if public_fingerprint(key.public_key()) != _cert_key_fingerprint(cert):
         raise PackageError("The key and the certificate do not belong together, so no PFX was written.")
     encryption = (serialization.PrivateFormat.PKCS12.encryption_builder().kdf_rounds(profile.kdf_rounds)
@@ -153,7 +172,7 @@ def export_pfx(out: Path, key: PrivateKey, cert: x509.Certificate, chain: tuple[
         if loaded.cert.certificate != cert or len(loaded.additional_certs) != len(chain):
             raise PackageError("the certificate or chain is not what was written")
 
-    _write_checked(out, data, check)
+    return data, check
 
 
 def _friendly(cert: x509.Certificate) -> bytes:

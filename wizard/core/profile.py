@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import stat
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,6 +22,8 @@ ALGORITHMS = ("rsa-2048", "rsa-3072", "rsa-4096", "ec-p256", "ec-p384")
 KEY_USAGES = ("digital_signature", "key_encipherment", "content_commitment", "key_agreement")
 EXTENDED_KEY_USAGES = ("client_auth", "server_auth", "code_signing", "email_protection")
 PRODUCTION_HANDLING = ("repeat", "reuse", "confirm")
+# What a handoff bundle can carry for an audience (besides its instructions, which every bundle has).
+BUNDLE_CONTENTS = ("certificates", "csrs", "pfx", "dns-record", "tables", "reminders")
 WEBHOOK_CHECKS = ("scheme", "host-not-ip", "no-credentials", "port", "host-under-domain", "no-wildcard")
 TEMPLATE_FIELDS = ("organisation", "domain", "company_number")
 _ID = r"[a-z0-9]+(-[a-z0-9]+)*"
@@ -133,6 +135,15 @@ class Environment:
 
 
 @dataclass(frozen=True, slots=True)
+class DnsRecord:
+    """The DNS record an audience adds: its type and name, and where its value is found when the project has none."""
+
+    type: str
+    name: str
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
 class Audience:
     id: str
     name: str
@@ -140,6 +151,13 @@ class Audience:
     role: str
     may_receive_key_material: bool
     provenance: Provenance
+    # What the audience's handoff bundle carries (BUNDLE_CONTENTS), for which certificate kinds, which journey
+    # steps its instructions walk through, and what to check afterwards (templates, as in subjects).
+    receives: tuple[str, ...] = ()
+    certificate_kinds: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    dns_record: DnsRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,8 +430,23 @@ def _kind(n: Node) -> CertificateKind:
 
 
 def _audience(n: Node) -> Audience:
+    record_node = n.table("dns_record", required=False)
+    record = None
+    if record_node is not None:
+        record = DnsRecord(record_node.text("type", pattern=r"[A-Z]+"), record_node.text("name"),
+                           record_node.text("where"))
+        record_node.finish()
     a = Audience(n.text("id", pattern=_ID), n.text("name"), n.text("summary"), n.text("role"),
-                 n.flag("may_receive_key_material"), _provenance(n))
+                 n.flag("may_receive_key_material"), _provenance(n),
+                 receives=n.texts("receives", allowed=BUNDLE_CONTENTS), certificate_kinds=n.texts("certificate_kinds"),
+                 steps=n.texts("steps"), checks=tuple(_template(Node(n.file, n.key(f"checks[{i}]"), {"value": c}),
+                                                                "value") for i, c in enumerate(n.texts("checks"))))
+    if "pfx" in a.receives and not a.may_receive_key_material:
+        raise n.fail("receives", 'lists "pfx", but may_receive_key_material is false')
+    if "dns-record" in a.receives and record is None:
+        raise n.fail("dns_record", 'is missing: an audience that receives "dns-record" needs the record\'s type, '
+                                   "name and where its value is found")
+    a = replace(a, dns_record=record)
     n.finish()
     return a
 
@@ -480,5 +513,9 @@ def _check_references(p: Profile, file: str) -> None:
         earlier.add(s.id)
     for i, k in enumerate(p.certificate_kinds):
         known(f"certificate_kinds[{i}].step", (k.step,), earlier, "a step defined in this profile")
+    kinds = {k.id for k in p.certificate_kinds}
     for i, a in enumerate(p.audiences):
         known(f"audiences[{i}].role", (a.role,), roles, "a role defined in this profile")
+        known(f"audiences[{i}].certificate_kinds", a.certificate_kinds, kinds,
+              "a certificate kind defined in this profile")
+        known(f"audiences[{i}].steps", a.steps, earlier, "a step defined in this profile")

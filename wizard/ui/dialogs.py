@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.atlas import AtlasCredentials
+from wizard.core.bundle_read import VerifiedBundle
 from wizard.core.model import Person, Project
 from wizard.core.profile import Profile
 
@@ -78,6 +79,12 @@ class Dialogs:
 
         dialog = PersonDialog(parent, profile, project, person)
         return dialog.person if dialog.exec() else None
+
+    def view_bundle(self, parent: QWidget, bundle: VerifiedBundle, file_name: str) -> bool:
+        """Show a verified handoff bundle (fingerprint, instructions, files); True if the user asks to import it."""
+        from wizard.ui.bundle_dialog import BundleDialog
+
+        return bool(BundleDialog(parent, bundle, file_name).exec())
 
     def crash(self, parent: QWidget | None, report: str, saved_to: Path | None) -> None:
         CrashDialog(parent, report, saved_to).exec()

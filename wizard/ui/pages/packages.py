@@ -212,6 +212,10 @@ class PackagesPage(BasePage):
         self.result = result_label("Result")
         save_layout.addWidget(self.result)
         right.addWidget(save_box)
+        from wizard.ui.bundle_section import HandoffSection
+
+        self.handoff = HandoffSection(self)
+        right.addWidget(self.handoff)
         right.addStretch(1)
         self.finish_layout()
 
@@ -226,6 +230,7 @@ class PackagesPage(BasePage):
         self.show_box.toggled.connect(self._on_show_toggled)
         self.save_button.clicked.connect(self._on_save)
         self.busy_changed.connect(lambda _busy: self._update_actions())
+        self.busy_changed.connect(lambda _busy: self.handoff.update_actions())
 
     def first_field(self) -> QWidget:
         checked = self.destination_group.checkedButton()
@@ -235,6 +240,7 @@ class PackagesPage(BasePage):
         self.clear_error()
         self._say("")
         self._fill_kinds()
+        self.handoff.refresh()
         self.onboarding().vault_access.look_for_keychain()  # keys are read from it when a package is written
 
 

@@ -1,0 +1,148 @@
+"""Handoff bundles on the Packages page: export one (with the chosen certificate's PFX when asked) in the background
+and see its fingerprint; open one, see its fingerprint, instructions and files, and unpack it; a damaged bundle is
+refused on the page; the instructions view loads nothing the bundle's HTML points at."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.serialization import pkcs12
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QTextBrowser
+from pytestqt.qtbot import QtBot
+
+from wizard.core.bundle_format import FileEntry, Manifest, manifest_bytes, sha256_hex
+from wizard.core.bundle_read import VerifiedBundle, read_bundle_file
+from wizard.ui.bundle_dialog import BundleDialog
+from wizard.ui.pages.packages import PackagesPage
+from wizard.ui.workers import pending_count
+
+from .conftest import FIXED_NOW, FakeDialogs
+from .test_packages_page import PASSWORD, certified, page, type_password
+
+__all__ = ["certified", "page"]  # fixtures, imported so pytest finds them here
+TIMEOUT_MS = 30_000
+
+
+def export(qtbot: QtBot, page: PackagesPage, dialogs: FakeDialogs, audience: str, out: Path) -> str:
+    section = page.handoff
+    section.audience.setCurrentIndex(section.audience.findData(audience))
+    dialogs.save_paths.append(out)
+    with qtbot.waitSignal(section.exported, timeout=TIMEOUT_MS) as blocker:
+        qtbot.mouseClick(section.export_button, Qt.MouseButton.LeftButton)
+        assert page.is_busy(), "the bundle is written in the background"
+    return str(blocker.args[0])
+
+
+def test_a_lead_bundle_with_the_pfx_shows_the_fingerprint_verify_gives(qtbot: QtBot, page: PackagesPage,
+                                                                       dialogs: FakeDialogs, tmp_path: Path) -> None:
+    page.choose_kind("dip-mtls")
+    type_password(page, PASSWORD)
+    page.handoff.audience.setCurrentIndex(page.handoff.audience.findData("technical-lead"))
+    assert page.handoff.include_pfx.isEnabled()
+    page.handoff.include_pfx.setChecked(True)
+    out = tmp_path / "lead.zip"
+    shown = export(qtbot, page, dialogs, "technical-lead", out)
+    verified = read_bundle_file(out)
+    assert shown == verified.fingerprint
+    assert verified.fingerprint in page.handoff.result.text()
+    assert "password is not in the bundle" in page.handoff.result.text()
+    assert dialogs.save_suggestions[-1].name == "technical-lead-northwind-networks-ltd.zip"
+    loaded = pkcs12.load_pkcs12(verified.files["pfx/dip-mtls.pfx"], PASSWORD.encode())
+    assert loaded.key is not None
+    assert page.password.text() == ""  # the password did its job and is cleared
+
+
+def test_the_dns_admin_bundle_cannot_take_a_key(qtbot: QtBot, page: PackagesPage, dialogs: FakeDialogs,
+                                               tmp_path: Path) -> None:
+    page.handoff.include_pfx.setChecked(True)
+    page.handoff.audience.setCurrentIndex(page.handoff.audience.findData("dns-admin"))
+    assert not page.handoff.include_pfx.isEnabled()
+    assert not page.handoff.include_pfx.isChecked()
+    out = tmp_path / "dns.zip"
+    export(qtbot, page, dialogs, "dns-admin", out)
+    assert not any(f.contains_key for f in read_bundle_file(out).manifest.files)
+
+
+@pytest.fixture
+def dns_bundle(qtbot: QtBot, page: PackagesPage, dialogs: FakeDialogs, tmp_path: Path) -> Path:
+    out = tmp_path / "dns.zip"
+    export(qtbot, page, dialogs, "dns-admin", out)
+    return out
+
+
+def test_opening_a_bundle_shows_it_and_unpacks_it(qtbot: QtBot, page: PackagesPage, dialogs: FakeDialogs,
+                                                  dns_bundle: Path, tmp_path: Path) -> None:
+    dialogs.open_answers.append([dns_bundle])
+    dialogs.bundle_answers.append(True)
+    (tmp_path / "received").mkdir()
+    dialogs.folders.append(tmp_path / "received")
+    with qtbot.waitSignal(page.handoff.imported, timeout=TIMEOUT_MS) as blocker:
+        qtbot.mouseClick(page.handoff.open_button, Qt.MouseButton.LeftButton)
+    [dialog] = dialogs.bundle_dialogs
+    fingerprint = read_bundle_file(dns_bundle).fingerprint
+    assert fingerprint in dialog.fingerprint.text()
+    assert "The DNS record to add" in dialog.instructions.toPlainText()
+    assert [dialog.files.item(r, 0).text() for r in range(dialog.files.rowCount())] == ["instructions.html",
+                                                                                         "instructions.txt"]
+    into = Path(blocker.args[0])
+    assert into == tmp_path / "received" / "dns"
+    assert sorted(p.name for p in into.iterdir()) == ["instructions.html", "instructions.txt", "manifest.json"]
+
+
+def test_closing_the_bundle_view_unpacks_nothing(qtbot: QtBot, page: PackagesPage, dialogs: FakeDialogs,
+                                                 dns_bundle: Path, tmp_path: Path) -> None:
+    dialogs.open_answers.append([dns_bundle])
+    dialogs.bundle_answers.append(False)
+    before = sorted(tmp_path.rglob("*"))
+    qtbot.mouseClick(page.handoff.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(dialogs.bundle_dialogs) == 1, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: pending_count() == 0)
+    assert dialogs.folders == []
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_a_damaged_bundle_is_refused_on_the_page(qtbot: QtBot, page: PackagesPage, dialogs: FakeDialogs,
+                                                 dns_bundle: Path) -> None:
+    source = io.BytesIO(dns_bundle.read_bytes())
+    changed = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(changed, "w") as new:
+        for info in old.infolist():
+            new.writestr(info.filename, old.read(info).replace(b"TXT", b"TXX"))
+    dns_bundle.write_bytes(changed.getvalue())
+    dialogs.open_answers.append([dns_bundle])
+    qtbot.mouseClick(page.handoff.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.is_busy() and pending_count() == 0, timeout=TIMEOUT_MS)
+    assert "is not the file that was sent" in page.page_error.text()
+    assert dialogs.bundle_dialogs == []
+
+
+def test_the_instructions_view_loads_nothing_the_html_names(qtbot: QtBot, tmp_path: Path) -> None:
+    image = tmp_path / "tracker.png"
+    picture = QImage(4, 4, QImage.Format.Format_RGB32)
+    picture.fill(0)
+    assert picture.save(str(image))
+    url = QUrl.fromLocalFile(str(image))
+    page_html = (f'<html><head><link rel="stylesheet" href="https://example.invalid/s.css"></head><body>'
+                 f'<p>Hello</p><img src="{url.toString()}"><img src="https://example.invalid/t.png"></body></html>')
+    data = page_html.encode()
+    entry = FileEntry("instructions.html", len(data), sha256_hex(data), "x")
+    manifest = Manifest("0.1.0", FIXED_NOW, {"id": "1", "name": "Acme"}, {"id": "uit"}, {"id": "dns-admin"},
+                        (entry,))
+    raw = manifest_bytes(manifest)
+    bundle = VerifiedBundle(manifest, raw, "AAAA-BBBB-CCCC-DDDD-EEEE", {"instructions.html": data})
+    dialog = BundleDialog(None, bundle, "b.zip")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.instructions.viewport().grab()  # lays the page out and paints it, which is when images are asked for
+    assert "Hello" in dialog.instructions.toPlainText()
+    # The page asked for the local image, and was refused it:
+    qtbot.waitUntil(lambda: url.toString() in dialog.instructions.requested, timeout=5000)
+    assert dialog.instructions.loadResource(2, url) is None
+    assert QTextBrowser().loadResource(2, url) is not None  # where a plain QTextBrowser would have loaded it
+    assert not dialog.instructions.openLinks()
+    assert not dialog.instructions.openExternalLinks()

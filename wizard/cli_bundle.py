@@ -1,0 +1,182 @@
+"""Command-line handoff bundles: export for one audience, verify, and import (optionally a PFX's key into the
+keychain). The fingerprint printed by export and by verify is the same when the bundle is the one sent."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from wizard.app import Services
+from wizard.cli_keys import _kind, _read_first_line, _vault
+from wizard.cli_output import emit
+from wizard.core.errors import InvalidInput, UnknownId, WizardError
+from wizard.core.session import ProjectSession
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[argparse.ArgumentParser],
+                folder_arg: Callable[[str], Path], vault_opts: argparse.ArgumentParser) -> None:
+    bundle = sub.add_parser("bundle", help="handoff bundles for colleagues").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=parser_class)
+    export = bundle.add_parser("export", parents=[common, vault_opts], help="write the handoff bundle for one "
+                               "audience and print its fingerprint")
+    export.add_argument("dir", type=folder_arg, metavar="DIR")
+    export.add_argument("--audience", required=True, metavar="AUDIENCE",
+                        help="technical-lead, dns-admin or certificate-admin")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE")
+    export.add_argument("--include-pfx", action="append", default=[], metavar="KIND",
+                        help="also put this certificate with its key in, as a password-protected PFX (repeatable)")
+    export.add_argument("--pfx-profile", default="modern", metavar="modern|compat",
+                        help="the PFX profile for --include-pfx (default modern)")
+    export.add_argument("--password-file", type=Path, metavar="F", help="the PFX password, on the first line of F "
+                        "(never put in the bundle)")
+    export.add_argument("--force", action="store_true", help="replace a file that already exists")
+
+    verify = bundle.add_parser("verify", parents=[common], help="check a bundle and print its fingerprint")
+    verify.add_argument("file", type=Path, metavar="FILE")
+
+    imp = bundle.add_parser("import", parents=[common], help="check a bundle and unpack it into a new folder")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--into", required=True, type=folder_arg, metavar="DIR", help="a new (or empty) folder")
+    imp.add_argument("--keychain", action="store_true", help="also put the key of each PFX in the bundle into "
+                     "your OS keychain")
+    imp.add_argument("--password-file", type=Path, metavar="F", help="the PFX password (with --keychain)")
+
+
+def _files_json(manifest: Any) -> list[dict[str, Any]]:
+    return [{"name": f.name, "size": f.size, "sha256": f.sha256, "description": f.description,
+             "contains_key": f.contains_key} for f in manifest.files]
+
+
+def bundle_export(args: argparse.Namespace, s: Services) -> int:
+    from wizard.core.bundle_export import PfxRequest, export_bundle
+    from wizard.core.files import check_output
+    from wizard.core.keys import load_private_key
+    from wizard.core.packaging import check_password, pfx_profile
+
+    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    try:
+        audience = s.profile.audience(args.audience.strip().lower())
+    except UnknownId as exc:
+        raise InvalidInput("audience", str(exc)) from None
+    kinds = [_kind(s, typed) for typed in args.include_pfx]
+    password = None
+    if kinds:
+        if not audience.may_receive_key_material:
+            raise InvalidInput("include_pfx", f"A bundle for the {audience.name} never holds a private key; leave "
+                                              "out --include-pfx.")
+        if args.password_file is None:
+            raise InvalidInput("password", "A PFX is always protected by a password: add --password-file F. The "
+                                           "password is never put in the bundle.")
+        password = _read_first_line(args.password_file, "PFX password", "password")
+        check_password(password)
+        pfx_profile(args.pfx_profile)
+    check_output(args.out, overwrite=args.force)  # before any key is read
+    requests = []
+    for kind in kinds:
+        held = session.project.current_certificate(kind.id)
+        if held is None:
+            raise WizardError(f"The {kind.name} has no imported certificate yet, so there is no PFX to include.")
+        key = load_private_key(_vault(args, s, held[0].vault), held[0])
+        requests.append(PfxRequest(kind.id, key, args.pfx_profile.strip().lower()))
+    exported = export_bundle(s.profile, session.project, audience.id, args.out, s.clock(), pfx=requests,
+                             password=password, overwrite=args.force)
+    lines = [f"Wrote {args.out}: the handoff bundle for the {audience.name}, with {len(exported.manifest.files)} "
+             "files.", f"Fingerprint: {exported.fingerprint}",
+             "Read the fingerprint to the recipient by phone: when they open the bundle they see the same one if it "
+             "is the bundle you sent."]
+    if requests:
+        lines.append("The PFX password is not in the bundle: give it to them separately (by phone or a password "
+                     "manager), never in the same e-mail.")
+    emit(args, "\n".join(lines), {"bundle": str(args.out), "audience": audience.id,
+                                  "fingerprint": exported.fingerprint, "files": _files_json(exported.manifest)})
+    return 0
+
+
+def _describe(bundle: Any) -> list[str]:
+    m = bundle.manifest
+    org, env, audience = m.organisation, m.environment, m.audience
+    lines = [f"A handoff bundle for the {audience.get('name', audience['id'])} of {org.get('name', '?')} "
+             f"({env.get('name', env['id'])}), made on {m.created_at:%d %b %Y %H:%M} UTC by the wizard "
+             f"{m.tool_version}. Every file matches its manifest.", f"Fingerprint: {bundle.fingerprint}",
+             "Compare it with the sender's, by phone. If it differs, do not use the bundle.", "Files:"]
+    width = max(len(f.name) for f in m.files)
+    lines += [f"  {f.name.ljust(width)}  {f.size:>7} bytes{'  (holds a key)' if f.contains_key else ''}"
+              for f in m.files]
+    return lines
+
+
+def _bundle_json(bundle: Any) -> dict[str, Any]:
+    m = bundle.manifest
+    return {"ok": True, "fingerprint": bundle.fingerprint, "format_version": m.format_version,
+            "tool_version": m.tool_version, "created_at": m.created_at.isoformat(), "organisation": m.organisation,
+            "environment": m.environment, "audience": m.audience, "files": _files_json(m)}
+
+
+def bundle_verify(args: argparse.Namespace, s: Services) -> int:
+    from wizard.core.bundle_read import read_bundle_file
+
+    bundle = read_bundle_file(args.file)
+    emit(args, "\n".join(_describe(bundle)), _bundle_json(bundle))
+    return 0
+
+
+def bundle_import(args: argparse.Namespace, s: Services) -> int:
+    from wizard.core.bundle_read import import_bundle, read_bundle_file
+
+    bundle = read_bundle_file(args.file)
+    stored: list[dict[str, Any]] = []
+    vault = None
+    if args.keychain:
+        vault, stored = _keys_into_keychain(args, s, bundle)
+    try:
+        imported = import_bundle(bundle, args.into)
+    except BaseException:
+        for entry in stored:  # the import failed: leave no key in the keychain that nothing refers to
+            assert vault is not None
+            vault.delete(entry["entry"])
+        raise
+    lines = [*_describe(bundle), f"Imported {len(imported.written)} files into {args.into}."]
+    lines += [f"Stored the key from {e['file']} in {e['vault']} (entry {e['entry']}, fingerprint "
+              f"{e['fingerprint'][:16]}…)." for e in stored]
+    emit(args, "\n".join(lines), {**_bundle_json(bundle), "imported_into": str(args.into),
+                                  "written": [str(p) for p in imported.written], "keychain": stored})
+    return 0
+
+
+def _keys_into_keychain(args: argparse.Namespace, s: Services, bundle: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """Open every PFX in the bundle with the password before anything is stored, then store each key."""
+    from wizard.core.keys import public_fingerprint, store_existing_key
+    from wizard.core.packaging import read_pfx
+
+    pfx_entries = [f for f in bundle.manifest.files if f.contains_key and f.name.endswith(".pfx")]
+    if not pfx_entries:
+        raise InvalidInput("keychain", "The bundle holds no PFX, so there is no key to put in the keychain; leave "
+                                       "out --keychain.")
+    if args.password_file is None:
+        raise InvalidInput("password", "The PFX's password is needed to put its key in the keychain: add "
+                                       "--password-file F.")
+    password = _read_first_line(args.password_file, "PFX password", "password")
+    opened = []
+    for entry in pfx_entries:
+        kind_id = entry.name.rsplit("/", 1)[-1].removesuffix(".pfx")
+        try:
+            kind = s.profile.certificate_kind(kind_id)
+        except UnknownId:
+            raise WizardError(f"{entry.name} is for a certificate kind this wizard's profile does not know "
+                              f"({kind_id}), so its key was not stored.") from None
+        opened.append((entry, kind, read_pfx(bundle.files[entry.name], password).key))
+    args.file_vault = False
+    vault = _vault(args, s)
+    stored: list[dict[str, Any]] = []
+    try:
+        for entry, kind, key in opened:
+            new = store_existing_key(kind, key, vault, s.clock())
+            stored.append({"file": entry.name, "kind": kind.id, "entry": new.record.id, "vault": vault.name,
+                           "fingerprint": public_fingerprint(key.public_key())})
+    except BaseException:
+        for done in stored:
+            vault.delete(done["entry"])
+        raise
+    return vault, stored

@@ -1,0 +1,223 @@
+"""Exporting a handoff bundle for one audience: only what that person needs, with instructions written for them.
+
+Files come from *contributors*: functions from the bundle's context to files, each file tagged with the kind of
+content it is (`profile.BUNDLE_CONTENTS`). Only contents the audience receives go in, so a contributor cannot
+put key material in the DNS admin's bundle. Later work adds contributors (e.g. DIP ID and channel tables, .ics
+reminders) to `CONTRIBUTORS`. A PFX goes in only when asked, made from a key the caller read from its vault;
+its password never goes in. The zip is built in memory and written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+
+from wizard import __version__
+from wizard.core.bundle_format import (
+    MANIFEST_NAME,
+    MAX_MEMBER_BYTES,
+    MAX_MEMBERS,
+    MAX_TOTAL_BYTES,
+    BundleError,
+    FileEntry,
+    Manifest,
+    check_name,
+    fingerprint,
+    manifest_bytes,
+    name_key,
+    sha256_hex,
+)
+from wizard.core.csr import openssl_commands, openssl_config
+from wizard.core.files import atomic_write, check_output
+from wizard.core.instructions import ListedFile, build_instructions
+from wizard.core.keys import PrivateKey
+from wizard.core.model import Project
+from wizard.core.profile import Audience, Profile
+
+
+@dataclass(frozen=True, slots=True)
+class BundleFile:
+    """One file for a bundle. `content` is one of `profile.BUNDLE_CONTENTS`, or "instructions"."""
+
+    name: str
+    data: bytes
+    description: str
+    content: str
+    contains_key: bool = False
+    kind: str | None = None  # the certificate kind it belongs to, if any
+
+    def __repr__(self) -> str:
+        return f"BundleFile(name={self.name!r}, size={len(self.data)}, content={self.content!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class BundleContext:
+    profile: Profile
+    project: Project
+    audience: Audience
+    now: dt.datetime
+
+
+Contributor = Callable[[BundleContext], Iterable[BundleFile]]
+
+
+@dataclass(frozen=True, slots=True)
+class PfxRequest:
+    """A PFX to include: the kind, its private key (read from the vault by the caller), and the PFX profile."""
+
+    kind_id: str
+    key: PrivateKey
+    profile_id: str = "modern"
+
+    def __repr__(self) -> str:
+        return f"PfxRequest(kind_id={self.kind_id!r}, key=<redacted>, profile_id={self.profile_id!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedBundle:
+    path: Path
+    fingerprint: str
+    manifest: Manifest
+
+
+def certificate_files(ctx: BundleContext) -> Iterable[BundleFile]:
+    """Each of the audience's kinds that has an imported certificate: the certificate, and it with its chain."""
+    for kind_id in ctx.audience.certificate_kinds:
+        held = ctx.project.current_certificate(kind_id)
+        if held is None:
+            continue
+        kind = ctx.profile.certificate_kind(kind_id)
+        record = held[1]
+        yield BundleFile(f"certificates/{kind_id}.pem", record.pem.encode("ascii"),
+                         f"The {kind.name} (PEM), issued to {record.subject}.", "certificates", kind=kind_id)
+        full = record.pem.strip() + "\n" + (record.chain_pem.strip() + "\n" if record.chain_pem.strip() else "")
+        yield BundleFile(f"certificates/{kind_id}-fullchain.pem", full.encode("ascii"),
+                         f"The {kind.name} followed by the certificates that issued it (PEM): install this where "
+                         "a server or client needs the whole chain.", "certificates", kind=kind_id)
+
+
+def csr_files(ctx: BundleContext) -> Iterable[BundleFile]:
+    """Each of the audience's kinds with an exported CSR: the CSR, and the OpenSSL config and commands that make a
+    request of the same shape with a key of the recipient's own."""
+    for kind_id in ctx.audience.certificate_kinds:
+        record = ctx.project.newest_key(kind_id)
+        if record is None or not record.csr_pem:
+            continue
+        kind = ctx.profile.certificate_kind(kind_id)
+        yield BundleFile(f"csrs/{kind_id}.csr.pem", record.csr_pem.encode("ascii"),
+                         f"The certificate signing request (CSR) for the {kind.name}.", "csrs", kind=kind_id)
+        yield BundleFile(f"csrs/{kind_id}.cnf",
+                         openssl_config(kind, ctx.project.organisation, record.algorithm).encode("utf-8"),
+                         f"OpenSSL config that asks for the same names and uses as the {kind.name} request.", "csrs",
+                         kind=kind_id)
+        yield BundleFile(f"csrs/{kind_id}.openssl.txt", openssl_commands(kind, record.algorithm).encode("utf-8"),
+                         f"The OpenSSL commands that make a new key and a {kind.name} request with that config.",
+                         "csrs", kind=kind_id)
+
+
+# Built-in contributors first; later work appends its own (tables, reminders, the DNS record sheet).
+CONTRIBUTORS: list[Contributor] = [certificate_files, csr_files]
+
+
+def _pfx_file(ctx: BundleContext, request: PfxRequest, password: str) -> BundleFile:
+    from wizard.core.packaging import pfx_bytes, pfx_profile
+
+    if "pfx" not in ctx.audience.receives or not ctx.audience.may_receive_key_material:
+        raise BundleError(f"A bundle for the {ctx.audience.name} never holds a private key, so no PFX can go in it.")
+    if request.kind_id not in ctx.audience.certificate_kinds:
+        raise BundleError(f"The {ctx.audience.name} does not receive the {request.kind_id} certificate, so its PFX "
+                          "cannot go in their bundle.")
+    kind = ctx.profile.certificate_kind(request.kind_id)
+    held = ctx.project.current_certificate(kind.id)
+    if held is None:
+        raise BundleError(f"The {kind.name} has no imported certificate yet, so there is no PFX to include.")
+    cert = x509.load_pem_x509_certificate(held[1].pem.encode("ascii"))
+    chain = tuple(x509.load_pem_x509_certificates(held[1].chain_pem.encode("ascii"))) if held[1].chain_pem else ()
+    profile = pfx_profile(request.profile_id)
+    data = pfx_bytes(request.key, cert, chain, profile, password, f"{ctx.project.organisation.name} {kind.name}")
+    return BundleFile(f"pfx/{kind.id}.pfx", data, f"The {kind.name} with its private key and chain, as a "
+                      f"{profile.name} PFX protected by a password that is not in this bundle.", "pfx",
+                      contains_key=True, kind=kind.id)
+
+
+def build_bundle(profile: Profile, project: Project, audience_id: str, now: dt.datetime, *,
+                 pfx: Sequence[PfxRequest] = (), password: str | None = None, txt_value: str | None = None,
+                 contributors: Sequence[Contributor] | None = None) -> tuple[bytes, bytes]:
+    """The bundle as zip bytes, and its manifest bytes (whose fingerprint the sender reads out)."""
+    audience = profile.audience(audience_id)
+    ctx = BundleContext(profile, project, audience, now)
+    files: list[BundleFile] = []
+    for contribute in CONTRIBUTORS if contributors is None else contributors:
+        files += [f for f in contribute(ctx) if f.content in audience.receives]
+    if pfx:
+        if not password:
+            raise BundleError("A PFX in a bundle is always protected by a password: give one (it is never put in "
+                              "the bundle).")
+        files += [_pfx_file(ctx, request, password) for request in pfx]
+    if not audience.may_receive_key_material and any(f.contains_key for f in files):
+        raise BundleError(f"A bundle for the {audience.name} never holds key material; nothing was written.")
+    listed = [ListedFile("instructions.html", "These instructions, to open in a web browser.", False),
+              ListedFile("instructions.txt", "The same instructions as plain text.", False),
+              *(ListedFile(f.name, f.description, f.contains_key, f.kind) for f in files)]
+    document = build_instructions(profile, project, audience, listed, now, txt_value=txt_value)
+    files = [BundleFile("instructions.html", document.as_html().encode("utf-8"), listed[0].description,
+                        "instructions"),
+             BundleFile("instructions.txt", document.as_text().encode("utf-8"), listed[1].description,
+                        "instructions"), *files]
+    _check_files(files, password)
+    env = profile.environment(project.environment)
+    org = project.organisation
+    manifest = Manifest(__version__, now, {"id": org.company_number, "name": org.name, "domain": org.domain},
+                        {"id": env.id, "name": env.name}, {"id": audience.id, "name": audience.name},
+                        tuple(FileEntry(f.name, len(f.data), sha256_hex(f.data), f.description, f.contains_key)
+                              for f in files))
+    raw_manifest = manifest_bytes(manifest)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        stamp = now.astimezone(dt.UTC).timetuple()[:6]
+        for name, data in ((MANIFEST_NAME, raw_manifest), *((f.name, f.data) for f in files)):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o100644 << 16  # an ordinary file, whatever the umask
+            archive.writestr(info, data)
+    return buffer.getvalue(), raw_manifest
+
+
+def _check_files(files: list[BundleFile], password: str | None) -> None:
+    """What a reader would refuse is never written; and no password is ever in any file."""
+    if len(files) + 1 > MAX_MEMBERS:
+        raise BundleError("The bundle would hold more files than a handoff bundle may; nothing was written.")
+    seen: set[str] = set()
+    for f in files:
+        check_name(f.name)
+        if name_key(f.name) in seen or name_key(f.name) == name_key(MANIFEST_NAME):
+            raise BundleError(f"Two files in the bundle would be named {f.name}; nothing was written.")
+        seen.add(name_key(f.name))
+        if len(f.data) > MAX_MEMBER_BYTES:
+            raise BundleError(f"{f.name} is larger than a file in a handoff bundle may be; nothing was written.")
+        if password and password.encode("utf-8") in f.data:
+            raise BundleError("The password would have appeared inside the bundle, so nothing was written.")
+    if sum(len(f.data) for f in files) > MAX_TOTAL_BYTES:
+        raise BundleError("The bundle would be larger than a handoff bundle may be; nothing was written.")
+
+
+def export_bundle(profile: Profile, project: Project, audience_id: str, out: Path, now: dt.datetime, *,
+                  pfx: Sequence[PfxRequest] = (), password: str | None = None, txt_value: str | None = None,
+                  contributors: Sequence[Contributor] | None = None, overwrite: bool = False) -> ExportedBundle:
+    """Build the bundle and write it to `out` atomically (temp file, fsync, rename): never a partial bundle."""
+    check_output(out, overwrite=overwrite)
+    data, raw_manifest = build_bundle(profile, project, audience_id, now, pfx=pfx, password=password,
+                                      txt_value=txt_value, contributors=contributors)
+    from wizard.core.bundle_format import parse_manifest
+
+    try:
+        atomic_write(out, data, public=not pfx)
+    except OSError as exc:
+        raise BundleError(f"Could not write {out}: {exc.strerror or exc}. No bundle was written.") from None
+    return ExportedBundle(out, fingerprint(raw_manifest), parse_manifest(raw_manifest))

@@ -1,0 +1,181 @@
+"""Instructions written for the person who receives a handoff bundle, as HTML and as plain text.
+
+The words come from the profile (the audience's steps, checks and DNS record; each certificate kind's purpose
+and destination) and from this project (organisation, environment, people, the files in the bundle). The HTML is
+self-contained: every value is escaped, there are no scripts, links to load or images.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import textwrap
+from dataclasses import dataclass, field
+
+from wizard import APP_NAME, __version__
+from wizard.core.csr import fill
+from wizard.core.model import Project
+from wizard.core.profile import Audience, Profile
+
+Rows = list[tuple[str, str]]
+# ("p" or "code", text), ("list", items) or ("table", rows)
+Block = tuple[str, str] | tuple[str, list[str]] | tuple[str, Rows]
+
+
+@dataclass(slots=True)
+class Section:
+    heading: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def p(self, text: str) -> Section:
+        self.blocks.append(("p", text))
+        return self
+
+    def items(self, items: list[str]) -> Section:
+        if items:
+            self.blocks.append(("list", items))
+        return self
+
+    def code(self, text: str) -> Section:
+        self.blocks.append(("code", text))
+        return self
+
+    def table(self, rows: Rows) -> Section:
+        self.blocks.append(("table", rows))
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class ListedFile:
+    """A file in the bundle as the instructions describe it."""
+
+    name: str
+    description: str
+    contains_key: bool
+    kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Instructions:
+    title: str
+    sections: tuple[Section, ...]
+
+    def as_text(self) -> str:
+        out = [self.title, "=" * min(len(self.title), 78), ""]
+        for s in self.sections:
+            out += [s.heading, "-" * min(len(s.heading), 78)]
+            for kind, value in s.blocks:
+                if isinstance(value, str):
+                    out += ([*textwrap.wrap(value, 78), ""] if kind == "p" else
+                            [*("    " + line for line in value.splitlines()), ""])
+                elif kind == "list":
+                    for item in value:
+                        out += textwrap.wrap(str(item), 78, initial_indent="  - ", subsequent_indent="    ")
+                    out.append("")
+                else:
+                    rows = [r for r in value if isinstance(r, tuple)]
+                    width = max(len(k) for k, _v in rows)
+                    for k, v in rows:
+                        out += textwrap.wrap(v, 78, initial_indent=f"  {k.ljust(width)}  ",
+                                             subsequent_indent=" " * (width + 4)) or [f"  {k}"]
+                    out.append("")
+        return "\n".join(out).rstrip() + "\n"
+
+    def as_html(self) -> str:
+        e = html.escape
+        out = ['<!DOCTYPE html>', '<html lang="en-GB"><head><meta charset="utf-8">',
+               # No external loading of any kind: the page is read offline and may be opened anywhere.
+               '<meta http-equiv="Content-Security-Policy" '
+               'content="default-src \'none\'; style-src \'unsafe-inline\'">',
+               f"<title>{e(self.title)}</title>",
+               "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;line-height:1.45}"
+               "code,pre{background:#f3f3f3;padding:0 .2em}pre{padding:.6em;white-space:pre-wrap}"
+               "th{text-align:left;padding-right:1em;vertical-align:top}</style></head><body>",
+               f"<h1>{e(self.title)}</h1>"]
+        for s in self.sections:
+            out.append(f"<h2>{e(s.heading)}</h2>")
+            for kind, value in s.blocks:
+                if isinstance(value, str):
+                    out.append(f"<p>{e(value)}</p>" if kind == "p" else f"<pre>{e(value)}</pre>")
+                elif kind == "list":
+                    out.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in value) + "</ul>")
+                else:
+                    rows = [r for r in value if isinstance(r, tuple)]
+                    out.append("<table>" + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
+                               + "</table>")
+        out.append("</body></html>")
+        return "\n".join(out) + "\n"
+
+
+def build_instructions(profile: Profile, project: Project, audience: Audience, files: list[ListedFile],
+                       now: dt.datetime, *, txt_value: str | None = None) -> Instructions:
+    org = project.organisation
+    env = profile.environment(project.environment)
+    sections: list[Section] = []
+    intro = Section("What this is")
+    intro.p(f"{org.name} (company number {org.company_number}, domain {org.domain}) is joining Elexon's Data "
+            f"Integration Platform (DIP) in the {env.name} environment. You are receiving this as the "
+            f"{audience.name}: {audience.summary}")
+    intro.p(f"It was made on {now:%d %B %Y} by the {APP_NAME}. Before you use anything in it, check it is the one "
+            "that was sent: ask the sender to read you the bundle's fingerprint (by phone, not by e-mail), and "
+            "compare it with what the wizard shows when you open the bundle, or with `dip-onboarding bundle verify "
+            "FILE`.")
+    if not audience.provenance.confirmed and audience.provenance.note:
+        intro.p(f"Not confirmed by public guidance: {audience.provenance.note}")
+    sections.append(intro)
+
+    contacts = [f"{p.name} <{p.email}>" + (f", {p.phone}" if p.phone else "")
+                for p in project.holders("certificate-admin")]
+    if contacts:
+        sections.append(Section("Who to ask").p("If anything here is unclear, ask:").items(
+            list(dict.fromkeys(contacts))))
+
+    if audience.dns_record is not None:
+        record = audience.dns_record
+        dns = Section("The DNS record to add")
+        dns.p(f"Add one {record.type} record to the DNS zone of {org.domain}:")
+        value = txt_value if txt_value else ("Not known yet: the Certificate Admin will send it to you. They find "
+                                             f"it in {record.where}.")
+        dns.table([("Zone", org.domain), ("Type", record.type),
+                   ("Name", f"{record.name} (the domain itself, {org.domain})"), ("Value", value)])
+        if txt_value:
+            dns.p("Copy the value exactly, with nothing added or left out.")
+        sections.append(dns)
+
+    for step_id in audience.steps:
+        step = profile.step(step_id)
+        section = Section(f"{step.heading} (in the DIP portal)").p(step.summary)
+        section.items([f"Before you start: {c}" for c in step.preconditions])
+        if step.duration is not None:
+            section.p(f"How long: {step.duration.text}.")
+        sections.append(section)
+
+    by_kind = {k.id: k for k in profile.certificate_kinds}
+    for kind_id in audience.certificate_kinds:
+        kind = by_kind[kind_id]
+        kind_files = [f for f in files if f.kind == kind_id]
+        if not kind_files:
+            continue
+        section = Section(kind.name).p(kind.purpose).p(f"Where it goes: {kind.destination}")
+        held = project.current_certificate(kind_id)
+        if held is not None:
+            section.p(f"The certificate is valid until {held[1].not_after:%d %B %Y}; renew it before then.")
+        section.items([f"{f.name}: {f.description}" for f in kind_files])
+        sections.append(section)
+
+    listed = Section("Every file in this bundle").table([(f.name, f.description) for f in files])
+    if any(f.contains_key for f in files):
+        listed.p("Files holding a private key are protected by a password, which is not in this bundle. The sender "
+                 "gives it to you separately (by phone or through a password manager). Keep those files only where "
+                 "they are installed, and delete other copies once they are.")
+    else:
+        listed.p("Nothing in this bundle is secret: it holds no private key and no password.")
+    sections.append(listed)
+
+    checks = [fill(c, org) for c in audience.checks]
+    if checks:
+        sections.append(Section("Check afterwards").items(checks))
+    title = f"For the {audience.name}: {org.name}, DIP {env.name}"
+    sections.append(Section("About this file").p(f"Made by the {APP_NAME} {__version__} on "
+                                                 f"{now:%d %B %Y at %H:%M} UTC."))
+    return Instructions(title, tuple(sections))
