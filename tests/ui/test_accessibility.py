@@ -173,3 +173,49 @@ def test_the_certificates_and_packages_pages_are_named_and_usable_from_the_keybo
     assert FilePasswordDialog(window, file_name="x.pfx").findChildren(QLineEdit)[0].accessibleName()
     assert unnamed_inputs(FilePasswordDialog(window, file_name="x.pfx")) == []
     qtbot.waitUntil(lambda: pending_count() == 0)
+
+
+def mnemonic(text: str) -> str | None:
+    """The Alt+letter a widget text gives ("&Next" → "n"); None without one ("&&" is a literal ampersand)."""
+    cleaned = text.replace("&&", "")
+    at = cleaned.find("&")
+    return cleaned[at + 1].lower() if 0 <= at < len(cleaned) - 1 else None
+
+
+def shortcut_clashes(root: QWidget) -> dict[str, list[str]]:
+    """Alt+letter shortcuts that more than one visible control in `root` answers to."""
+    seen: dict[str, list[str]] = {}
+    controls: list[tuple[str, QWidget]] = [(b.text(), b) for b in root.findChildren(QAbstractButton)]
+    controls += [(label.text(), label) for label in root.findChildren(QLabel) if label.buddy() is not None]
+    for text, widget in controls:
+        key = mnemonic(text)
+        if key and widget.isVisibleTo(root) and widget.window() is root:
+            seen.setdefault(key, []).append(text.replace("&", ""))
+    return {k: v for k, v in seen.items() if len(v) > 1}
+
+
+def test_no_two_controls_on_a_page_share_an_alt_shortcut(
+        qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], services: Services) -> None:
+    folder = services.paths.projects_dir / "demo"
+    create_demo_project(folder, services.profile, services.clock)
+    window = make_wizard()
+    window.show()
+    for page_id in PageId:
+        if page_id != PageId.WELCOME:
+            if window.session is None:
+                window.open_project(folder)
+            window.walk_to(page_id)
+        qtbot.waitUntil(lambda: pending_count() == 0)
+        assert shortcut_clashes(window) == {}, f"on {window.currentPage().title()}"
+    session = window.session
+    assert session is not None
+    dialogs: list[QWidget] = [
+        PersonDialog(window, services.profile, session.project, session.project.people[0]),
+        PassphraseDialog(window, new=True, vault_path="vault"), AtlasCredentialsDialog(window, vault_name="Keychain"),
+        FilePasswordDialog(window, file_name="ours.pfx"), window.show_help("guide.html#keys")]
+    for dialog in dialogs:
+        dialog.show()
+        assert shortcut_clashes(dialog) == {}, type(dialog).__name__
+        dialog.close()
+    assert mnemonic("Open a han&doff bundle…") == "d"
+    assert mnemonic("Fish && chips") is None

@@ -47,7 +47,7 @@ class HandoffSection(QGroupBox):
         layout.addWidget(self.include_pfx)
         buttons = QHBoxLayout()
         self.export_button = QPushButton("&Export a handoff bundle…")
-        self.open_button = QPushButton("Open a &handoff bundle…")
+        self.open_button = QPushButton("Open a han&doff bundle…")
         self.open_button.setAccessibleDescription("Check a bundle someone sent you, read its instructions and "
                                                   "unpack it")
         buttons.addWidget(self.export_button)

@@ -87,7 +87,7 @@ class PersonDialog(QDialog):
         roles_layout.addWidget(self.messages["roles"])
         roles_layout.addWidget(self.messages["primary"])
         layout.addWidget(roles_box)
-        self.external = QCheckBox("This person is &not an employee of our organisation (e.g. a contractor or "
+        self.external = QCheckBox("This person is not an emplo&yee of our organisation (e.g. a contractor or "
                                   "a DCP's staff)")
         layout.addWidget(self.external)
         self.form_error = FieldMessage()

@@ -40,18 +40,18 @@ class OrganisationPage(BasePage):
         self._validators: list[GentleValidator] = []
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.name = self._field(form, "Registered company &name:", "As registered at Companies House",
+        self.name = self._field(form, "Registered company na&me:", "As registered at Companies House",
                                 lambda t: clean_text("name", t, label="registered company name"))
         self.company_number = self._field(form, "Company n&umber:", "8 characters, e.g. 01234567 or SC123456",
                                           normalise_company_number)
-        self.description = self._field(form, "&Description:", "What your company does, in a sentence",
+        self.description = self._field(form, "Descr&iption:", "What your company does, in a sentence",
                                        lambda t: clean_text("description", t, label="company description",
                                                             required=False, limit=1000))
         self.domain = self._field(form, "&Domain:", "A domain your organisation manages, e.g. example.co.uk",
                                   normalise_domain,
                                   help_text="The domain is verified with a DNS record during onboarding and ties your "
                                             "certificates to your organisation. Enter it without https://.")
-        self.dcp = QCheckBox("We act as a DIP &Connection Provider (DCP), connecting other companies to the DIP")
+        self.dcp = QCheckBox("We act as a DIP Connection &Provider (DCP), connecting other companies to the DIP")
         form.addRow("", self.dcp)
         self.body.addLayout(form)
 

@@ -33,7 +33,7 @@ class WelcomePage(BasePage):
     def __init__(self) -> None:
         super().__init__("Welcome", "Start a new onboarding project, or carry on with one you have already begun.",
                          INTRO)
-        self.new_choice = QRadioButton("Start a &new onboarding project")
+        self.new_choice = QRadioButton("&Start a new onboarding project")
         self.recent_choice = QRadioButton("Carry on with a &recent project:")
         self.choices = QButtonGroup(self)
         self.choices.addButton(self.new_choice)
