@@ -6,6 +6,12 @@ import sys
 
 
 def main() -> int:
+    from wizard.gui_start import gui_arguments, run
+
+    # Opening the window does not need the command line's modules: it starts sooner without them.
+    gui = gui_arguments(sys.argv[1:])
+    if gui is not None:
+        return run(gui)
     from wizard.cli import main as cli_main
 
     return cli_main(sys.argv[1:])

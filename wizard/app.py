@@ -8,13 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from wizard.core.profile import Profile, load_profile
-from wizard.core.session import Clock
-from wizard.core.settings import SettingsStore
-from wizard.core.vault import VaultProvider
+if TYPE_CHECKING:  # imported in build_services: the window appears sooner without them (bench/README.md)
+    from wizard.core.profile import Profile
+    from wizard.core.settings import SettingsStore
+    from wizard.core.vault import VaultProvider
+
+Clock = Callable[[], dt.datetime]
 
 APP_DIR_NAME = "DIP Onboarding Wizard"
 APP_AUTHOR = "DIPOnboarding"
@@ -80,6 +84,10 @@ class Services:
 def build_services(*, profile_path: Path | None = None, paths: AppPaths | None = None,
                    clock: Clock = utc_now, vaults: VaultProvider | None = None) -> Services:
     """Everything the CLI and GUI need; raises `ProfileError` for a broken profile."""
+    from wizard.core.profile import load_profile
+    from wizard.core.settings import SettingsStore
+    from wizard.core.vault import VaultProvider
+
     resolved = paths or AppPaths.for_user()
     profile = load_profile(profile_path or default_profile_path())
     return Services(resolved, profile, clock, SettingsStore(resolved.config_dir),

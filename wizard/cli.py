@@ -26,6 +26,7 @@ from wizard.core.organisation import build_mpids, build_organisation, parse_mpid
 from wizard.core.people import build_person, role_labels
 from wizard.core.profile import Profile
 from wizard.core.session import ProjectSession
+from wizard.gui_start import add_gui_options
 
 PROG = "dip-onboarding"
 # Which command-line option each input field comes from, so an error names what to retype.
@@ -72,11 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     gui = sub.add_parser("gui", parents=[common], help="open the wizard window (the default)")
-    gui.add_argument("--project", type=Path, metavar="DIR", help="open this project folder")
-    gui.add_argument("--demo", action="store_true", help="open a realistic demo project in a throwaway folder")
-    gui.add_argument("--screenshots", type=Path, metavar="DIR", help="with --demo: save every page as a PNG "
-                     "into DIR and exit")
-    gui.add_argument("--exit-after-paint", action="store_true", help=argparse.SUPPRESS)
+    add_gui_options(gui)
 
     project = sub.add_parser("project", help="create onboarding projects").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser)

@@ -700,3 +700,88 @@ def test_two_openers_of_one_file_vault_never_lose_each_others_entries(tmp_path: 
     assert reopened.get("k-command/index") == "from the command"
     assert reopened.get("k-window/index") == "from the window"
     assert window.get("k-command/index") == "from the command", "an open vault sees what others saved"
+
+
+# ---------------------------------------------------------------- one Secret Service connection per secret
+
+
+class _FakeItem:
+    def __init__(self, items: dict[str, str], user: str) -> None:
+        self.items, self.user = items, user
+
+    def get_secret(self) -> bytes:
+        return self.items[self.user].encode()
+
+    def delete(self) -> None:
+        del self.items[self.user]
+
+
+class _FakeCollection:
+    """What secretstorage gives keyring: create_item / search_items over one connection."""
+
+    def __init__(self, owner: _FakeSecretService) -> None:
+        self.owner = owner
+        self.connection = self
+
+    def close(self) -> None:
+        self.owner.closed += 1
+
+    def create_item(self, label: str, attributes: dict[str, str], value: str, replace: bool) -> None:
+        self.owner.writes += 1
+        if self.owner.writes == self.owner.fail_on_write:
+            raise RuntimeError("org.freedesktop.Secret.Error.IsLocked: Item is locked")
+        self.owner.items[attributes["username"]] = value
+
+    def search_items(self, query: dict[str, str]) -> list[_FakeItem]:
+        user = query["username"]
+        return [_FakeItem(self.owner.items, user)] if user in self.owner.items else []
+
+
+class _FakeSecretService:
+    appid = "Python keyring library"
+
+    def __init__(self, fail_on_write: int = 0) -> None:
+        self.items: dict[str, str] = {}
+        self.opened = self.closed = self.writes = 0
+        self.fail_on_write = fail_on_write
+
+    def get_preferred_collection(self) -> _FakeCollection:
+        self.opened += 1
+        return _FakeCollection(self)
+
+    def _query(self, service: str, username: str, **extra: str) -> dict[str, str]:
+        return {"service": service, "username": username, **extra}
+
+    def unlock(self, item: object) -> None:
+        pass
+
+    # keyring's per-call methods (a connection each): never used while a secret is written, read or deleted
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise AssertionError("a connection per entry")
+
+    get_password = delete_password = set_password
+
+
+_FakeSecretService.__module__ = "keyring.backends.SecretService"
+_FakeSecretService.__qualname__ = "Keyring"
+
+
+def test_a_secret_uses_one_secret_service_connection() -> None:
+    backend = _FakeSecretService()
+    vault = Vault(KeyringStore(backend, "Secret Service"))
+    data = os.urandom(2400)  # four parts, as an RSA-4096 key
+    vault.put("k-1", data)
+    assert (backend.opened, backend.closed) == (1, 1)
+    assert vault.get("k-1") == data
+    vault.delete("k-1")
+    assert (backend.opened, backend.closed) == (3, 3)
+    assert backend.items == {}
+
+
+def test_a_locked_secret_service_part_way_through_a_batch_leaves_nothing() -> None:
+    backend = _FakeSecretService(fail_on_write=3)
+    vault = Vault(KeyringStore(backend, "Secret Service"))
+    with pytest.raises(KeychainLocked, match="is locked"):
+        vault.put("k-1", os.urandom(2400))
+    assert backend.items == {}
+    assert backend.closed == backend.opened == 1

@@ -23,6 +23,7 @@ from wizard.core.packaging import strength_bits
 from wizard.core.session import ProjectSession
 from wizard.core.vault import VaultProvider
 from wizard.demo import DemoCA, issue_demo_certificate
+from wizard.ui import clipboard
 from wizard.ui.pages.keys import KeysPage
 from wizard.ui.pages.packages import PackagesPage, key_file_for
 from wizard.ui.secret_dialogs import PassphraseDialog
@@ -339,3 +340,15 @@ def test_saving_over_a_file_the_save_dialog_confirmed_replaces_it(
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=TIMEOUT_MS)
     assert "one of the wizard's own files" in page.page_error.text()
     assert project_file.read_bytes() == before
+
+
+def test_the_generated_passphrase_leaves_the_clipboard_after_the_timeout(
+        qtbot: QtBot, page: PackagesPage, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert clipboard.CLEAR_SECRET_AFTER_S == 45.0
+    monkeypatch.setattr(clipboard, "CLEAR_SECRET_AFTER_S", 0.2)
+    page.choose_destination("compat")
+    qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
+    generated = page.password.text()
+    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == generated
+    qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() == "", timeout=5000)

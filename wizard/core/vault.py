@@ -14,7 +14,8 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -64,6 +65,45 @@ class SecretStore(Protocol):
     def delete(self, entry: str) -> None: ...
 
 
+SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
+
+
+class _SecretServiceBatch:
+    """One D-Bus connection and collection for several entries, where keyring opens one per call (~15 ms each
+    here, and a whole RSA-4096 key is five entries). Entries are written and found exactly as keyring's Secret
+    Service backend does it (its attributes, label and unlock rule), so keyring and `secret-tool` read them."""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend = backend
+        self._collection: Any = None
+
+    def _open(self) -> Any:
+        if self._collection is None:
+            self._collection = self.backend.get_preferred_collection()  # keyring's own errors: InitError, ...
+        return self._collection
+
+    def set_password(self, service: str, entry: str, value: str) -> None:
+        attributes = self.backend._query(service, entry, application=self.backend.appid)
+        self._open().create_item(f"Password for '{entry}' on '{service}'", attributes, value, replace=True)
+
+    def get_password(self, service: str, entry: str) -> str | None:
+        for item in self._open().search_items(self.backend._query(service, entry)):
+            self.backend.unlock(item)
+            return str(item.get_secret().decode("utf-8"))
+        return None
+
+    def delete_password(self, service: str, entry: str) -> None:
+        for item in self._open().search_items(self.backend._query(service, entry)):
+            item.delete()
+            return
+
+    def close(self) -> None:
+        if self._collection is not None:
+            with contextlib.suppress(Exception):
+                self._collection.connection.close()
+            self._collection = None
+
+
 class KeyringStore:
     """Entries in an OS keychain through a keyring backend; keyring's errors become plain-language ones."""
 
@@ -72,11 +112,32 @@ class KeyringStore:
     def __init__(self, backend: Any, name: str) -> None:
         self.backend = backend
         self.name = name
+        self._local = threading.local()  # the batch open on this thread, if any (a connection is per thread)
 
     def __repr__(self) -> str:
         return f"KeyringStore({self.name!r})"
 
-    def _call(self, action: str, fn: Any, *args: str) -> Any:
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several calls over one keychain connection where the backend allows it (Secret Service); elsewhere,
+        and when nested, just the calls."""
+        cls = type(self.backend)
+        reusable = (f"{cls.__module__}.{cls.__qualname__}" == SECRET_SERVICE_BACKEND
+                    and all(hasattr(self.backend, a) for a in ("get_preferred_collection", "_query", "unlock")))
+        if not reusable or getattr(self._local, "batch", None) is not None:
+            yield
+            return
+        batch = _SecretServiceBatch(self.backend)
+        self._local.batch = batch
+        try:
+            yield
+        finally:
+            self._local.batch = None
+            batch.close()
+
+    def _call(self, action: str, method: str, *args: str) -> Any:
+        # Inside a batch, the batch's one connection; otherwise keyring's call (a connection of its own).
+        fn = getattr(getattr(self._local, "batch", None) or self.backend, method)
         try:
             return fn(SERVICE, *args)
         except Exception as exc:
@@ -96,14 +157,14 @@ class KeyringStore:
                              "keychain is unlocked and not full.") from None
 
     def put(self, entry: str, value: str) -> None:
-        self._call("store", self.backend.set_password, entry, value)
+        self._call("store", "set_password", entry, value)
 
     def get(self, entry: str) -> str | None:
-        value = self._call("read", self.backend.get_password, entry)
+        value = self._call("read", "get_password", entry)
         return value if isinstance(value, str) else None
 
     def delete(self, entry: str) -> None:
-        self._call("delete", self.backend.delete_password, entry)
+        self._call("delete", "delete_password", entry)
 
 
 NO_KEYCHAIN = ("No OS keychain is available, so private keys cannot be stored safely here. On Windows and macOS "
@@ -145,20 +206,30 @@ class Vault:
         index = json.dumps({"v": INDEX_VERSION, "parts": len(parts), "length": len(data),
                             "sha256": hashlib.sha256(data).hexdigest()})
         written: list[str] = []
-        try:
-            for i, part in enumerate(parts):
-                entry = f"{name}/part-{i}"
-                self.store.put(entry, part)
-                written.append(entry)
-            self.store.put(f"{name}/index", index)
-        except BaseException:  # a keychain error, or Ctrl-C part-way: leave no parts behind
-            for entry in written:
-                with contextlib.suppress(VaultError):
-                    self.store.delete(entry)
-            raise
+        with self._batch():
+            try:
+                for i, part in enumerate(parts):
+                    entry = f"{name}/part-{i}"
+                    self.store.put(entry, part)
+                    written.append(entry)
+                self.store.put(f"{name}/index", index)
+            except BaseException:  # a keychain error, or Ctrl-C part-way: leave no parts behind
+                for entry in written:
+                    with contextlib.suppress(VaultError):
+                        self.store.delete(entry)
+                raise
+
+    def _batch(self) -> contextlib.AbstractContextManager[None]:
+        """One keychain connection for all the entries of one secret, where the store can (`KeyringStore`)."""
+        batch = getattr(self.store, "batch", None)
+        return batch() if batch is not None else contextlib.nullcontext()
 
     def get(self, name: str, *, what: str = "secret") -> bytes:
         """Read and verify; raises `SecretMissing` or `SecretDamaged` naming `what` in plain words."""
+        with self._batch():
+            return self._get(name, what)
+
+    def _get(self, name: str, what: str) -> bytes:
         raw_index = self.store.get(f"{name}/index")
         if raw_index is None:
             raise SecretMissing(f"The {what} is not in {self.store.name} any more: it may have been deleted there. "
@@ -201,6 +272,10 @@ class Vault:
         finds. Without an index (an interrupted delete, or entries removed by hand in a keychain app) every
         possible part is looked for, so no piece of a secret is ever left behind for good.
         """
+        with self._batch():
+            self._delete(name)
+
+    def _delete(self, name: str) -> None:
         raw_index = self.store.get(f"{name}/index")
         present: list[int]
         if raw_index is None:

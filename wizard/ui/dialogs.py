@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -18,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.core.atlas import AtlasCredentials
-from wizard.core.bundle_read import VerifiedBundle
-from wizard.core.model import Person, Project
-from wizard.core.profile import Profile
+if TYPE_CHECKING:
+    from wizard.core.atlas import AtlasCredentials
+    from wizard.core.bundle_read import VerifiedBundle
+    from wizard.core.model import Person, Project
+    from wizard.core.profile import Profile
 
 
 class Dialogs:

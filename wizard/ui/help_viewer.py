@@ -15,8 +15,6 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QPushButto
 
 from wizard.core.help import INDEX, split_topic
 
-HELP_SCHEME = "help"
-
 
 class HelpWindow(QDialog):
     def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
@@ -82,8 +80,3 @@ class HelpWindow(QDialog):
             self.show_topic(name + (f"#{url.fragment()}" if url.hasFragment() else ""))
         elif url.scheme() == "https":
             self.open_external(url)
-
-
-def help_link(topic: str, text: str) -> str:
-    """Rich text for a link that opens the help window at `topic` (see `open_link`)."""
-    return f"<a href='{HELP_SCHEME}:{topic}'>{text}</a>"

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication
 
 from wizard import APP_NAME, __version__
 from wizard.app import HOME_ENV, AppPaths, Services, build_services, utc_now
-from wizard.core.crash import format_crash, save_crash
 from wizard.core.errors import WizardError
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.wizard import OnboardingWizard
@@ -40,6 +39,8 @@ def install_crash_handler(dialogs: Dialogs, paths: AppPaths) -> None:
         if issubclass(kind, KeyboardInterrupt):
             QApplication.quit()
             return
+        from wizard.core.crash import format_crash, save_crash
+
         now = utc_now()
         report = format_crash(exc.with_traceback(tb), now=now)
         saved = save_crash(report, paths.log_dir, now)

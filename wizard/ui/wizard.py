@@ -2,33 +2,41 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from wizard import APP_NAME
-from wizard.app import Services, resources_dir
 from wizard.core.flow import PageId, next_page, resume_page
-from wizard.core.help import help_dir, topic_for_page
-from wizard.core.model import MarketParticipant, Organisation, Project
-from wizard.core.session import ProjectSession
-from wizard.ui.dialogs import Dialogs
-from wizard.ui.help_viewer import HelpWindow
 from wizard.ui.pages.base import BasePage
-from wizard.ui.pages.certificates import CertificatesPage
-from wizard.ui.pages.journey import JourneyPage
-from wizard.ui.pages.keys import KeysPage
-from wizard.ui.pages.organisation import OrganisationPage
-from wizard.ui.pages.packages import PackagesPage
-from wizard.ui.pages.people import PeoplePage
 from wizard.ui.pages.welcome import WelcomePage
 from wizard.ui.vault_access import VaultAccess
 from wizard.ui.widgets import ExpiryLine
+
+if TYPE_CHECKING:
+    from wizard.app import Services
+    from wizard.core.model import MarketParticipant, Organisation, Project
+    from wizard.core.session import ProjectSession
+    from wizard.ui.dialogs import Dialogs
+    from wizard.ui.help_viewer import HelpWindow
+
+# Every page but the first is built (and its module imported) only when the wizard first needs it: the window
+# then appears sooner and uses less memory (bench/README.md, startup_ratio and rss_ratio).
+PAGES: dict[PageId, tuple[str, str]] = {
+    PageId.ORGANISATION: ("wizard.ui.pages.organisation", "OrganisationPage"),
+    PageId.PEOPLE: ("wizard.ui.pages.people", "PeoplePage"),
+    PageId.JOURNEY: ("wizard.ui.pages.journey", "JourneyPage"),
+    PageId.KEYS: ("wizard.ui.pages.keys", "KeysPage"),
+    PageId.CERTIFICATES: ("wizard.ui.pages.certificates", "CertificatesPage"),
+    PageId.PACKAGES: ("wizard.ui.pages.packages", "PackagesPage"),
+}
 
 
 class OnboardingWizard(QWizard):
@@ -69,19 +77,8 @@ class OnboardingWizard(QWizard):
         self.help_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), self)
         self.help_shortcut.activated.connect(lambda: self.show_help())
         self.help_window: HelpWindow | None = None
-        self.setPage(PageId.WELCOME, WelcomePage())
-        self.setPage(PageId.ORGANISATION, OrganisationPage())
-        self.setPage(PageId.PEOPLE, PeoplePage())
-        self.setPage(PageId.JOURNEY, JourneyPage())
-        self.setPage(PageId.KEYS, KeysPage())
-        self.setPage(PageId.CERTIFICATES, CertificatesPage())
-        self.setPage(PageId.PACKAGES, PackagesPage())
+        self._add_page(PageId.WELCOME, WelcomePage())
         self.setStartId(PageId.WELCOME)
-        for page_id in self.pageIds():
-            page = self.page(page_id)
-            if isinstance(page, BasePage):
-                page.expiry_banner.hidden_by_user.connect(self._on_expiry_hidden)
-                page.set_help_topic(topic_for_page(PageId(page_id).name))
         self.currentIdChanged.connect(self._on_page_changed)
         self.project_changed.connect(self._show_expiry)
         self.resize(1000, 720)
@@ -92,10 +89,38 @@ class OnboardingWizard(QWizard):
         following = next_page(PageId(self.currentId())) if self.currentId() >= 0 else None
         return int(following) if following is not None else -1
 
+    # Pages are made on first use ----------------------------------------------------------------------------
+
+    def _add_page(self, page_id: PageId, page: QWizardPage) -> None:
+        self.setPage(page_id, page)
+        if isinstance(page, BasePage):
+            from wizard.core.help import topic_for_page
+
+            page.expiry_banner.hidden_by_user.connect(self._on_expiry_hidden)
+            page.set_help_topic(topic_for_page(page_id.name))
+
+    def page(self, page_id: int) -> QWizardPage:
+        """The page with this id, built now if it has not been needed before."""
+        if page_id in PAGES and page_id not in self.pageIds():
+            module, name = PAGES[PageId(page_id)]
+            self._add_page(PageId(page_id), getattr(importlib.import_module(module), name)())
+        return super().page(page_id)
+
+    def validateCurrentPage(self) -> bool:
+        # QWizard.next() asks this first and then moves to nextId(), which must exist by then.
+        if not super().validateCurrentPage():
+            return False
+        following = self.nextId()
+        if following >= 0:
+            self.page(following)
+        return True
+
     # Project lifecycle -----------------------------------------------------------------------------------
 
     def open_project(self, folder: Path) -> None:
         """Open a project folder; raises `WizardError` with a plain message if it cannot be opened."""
+        from wizard.core.session import ProjectSession
+
         self.session = ProjectSession.open(folder, self.services.profile, self.services.clock)
         self._expiry_hidden = False
         self._remember(folder)
@@ -106,6 +131,8 @@ class OnboardingWizard(QWizard):
 
     def create_project(self, organisation: Organisation, environment: str,
                        mpids: tuple[MarketParticipant, ...]) -> None:
+        from wizard.core.session import ProjectSession
+
         folder = self._new_project_folder(organisation, environment)
         self.session = ProjectSession.create(folder, self.services.profile, self.services.clock,
                                              organisation=organisation, environment=environment, mpids=mpids)
@@ -166,6 +193,10 @@ class OnboardingWizard(QWizard):
             page = self.currentPage()
             topic = page.help_topic if isinstance(page, BasePage) and page.help_topic else "index.html"
         if self.help_window is None:
+            from wizard.app import resources_dir
+            from wizard.core.help import help_dir
+            from wizard.ui.help_viewer import HelpWindow
+
             self.help_window = HelpWindow(help_dir(resources_dir()), self)
         self.help_window.show_topic(topic)
         return self.help_window

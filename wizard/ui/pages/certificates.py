@@ -38,7 +38,7 @@ from wizard.core.model import CertificateRecord, KeyRecord, Project
 from wizard.core.profile import CertificateKind, Profile
 from wizard.core.session import ProjectSession
 from wizard.core.vault import Vault
-from wizard.ui.help_viewer import help_link
+from wizard.ui.help_links import help_link
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.keys import key_state
 from wizard.ui.tones import tone

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.organisation import build_mpids, build_organisation
 from wizard.core.validation import clean_text, normalise_company_number, normalise_domain
-from wizard.ui.help_viewer import help_link
+from wizard.ui.help_links import help_link
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets import FieldMessage, GentleValidator, add_field_row
 

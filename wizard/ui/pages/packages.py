@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -36,6 +35,7 @@ from wizard.core.model import CertificateRecord, KeyRecord
 from wizard.core.pfx_choices import PFX_CHOICES
 from wizard.core.profile import CertificateKind
 from wizard.core.vault import Vault
+from wizard.ui.clipboard import copy_secret
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.certificates import load_certificate
 from wizard.ui.widgets import FieldMessage, result_label
@@ -337,7 +337,7 @@ class PackagesPage(BasePage):
 
     def _on_copy(self) -> None:
         if self._generated:
-            QGuiApplication.clipboard().setText(self._generated)
+            copy_secret(self._generated)  # cleared again after 45 s, if still there
             self.copy_button.setText("C&opied")
 
     def _forget_generated(self) -> None:
