@@ -45,7 +45,7 @@ def test_demo_screenshots_render_every_page(tmp_path: Path) -> None:
     files = sorted(p.name for p in out.glob("*.png"))
     assert files == ["01-welcome.png", "02-organisation.png", "03-people.png", "04-person.png", "05-journey.png",
                      "06-keys.png", "07-certificates.png", "08-packages.png", "09-help.png",
-                     "10-journey-dark.png"]
+                     "10-journey-dark.png", "11-bundle.png"]
     assert brightness(QImage(str(out / "05-journey.png"))) > 0.6
     assert brightness(QImage(str(out / "10-journey-dark.png"))) < 0.35, "the dark-mode screen is dark"
     for name in files:

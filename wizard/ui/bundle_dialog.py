@@ -82,6 +82,9 @@ class BundleDialog(QDialog):
                                                                           if f.contains_key else "")))
         self.files.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         splitter.addWidget(self.files)
+        # The instructions are what the recipient reads; the file list is short.
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
 
         buttons = QDialogButtonBox()

@@ -125,9 +125,27 @@ def take_screenshots(services: Services, out_dir: Path) -> list[Path]:
     help_window = window.show_help("guide.html#keys")
     written.append(_grab(help_window, out_dir / "09-help.png"))
     help_window.close()
+    written.append(_bundle(services, window.session, out_dir / "11-bundle.png"))
     window.close()
     written.append(_dark_journey(services, folder, out_dir / "10-journey-dark.png"))
     return sorted(written)
+
+
+def _bundle(services: Services, session: ProjectSession, path: Path) -> Path:
+    """A DNS admin's handoff bundle as its recipient opens it: fingerprint, files and instructions."""
+    from wizard.core.bundle_export import export_bundle
+    from wizard.core.bundle_read import read_bundle_file
+    from wizard.ui.bundle_dialog import BundleDialog
+
+    out = services.paths.data_dir / "northwind-dns-admin.dipbundle"
+    export_bundle(services.profile, session.project, "dns-admin", out, services.clock(), overwrite=True)
+    dialog = BundleDialog(None, read_bundle_file(out), out.name)
+    dialog.resize(900, 700)
+    dialog.show()
+    try:
+        return _grab(dialog, path)
+    finally:
+        dialog.close()
 
 
 def _dark_journey(services: Services, folder: Path, path: Path) -> Path:
