@@ -13,10 +13,15 @@ class PageId(IntEnum):
     KEYS = 4
     CERTIFICATES = 5
     PACKAGES = 6
+    DOMAIN = 7
+    DIP_IDS = 8
+    RENEWAL = 9
+    PROMOTION = 10
+    AUDIT = 11
 
 
 _ORDER = (PageId.WELCOME, PageId.ORGANISATION, PageId.PEOPLE, PageId.JOURNEY, PageId.KEYS, PageId.CERTIFICATES,
-          PageId.PACKAGES)
+          PageId.PACKAGES, PageId.DOMAIN, PageId.DIP_IDS, PageId.RENEWAL, PageId.PROMOTION, PageId.AUDIT)
 
 
 def next_page(current: PageId) -> PageId | None:

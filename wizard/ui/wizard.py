@@ -17,13 +17,18 @@ from wizard.core.flow import PageId, next_page, resume_page
 from wizard.core.model import MarketParticipant, Organisation, Project
 from wizard.core.session import ProjectSession
 from wizard.ui.dialogs import Dialogs
+from wizard.ui.pages.audit import AuditPage
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.certificates import CertificatesPage
+from wizard.ui.pages.dip_ids import DipIdsPage
+from wizard.ui.pages.domain import DomainPage
 from wizard.ui.pages.journey import JourneyPage
 from wizard.ui.pages.keys import KeysPage
 from wizard.ui.pages.organisation import OrganisationPage
 from wizard.ui.pages.packages import PackagesPage
 from wizard.ui.pages.people import PeoplePage
+from wizard.ui.pages.promotion import PromotionPage
+from wizard.ui.pages.renewal import RenewalPage
 from wizard.ui.pages.welcome import WelcomePage
 from wizard.ui.vault_access import VaultAccess
 from wizard.ui.widgets import ExpiryLine
@@ -67,6 +72,11 @@ class OnboardingWizard(QWizard):
         self.setPage(PageId.KEYS, KeysPage())
         self.setPage(PageId.CERTIFICATES, CertificatesPage())
         self.setPage(PageId.PACKAGES, PackagesPage())
+        self.setPage(PageId.DOMAIN, DomainPage())
+        self.setPage(PageId.DIP_IDS, DipIdsPage())
+        self.setPage(PageId.RENEWAL, RenewalPage())
+        self.setPage(PageId.PROMOTION, PromotionPage())
+        self.setPage(PageId.AUDIT, AuditPage())
         self.setStartId(PageId.WELCOME)
         for page_id in self.pageIds():
             page = self.page(page_id)
