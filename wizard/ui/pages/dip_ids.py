@@ -81,8 +81,9 @@ class DipIdsPage(BasePage):
             caption = QLabel(label)
             caption.setBuddy(widget)
             widget.setAccessibleName(label.replace("&", "").rstrip(":"))
-            if isinstance(widget, QComboBox) and widget.lineEdit() is not None:
-                widget.lineEdit().setAccessibleName(label.replace("&", "").rstrip(":"))
+            inner = widget.lineEdit() if isinstance(widget, QComboBox) else None
+            if inner is not None:  # an editable combo's text field is what a screen reader lands on
+                inner.setAccessibleName(label.replace("&", "").rstrip(":"))
             column = QVBoxLayout()
             column.addWidget(widget)
             self.messages[field] = FieldMessage()
@@ -103,6 +104,9 @@ class DipIdsPage(BasePage):
         self.channel_heading = QLabel()
         right.addWidget(self.channel_heading)
         self.channel_table = _table(["Channel", "Webhook address", "Checks"], "Message channels")
+        # The address takes what room is left; the checks column says "OK" or the first words of a warning.
+        self.channel_table.horizontalHeader().setStretchLastSection(False)
+        self.channel_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         right.addWidget(self.channel_table, 1)
         channel_box = QGroupBox("Set a channel's webhook")
         cform = QFormLayout(channel_box)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
@@ -50,6 +51,8 @@ class DomainPage(BasePage):
         self.sheet.setFont(QFont("monospace"))
         self.sheet.setWordWrap(True)
         self.sheet.setAccessibleName("The DNS Admin's sheet")
+        self.sheet.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.sheet.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.addWidget(self.sheet, 1)
         self.result = result_label("What the last action did")
         self.body.addWidget(self.result)

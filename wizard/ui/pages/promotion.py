@@ -42,6 +42,8 @@ class PromotionPage(BasePage):
         self.body.addWidget(self.checklist, 1)
         self.result = result_label("What the last action did")
         self.body.addWidget(self.result)
+        self._stretch = self.body.count()
+        self.body.addStretch(0)  # keeps the text at the top while there is no checklist to fill the page
         self.finish_layout()
         self._production: Path | None = None
         self._filling = False
@@ -81,6 +83,8 @@ class PromotionPage(BasePage):
             self.checklist.addItem(entry)
         self._filling = False
         self.checklist.setVisible(bool(project.checklist))
+        # With no checklist the empty space goes below the button instead of between the lines of text.
+        self.body.setStretch(self._stretch, 0 if project.checklist else 1)
 
     def _say(self, text: str) -> None:
         self.result.setText(text)
