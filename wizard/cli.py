@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from wizard import APP_NAME, __version__, cli_bundle, cli_certs, cli_keys
+from wizard import APP_NAME, __version__, cli_bundle, cli_certs, cli_keys, cli_track
 from wizard.app import Services, build_services
 from wizard.cli_output import emit
 from wizard.core.algorithms import describe_algorithm, format_fingerprint
@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     vault_opts = cli_keys.add_parsers(sub, common, _Parser, _folder)
     cli_certs.add_parsers(sub, common, _Parser, _folder, vault_opts)
     cli_bundle.add_parsers(sub, common, _Parser, _folder, vault_opts)
+    cli_track.add_parsers(sub, common, _Parser, _folder, vault_opts)
     return p
 
 
@@ -237,7 +238,9 @@ _COMMANDS = {
     ("bundle", "export"): cli_bundle.bundle_export,
     ("bundle", "verify"): cli_bundle.bundle_verify,
     ("bundle", "import"): cli_bundle.bundle_import,
+    **cli_track.COMMANDS,
 }
+_OPTION_FOR_FIELD.update(cli_track.OPTIONS)
 
 
 def _finding_line(f: Finding) -> str:
@@ -292,6 +295,11 @@ def _status_json(session: ProjectSession) -> dict[str, Any]:
                           "days_left": (c.not_after - session.clock()).days, "fingerprint": c.fingerprint}
                          for c in p.certificates],
         "atlas_credentials_saved": p.atlas_credentials.saved_at.isoformat() if p.atlas_credentials else None,
+        "dip_ids": cli_track.dip_ids_json(session),
+        "channels": cli_track.channels_json(session),
+        "domain_txt": p.domain_txt.value if p.domain_txt else None,
+        "promoted_from": p.promoted_from,
+        "checklist": [{"id": i.id, "text": i.text, "done": i.done} for i in p.checklist],
         "created_at": p.created_at.isoformat(),
         "updated_at": p.updated_at.isoformat(),
     }
@@ -333,4 +341,9 @@ def _status_text(session: ProjectSession) -> str:
         for row in inventory(profile, p, session.clock()):
             lines.append(f"  {row.kind_name}: {row.subject}, expires {row.not_after:%d %b %Y} "
                          f"({row.days_left} days){words[row.status]}")
+    if p.dip_ids:
+        lines.append(f"DIP IDs ({len(p.dip_ids)}), with {len(p.channels)} message channel"
+                     f"{'s' if len(p.channels) != 1 else ''}: dip-onboarding dip-id list DIR")
+    if p.checklist:
+        lines.append(f"Checklist: {sum(not i.done for i in p.checklist)} of {len(p.checklist)} still to do")
     return "\n".join(lines)

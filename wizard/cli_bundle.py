@@ -50,7 +50,7 @@ def _files_json(manifest: Any) -> list[dict[str, Any]]:
 
 
 def bundle_export(args: argparse.Namespace, s: Services) -> int:
-    from wizard.core.bundle_export import PfxRequest, export_bundle
+    from wizard.core.bundle_export import PfxRequest, bundle_audit_details, export_bundle
     from wizard.core.files import check_output
     from wizard.core.keys import load_private_key
     from wizard.core.packaging import check_password, pfx_profile
@@ -82,6 +82,7 @@ def bundle_export(args: argparse.Namespace, s: Services) -> int:
         requests.append(PfxRequest(kind.id, key, args.pfx_profile.strip().lower()))
     exported = export_bundle(s.profile, session.project, audience.id, args.out, s.clock(), pfx=requests,
                              password=password, overwrite=args.force)
+    session.record("bundle exported", bundle_audit_details(exported, audience.id))
     lines = [f"Wrote {args.out}: the handoff bundle for the {audience.name}, with {len(exported.manifest.files)} "
              "files.", f"Fingerprint: {exported.fingerprint}",
              "Read the fingerprint to the recipient by phone: when they open the bundle they see the same one if it "

@@ -142,6 +142,8 @@ def pfx_export(args: argparse.Namespace, s: Services) -> int:
     key_record, cert, chain = _certificate_parts(session, kind.id)
     key = load_private_key(_vault(args, s, key_record.vault), key_record)
     export_pfx(args.out, key, cert, chain, profile, password, friendly_name=f"{kind.id}", overwrite=args.force)
+    session.record("package exported", {"kind": kind.id, "format": f"pfx-{profile.id}", "file": str(args.out),
+                                        "fingerprint": key_record.fingerprint})
     emit(args, f"Wrote {args.out}: a {profile.name} PFX with the {kind.name} key, certificate and "
                f"{len(chain)} issuer certificate{'s' if len(chain) != 1 else ''}. It was re-opened with its password "
                "and checked. Send the password separately from the file.",
@@ -174,6 +176,8 @@ def pem_export(args: argparse.Namespace, s: Services) -> int:
         key = load_private_key(_vault(args, s, key_record.vault), key_record)
         export_encrypted_key(args.key_out, key, password, overwrite=args.force)
         written.append(str(args.key_out))
+    session.record("package exported", {"kind": kind.id, "format": "pem", "files": written,
+                                        "fingerprint": key_record.fingerprint})
     emit(args, "Wrote " + " and ".join(written) + ". Each was re-opened and checked.", {"written": written})
     return 0
 

@@ -57,6 +57,32 @@ def create_demo_project(folder: Path, profile: Profile, clock: Clock) -> Project
     return session
 
 
+DEMO_DIP_IDS = (("NWNL", "LDSO", "8795183096", ""), ("NWNL", "UMSO", "0140321855", ""),
+                ("NWRG", "REGS", "5512093348", "DCP-70031"))
+DEMO_CHANNELS = (("8795183096", "IF-001", "https://dip-uit.northwind-networks.example/webhooks/if-001"),
+                 ("8795183096", "IF-033", "https://dip-uit.northwind-networks.example/webhooks/if-033"),
+                 ("8795183096", "PUB-035", "https://dip-uit.northwind-networks.example/webhooks/pub-035"),
+                 ("0140321855", "IF-002", "https://dip-uit.northwind-networks.example/webhooks/if-002"))
+DEMO_TXT = "globalsign-domain-verification=7Hq2XkP9vR4sLm8TzW1cYb6NdE3fJa5G"
+
+
+def add_demo_tracking(session: ProjectSession) -> None:
+    """DIP IDs, message channels and the domain TXT value, each saved as a user would (so the audit trail has
+    them too). Separate from `create_demo_project` so tests that start from the bare demo are unaffected."""
+    from wizard.core.dipids import build_dip_id, set_channel
+    from wizard.core.domain import with_txt_value
+
+    project = session.project
+    for mpid, code, dip_id, dcp_id in DEMO_DIP_IDS:
+        project = build_dip_id(session.profile, project, mpid=mpid, role_code=code, dip_id=dip_id,
+                               dcp_id=dcp_id)[0]
+        session.commit(project)
+    for dip_id, channel, url in DEMO_CHANNELS:
+        project = set_channel(session.profile, project, dip_id=dip_id, channel=channel, url=url)[0]
+        session.commit(project)
+    session.commit(with_txt_value(project, DEMO_TXT, session.clock()))
+
+
 class DemoKeychain:
     """A keychain that lives in memory and is forgotten when the process ends.
 

@@ -337,7 +337,8 @@ def test_damaged_project_exit_1_and_file_unchanged(cli: Cli, uit_project: Path, 
     assert "is damaged: it is not valid JSON" in one_line(done.err)
     assert done.out == ""
     assert path.read_bytes() == damaged
-    assert sorted(p.name for p in uit_project.iterdir()) == ["project.json"]
+    # Only what `project init` made: the project file and its audit trail; nothing new beside them.
+    assert sorted(p.name for p in uit_project.iterdir()) == ["audit.head.json", "audit.jsonl", "project.json"]
 
 
 def test_newer_project_is_refused(cli: Cli, uit_project: Path) -> None:

@@ -548,7 +548,7 @@ def test_certificates_round_trip_through_the_project_file(tmp_path: Path, mtls: 
     saved = save_project(folder, project, NOW + dt.timedelta(hours=1))
     assert load_project(folder) == saved
     doc = json.loads(project_file(folder).read_text(encoding="utf-8"))
-    assert doc["format_version"] == 3
+    assert doc["format_version"] >= 3  # certificates arrived in format 3
     assert doc["project"]["certificates"][0]["not_after"] == mtls.leaf.not_valid_after_utc.isoformat()
 
 
@@ -605,7 +605,7 @@ def test_version_2_files_gain_certificates_after_a_backup(tmp_path: Path) -> Non
     [backup] = folder.glob("project.v2.*.json")
     assert backup.read_bytes() == raw
     doc = json.loads(project_file(folder).read_text(encoding="utf-8"))
-    assert doc["format_version"] == 3
+    assert doc["format_version"] == store.FORMAT_VERSION  # 3, then on through any later migrations
     assert doc["project"]["certificates"] == []
     assert doc["project"]["keys"] == v2["project"]["keys"]  # type: ignore[index]
     assert load_project(folder) == project
@@ -615,7 +615,7 @@ def test_version_2_files_gain_certificates_after_a_backup(tmp_path: Path) -> Non
 def test_a_version_2_wizard_refuses_a_version_3_file(tmp_path: Path) -> None:
     folder = tmp_path / "acme"
     store.create_project(folder, project_with())
-    with pytest.raises(ProjectTooNew, match="project format 3; this version reads up to 2"):
+    with pytest.raises(ProjectTooNew, match=f"project format {store.FORMAT_VERSION}; this version reads up to 2"):
         load_project(folder, current_version=2)
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from wizard.app import resources_dir
 from wizard.core.flow import PageId
-from wizard.core.help import broken_links, glossary, help_dir, topic_exists, topic_for_page
+from wizard.core.help import broken_links, glossary, help_dir, topic_exists
+from wizard.core.help_topics import topic_for_page
 
 HELP = help_dir(resources_dir())
 

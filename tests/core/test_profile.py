@@ -32,7 +32,7 @@ def test_shipped_profile_has_the_documented_ids(profile: Profile) -> None:
     assert tuple(e.id for e in profile.environments) == ("uit", "production")
     assert tuple(a.id for a in profile.audiences) == ("technical-lead", "dns-admin", "certificate-admin")
     assert {w.check for w in profile.webhook_rules} == {"scheme", "host-not-ip", "no-credentials", "port",
-                                                         "host-under-domain", "no-wildcard"}
+                                                         "host-under-domain", "no-wildcard", "path"}
 
 
 def test_shipped_steps_are_numbered_one_to_eight(profile: Profile) -> None:
@@ -72,12 +72,13 @@ def _sourced_tables(p: Profile) -> list[tuple[str, Provenance]]:
     found += [(f"audience {a.id}", a.provenance) for a in p.audiences]
     found += [(f"webhook rule {w.id}", w.provenance) for w in p.webhook_rules]
     found += [("reminders", p.reminders.provenance), ("dip_ids", p.dip_ids.provenance)]
+    found += [("domain_verification", p.domain_verification.provenance), ("signing", p.signing.provenance)]
     return found
 
 
 def test_every_shipped_rule_is_sourced_or_marked_unconfirmed_with_a_note(profile: Profile) -> None:
     tables = _sourced_tables(profile)
-    assert len(tables) == 6 + 1 + 10 + 2 + 4 + 2 + 3 + 6 + 2
+    assert len(tables) == 6 + 1 + 10 + 2 + 4 + 2 + 3 + 7 + 2 + 2
     for what, prov in tables:
         if prov.source is not None:
             assert prov.source.startswith("https://"), what

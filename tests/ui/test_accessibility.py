@@ -70,7 +70,9 @@ def test_every_input_on_every_page_is_named(qtbot: QtBot, make_wizard: Callable[
         page = window.currentPage()
         assert unnamed_inputs(page) == [], f"on {page.title()}"
         checked.append(page.title())
-    assert checked[-3:] == ["Keys and CSRs", "Certificates", "Packages"]
+    assert checked[-8:] == ["Keys and CSRs", "Certificates", "Packages", "Domain verification",
+                            "DIP IDs and message channels", "Renewals and reminders", "Promotion to Production",
+                            "Audit trail"]
     qtbot.waitUntil(lambda: pending_count() == 0)  # the keychain lookup has answered
     keys = window.page(PageId.KEYS)
     assert isinstance(keys, KeysPage)

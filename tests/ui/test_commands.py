@@ -44,10 +44,11 @@ def test_demo_screenshots_render_every_page(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     files = sorted(p.name for p in out.glob("*.png"))
     assert files == ["01-welcome.png", "02-organisation.png", "03-people.png", "04-person.png", "05-journey.png",
-                     "06-keys.png", "07-certificates.png", "08-packages.png", "09-help.png",
-                     "10-journey-dark.png", "11-bundle.png"]
+                     "06-keys.png", "07-certificates.png", "08-packages.png", "09-domain.png", "10-dip-ids.png",
+                     "11-renewal.png", "12-promotion.png", "13-audit.png", "14-help.png", "15-bundle.png",
+                     "16-journey-dark.png"]
     assert brightness(QImage(str(out / "05-journey.png"))) > 0.6
-    assert brightness(QImage(str(out / "10-journey-dark.png"))) < 0.35, "the dark-mode screen is dark"
+    assert brightness(QImage(str(out / "16-journey-dark.png"))) < 0.35, "the dark-mode screen is dark"
     for name in files:
         image = QImage(str(out / name))
         assert image.width() >= 600, name

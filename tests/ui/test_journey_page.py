@@ -44,12 +44,17 @@ def test_each_step_opens_the_page_that_helps_with_it(
     qtbot.mouseClick(window.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     assert window.currentId() == PageId.JOURNEY
 
-    journey.table.setCurrentCell(row_of(journey, "step-5"), 0)
-    assert not journey.open_button.isEnabled(), "a step done only in the DIP portal has no page to open"
-    assert journey.open_button.toolTip()
+    for step_id, page_id in (("step-5", PageId.DOMAIN), ("step-8", PageId.DIP_IDS), ("step-4", PageId.KEYS)):
+        journey.table.setCurrentCell(row_of(journey, step_id), 0)
+        qtbot.mouseClick(journey.open_button, Qt.MouseButton.LeftButton)
+        assert window.currentId() == page_id, step_id
+        window.revisit(PageId.JOURNEY)
+        journey = window.currentPage()
+        assert isinstance(journey, JourneyPage)
 
 
 def test_certificate_steps_come_from_the_profile() -> None:
     assert page_for_step("step-9", frozenset({"step-9"})) == PageId.KEYS
-    assert page_for_step("step-9", frozenset()) is None
+    assert page_for_step("step-9", frozenset()) is None, "a step done only in the DIP portal has no page"
+    assert page_for_step("step-8", frozenset({"step-8"})) == PageId.DIP_IDS, "the channels are step 8's main work"
     assert page_for_step("step-1", frozenset()) == PageId.ORGANISATION

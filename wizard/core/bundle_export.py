@@ -121,8 +121,29 @@ def csr_files(ctx: BundleContext) -> Iterable[BundleFile]:
                          "csrs", kind=kind_id)
 
 
-# Built-in contributors first; later work appends its own (tables, reminders, the DNS record sheet).
-CONTRIBUTORS: list[Contributor] = [certificate_files, csr_files]
+def table_files(ctx: BundleContext) -> Iterable[BundleFile]:
+    """The DIP ID and message channel tables (CSV), for whoever configures the systems behind them."""
+    from wizard.core.dipids import channels_csv, dip_ids_csv
+
+    if ctx.project.dip_ids:
+        yield BundleFile("dip-ids.csv", dip_ids_csv(ctx.project).encode("utf-8"),
+                         "Your DIP IDs: each MPID and DIP role with its DIP ID (and DCP ID, if delegated).", "tables")
+    if ctx.project.channels:
+        yield BundleFile("message-channels.csv", channels_csv(ctx.project).encode("utf-8"),
+                         "Each DIP ID's message channels and the webhook address that receives each one.", "tables")
+
+
+def reminder_files(ctx: BundleContext) -> Iterable[BundleFile]:
+    """Renewal reminders for every certificate in use, as a calendar file."""
+    from wizard.core.reminders import to_ics
+
+    if ctx.project.certificates:
+        yield BundleFile("certificate-reminders.ics", to_ics(ctx.profile, ctx.project, ctx.now).encode("utf-8"),
+                         "Calendar reminders to renew each certificate before it expires: open it in your calendar.",
+                         "reminders")
+
+
+CONTRIBUTORS: list[Contributor] = [certificate_files, csr_files, table_files, reminder_files]
 
 
 def _pfx_file(ctx: BundleContext, request: PfxRequest, password: str) -> BundleFile:
@@ -152,6 +173,8 @@ def build_bundle(profile: Profile, project: Project, audience_id: str, now: dt.d
     """The bundle as zip bytes, and its manifest bytes (whose fingerprint the sender reads out)."""
     audience = profile.audience(audience_id)
     ctx = BundleContext(profile, project, audience, now)
+    if txt_value is None and project.domain_txt is not None:
+        txt_value = project.domain_txt.value  # the value recorded from the DIP portal
     files: list[BundleFile] = []
     for contribute in CONTRIBUTORS if contributors is None else contributors:
         files += [f for f in contribute(ctx) if f.content in audience.receives]
@@ -221,3 +244,10 @@ def export_bundle(profile: Profile, project: Project, audience_id: str, out: Pat
     except OSError as exc:
         raise BundleError(f"Could not write {out}: {exc.strerror or exc}. No bundle was written.") from None
     return ExportedBundle(out, fingerprint(raw_manifest), parse_manifest(raw_manifest))
+
+
+def bundle_audit_details(exported: ExportedBundle, audience_id: str) -> dict[str, object]:
+    """What the audit trail keeps of an exported bundle: for whom, its fingerprint and files; never a password."""
+    return {"audience": audience_id, "file": exported.path.name, "fingerprint": exported.fingerprint,
+            "files": [f.name for f in exported.manifest.files],
+            "with_key": any(f.contains_key for f in exported.manifest.files)}

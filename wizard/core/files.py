@@ -65,7 +65,8 @@ def remove_stale_temp_files(folder: Path, name: str, older_than: float = 3600.0)
 
 
 # Files the wizard keeps for itself: an export must never land on one of them.
-PROTECTED_NAMES = ("project.json", ".project.lock", "settings.json", "secrets.vault")
+PROTECTED_NAMES = ("project.json", ".project.lock", "settings.json", "secrets.vault", "audit.jsonl",
+                   "audit.head.json")
 
 
 def check_output(path: Path, *, overwrite: bool) -> None:

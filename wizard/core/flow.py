@@ -13,10 +13,15 @@ class PageId(IntEnum):
     KEYS = 4
     CERTIFICATES = 5
     PACKAGES = 6
+    DOMAIN = 7
+    DIP_IDS = 8
+    RENEWAL = 9
+    PROMOTION = 10
+    AUDIT = 11
 
 
 _ORDER = (PageId.WELCOME, PageId.ORGANISATION, PageId.PEOPLE, PageId.JOURNEY, PageId.KEYS, PageId.CERTIFICATES,
-          PageId.PACKAGES)
+          PageId.PACKAGES, PageId.DOMAIN, PageId.DIP_IDS, PageId.RENEWAL, PageId.PROMOTION, PageId.AUDIT)
 
 
 def next_page(current: PageId) -> PageId | None:
@@ -41,11 +46,16 @@ _STEP_PAGES = {
     "step-1": PageId.ORGANISATION,
     "step-2": PageId.PEOPLE,
     "step-3": PageId.PEOPLE,
+    "step-5": PageId.DOMAIN,
+    "step-7": PageId.DIP_IDS,
+    # Step 8 also has a certificate (the webhook's), but its main work is the message channels.
+    "step-8": PageId.DIP_IDS,
+    "promotion": PageId.PROMOTION,
 }
 
 
 def page_for_step(step_id: str, certificate_steps: frozenset[str]) -> PageId | None:
     """The page to open for a journey step; None when the step is done entirely in the DIP portal."""
-    if step_id in certificate_steps:
-        return PageId.KEYS
-    return _STEP_PAGES.get(step_id)
+    if step_id in _STEP_PAGES:
+        return _STEP_PAGES[step_id]
+    return PageId.KEYS if step_id in certificate_steps else None

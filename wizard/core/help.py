@@ -12,20 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HELP_FOLDER = "help"
-INDEX = "index.html"
 GLOSSARY = "glossary.html"
-GUIDE = "guide.html"
 
-# The section of the guide that explains each wizard page, by the page's name in wizard.core.flow.PageId.
-PAGE_TOPICS: dict[str, str] = {
-    "WELCOME": f"{GUIDE}#welcome",
-    "ORGANISATION": f"{GUIDE}#organisation",
-    "PEOPLE": f"{GUIDE}#people",
-    "JOURNEY": f"{GUIDE}#journey",
-    "KEYS": f"{GUIDE}#keys",
-    "CERTIFICATES": f"{GUIDE}#certificates",
-    "PACKAGES": f"{GUIDE}#packages",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +82,6 @@ def _read(path: Path) -> _Reader:
 def glossary(folder: Path) -> tuple[GlossaryTerm, ...]:
     """The glossary's terms, in the order the file gives them."""
     return tuple(_read(folder / GLOSSARY).terms)
-
-
-def topic_for_page(page_name: str) -> str:
-    """The help topic (file#anchor) for a wizard page; the contents page for one the guide does not cover."""
-    return PAGE_TOPICS.get(page_name, INDEX)
 
 
 def split_topic(topic: str) -> tuple[str, str]:

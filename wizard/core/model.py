@@ -110,6 +110,50 @@ class StoredSecret:
 
 
 @dataclass(frozen=True, slots=True)
+class DipId:
+    """A DIP ID from the portal: one (MPID, DIP role code) pair; `dcp_id` when that role is delegated to a DIP
+    Connection Provider. `confirmed` is false on a project promoted to Production until the user confirms it."""
+
+    id: str
+    mpid: str
+    role_code: str
+    dcp_id: str | None = None
+    confirmed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A message channel (IF-nnn / PUB-nnn) of a DIP ID and the webhook address that receives it."""
+
+    dip_id: str
+    channel: str
+    url: str
+    confirmed: bool = True
+
+    @property
+    def id(self) -> str:
+        return f"{self.dip_id}/{self.channel}"
+
+
+@dataclass(frozen=True, slots=True)
+class DomainTxt:
+    """The TXT value the DIP portal showed for domain verification (public: it goes into DNS)."""
+
+    value: str
+    captured_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    """One thing to do or confirm, e.g. after promotion to Production."""
+
+    id: str
+    text: str
+    done: bool = False
+    done_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     """Everything the wizard records about one onboarding; never holds key material or passwords."""
 
@@ -126,6 +170,11 @@ class Project:
     keys: tuple[KeyRecord, ...] = ()
     atlas_credentials: StoredSecret | None = None
     certificates: tuple[CertificateRecord, ...] = ()
+    dip_ids: tuple[DipId, ...] = ()
+    channels: tuple[Channel, ...] = ()
+    role_codes: tuple[str, ...] = ()  # DIP role codes the user added beyond the profile's list
+    domain_txt: DomainTxt | None = None
+    checklist: tuple[ChecklistItem, ...] = ()
 
     def person(self, person_id: str) -> Person:
         for p in self.people:
@@ -160,6 +209,15 @@ class Project:
             if record is not None:
                 return key, record
         return None
+
+    def dip_id(self, dip_id: str) -> DipId:
+        for d in self.dip_ids:
+            if d.id == dip_id:
+                return d
+        raise UnknownId(f'No DIP ID "{dip_id}" in this project.')
+
+    def channels_for(self, dip_id: str) -> tuple[Channel, ...]:
+        return tuple(c for c in self.channels if c.dip_id == dip_id)
 
     def step_progress(self, step_id: str) -> StepProgress:
         for s in self.progress:

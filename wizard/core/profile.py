@@ -24,7 +24,9 @@ EXTENDED_KEY_USAGES = ("client_auth", "server_auth", "code_signing", "email_prot
 PRODUCTION_HANDLING = ("repeat", "reuse", "confirm")
 # What a handoff bundle can carry for an audience (besides its instructions, which every bundle has).
 BUNDLE_CONTENTS = ("certificates", "csrs", "pfx", "dns-record", "tables", "reminders")
-WEBHOOK_CHECKS = ("scheme", "host-not-ip", "no-credentials", "port", "host-under-domain", "no-wildcard")
+WEBHOOK_CHECKS = ("scheme", "host-not-ip", "no-credentials", "port", "host-under-domain", "no-wildcard", "path")
+SIGNATURE_ALGORITHMS = ("rsa-pkcs1v15-sha256",)
+STRING_TO_SIGN_FIELDS = ("method", "url", "date", "content_hash")
 TEMPLATE_FIELDS = ("organisation", "domain", "company_number")
 _ID = r"[a-z0-9]+(-[a-z0-9]+)*"
 _URL = r"https://\S+"
@@ -181,6 +183,36 @@ class DipIdRules:
     mpid_pattern: str
     role_codes: tuple[str, ...]
     provenance: Provenance
+    channel_pattern: str = r"[A-Z]+-[0-9]+"
+
+
+@dataclass(frozen=True, slots=True)
+class DomainVerification:
+    """The DNS record the DIP portal asks for, and what to tell the DNS Admin about it."""
+
+    record_type: str
+    record_name: str
+    wait_text: str
+    keep_text: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class SigningScheme:
+    """How a DIP request is signed: header names, the string to sign and the algorithm."""
+
+    certificate_kinds: tuple[str, ...]
+    method: str
+    sample_url: str
+    date_header: str
+    content_hash_header: str
+    certificate_header: str
+    signature_header: str
+    string_to_sign: str
+    lowercase_url: bool
+    certificate_lf: bool
+    algorithm: str
+    provenance: Provenance
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +231,8 @@ class Profile:
     webhook_rules: tuple[WebhookRule, ...]
     reminders: Reminders
     dip_ids: DipIdRules
+    domain_verification: DomainVerification
+    signing: SigningScheme
     path: str
 
     def role(self, role_id: str) -> Role:
@@ -293,10 +327,16 @@ def parse_profile(data: dict[str, object], *, file: str, path: str = "") -> Prof
     dip_node = root.table("dip_ids")
     assert dip_node is not None
     dip_ids = _dip_ids(dip_node)
+    domain_node = root.table("domain_verification")
+    assert domain_node is not None
+    domain = _domain_verification(domain_node)
+    signing_node = root.table("signing")
+    assert signing_node is not None
+    signing = _signing(signing_node)
     root.finish()
 
     profile = Profile(profile_id, profile_name, version, description, roles, steps, kinds, environments,
-                      audiences, rules, reminders, dip_ids, path)
+                      audiences, rules, reminders, dip_ids, domain, signing, path)
     _check_references(profile, file)
     return profile
 
@@ -453,9 +493,12 @@ def _audience(n: Node) -> Audience:
 
 def _webhook_rule(n: Node) -> WebhookRule:
     check = n.choice("check", WEBHOOK_CHECKS)
-    value = n.texts("value", required=check in ("scheme", "port"))
+    value = n.texts("value", required=check in ("scheme", "port", "path"))
     if check == "port" and not all(re.fullmatch(r"[0-9]{1,5}", v) and 0 < int(v) < 65536 for v in value):
         raise n.fail("value", "must list port numbers between 1 and 65535 (as text)")
+    if check == "path":
+        for v in value:
+            _regex(n, "value", v)
     rule = WebhookRule(n.text("id", pattern=_ID), check, value, n.choice("severity", ("error", "warning")),
                        n.text("message"), _provenance(n))
     n.finish()
@@ -469,15 +512,55 @@ def _lead_days(n: Node) -> tuple[int, ...]:
     return days
 
 
-def _dip_ids(n: Node) -> DipIdRules:
-    pattern = n.text("mpid_pattern")
+def _regex(n: Node, name: str, pattern: str) -> str:
     try:
         re.compile(pattern)
     except (re.error, OverflowError, RecursionError) as exc:
-        raise n.fail("mpid_pattern", f"is not a valid regular expression ({exc})") from None
-    rules = DipIdRules(pattern, n.texts("role_codes"), _provenance(n))
+        raise n.fail(name, f"is not a valid regular expression ({exc})") from None
+    return pattern
+
+
+def _dip_ids(n: Node) -> DipIdRules:
+    pattern = _regex(n, "mpid_pattern", n.text("mpid_pattern"))
+    channel = n.optional_text("channel_pattern")
+    rules = DipIdRules(pattern, n.texts("role_codes"), _provenance(n),
+                       *((_regex(n, "channel_pattern", channel),) if channel is not None else ()))
     n.finish()
     return rules
+
+
+def _domain_verification(n: Node) -> DomainVerification:
+    d = DomainVerification(n.text("record_type", pattern=r"[A-Z]+"), n.text("record_name"), n.text("wait_text"),
+                           n.text("keep_text"), _provenance(n))
+    n.finish()
+    return d
+
+
+def _signing(n: Node) -> SigningScheme:
+    template = n.text("string_to_sign")
+    for field in re.findall(r"\{([^{}]*)\}", template):
+        if field not in STRING_TO_SIGN_FIELDS:
+            raise n.fail("string_to_sign", f"uses {{{field}}}; it may only use "
+                                           + ", ".join("{" + f + "}" for f in STRING_TO_SIGN_FIELDS))
+    header = r"[A-Za-z0-9-]+"
+    scheme = SigningScheme(
+        certificate_kinds=n.texts("certificate_kinds", required=True),
+        method=n.text("method", pattern=r"[A-Z]+"),
+        sample_url=n.text("sample_url", pattern=_URL),
+        date_header=n.text("date_header", pattern=header),
+        content_hash_header=n.text("content_hash_header", pattern=header),
+        certificate_header=n.text("certificate_header", pattern=header),
+        signature_header=n.text("signature_header", pattern=header),
+        string_to_sign=template,
+        lowercase_url=n.flag("lowercase_url"),
+        certificate_lf=n.flag("certificate_lf"),
+        algorithm=n.choice("algorithm", SIGNATURE_ALGORITHMS),
+        provenance=_provenance(n),
+    )
+    if not scheme.certificate_kinds:
+        raise n.fail("certificate_kinds", "must name at least one certificate kind")
+    n.finish()
+    return scheme
 
 
 def _check_references(p: Profile, file: str) -> None:
@@ -519,3 +602,5 @@ def _check_references(p: Profile, file: str) -> None:
         known(f"audiences[{i}].certificate_kinds", a.certificate_kinds, kinds,
               "a certificate kind defined in this profile")
         known(f"audiences[{i}].steps", a.steps, earlier, "a step defined in this profile")
+    known("signing.certificate_kinds", p.signing.certificate_kinds, set(tables["certificate_kinds"]),
+          "a certificate kind defined in this profile")

@@ -10,7 +10,9 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from wizard.core.errors import ProjectDamaged, ProjectError
+from wizard.core import audit
+from wizard.core.audit_events import changes
+from wizard.core.errors import ProjectDamaged, ProjectError, WizardError
 from wizard.core.findings import Finding, most_serious_first
 from wizard.core.journey import PlannedStep, journey_findings, plan_journey
 from wizard.core.model import MarketParticipant, Organisation, Project
@@ -48,6 +50,10 @@ def unknown_references(profile: Profile, project: Project) -> str | None:
     for c in project.certificates:
         if c.kind not in kinds or c.key_id not in key_ids:
             return f'has a certificate ("{c.subject}") for a key or kind it does not hold'
+    dip_ids = {d.id for d in project.dip_ids}
+    for ch in project.channels:
+        if ch.dip_id not in dip_ids:
+            return f'has the channel {ch.channel} for the DIP ID "{ch.dip_id}", which it does not hold'
     return None
 
 
@@ -85,15 +91,28 @@ class ProjectSession:
         project = Project(profile_id=profile.id, environment=environment, organisation=organisation,
                           created_at=now, updated_at=now, mpids=mpids)
         create_project(folder, project)
+        audit.record(folder, "project created", {"organisation": organisation.name, "environment": environment,
+                                                 "profile": f"{profile.id} {profile.version}"}, now=now)
         return cls(folder, project, profile, clock, revision=1)
 
     def commit(self, project: Project) -> Project:
         """Save a changed project (atomically) and make it current; the old state stays on any failure."""
         if project == self.project:
             return project
+        before = self.project
         self.project = save_project(self.folder, project, self.clock(), expected_revision=self.revision)
         self.revision += 1
+        # Every saved change goes into the audit trail, whichever command or page made it.
+        try:
+            audit.record_many(self.folder, changes(before, self.project), now=self.clock())
+        except WizardError as exc:
+            raise audit.AuditError(f"Your change was saved, but it could not be added to the audit trail: {exc}") \
+                from exc
         return self.project
+
+    def record(self, event: str, details: dict[str, object] | None = None) -> None:
+        """Log something done outside the project file (a package exported, a DNS check) to the audit trail."""
+        audit.record(self.folder, event, details, now=self.clock())
 
     def today(self) -> dt.date:
         return self.clock().date()

@@ -31,6 +31,10 @@ from wizard.core.model import (
     STEP_STATUSES,
     VAULTS,
     CertificateRecord,
+    Channel,
+    ChecklistItem,
+    DipId,
+    DomainTxt,
     KeyRecord,
     MarketParticipant,
     Organisation,
@@ -42,7 +46,7 @@ from wizard.core.model import (
 
 PROJECT_FILE = "project.json"
 FORMAT_NAME = "dip-onboarding-project"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MAX_PROJECT_BYTES = 5 * 1024 * 1024
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -64,8 +68,17 @@ def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
     return {**doc, "project": project}
 
 
+def _v3_to_v4(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 records DIP IDs, message channels, added role codes, the domain TXT value and a checklist."""
+    project = dict(doc["project"])
+    for name in ("dip_ids", "channels", "role_codes", "checklist"):
+        project.setdefault(name, [])
+    project.setdefault("domain_txt", None)
+    return {**doc, "project": project}
+
+
 # MIGRATIONS[n] turns a version-n document into a version-(n + 1) one.
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def project_file(folder: Path) -> Path:
@@ -273,6 +286,15 @@ def _to_doc(p: Project) -> dict[str, Any]:
                           "fingerprint": c.fingerprint, "subject": c.subject, "issuer": c.issuer,
                           "not_before": c.not_before.isoformat(), "not_after": c.not_after.isoformat(),
                           "imported_at": c.imported_at.isoformat()} for c in p.certificates],
+        "dip_ids": [{"id": d.id, "mpid": d.mpid, "role_code": d.role_code, "dcp_id": d.dcp_id,
+                     "confirmed": d.confirmed} for d in p.dip_ids],
+        "channels": [{"dip_id": c.dip_id, "channel": c.channel, "url": c.url, "confirmed": c.confirmed}
+                     for c in p.channels],
+        "role_codes": list(p.role_codes),
+        "domain_txt": None if p.domain_txt is None else {"value": p.domain_txt.value,
+                                                         "captured_at": p.domain_txt.captured_at.isoformat()},
+        "checklist": [{"id": i.id, "text": i.text, "done": i.done,
+                       "done_at": i.done_at.isoformat() if i.done_at else None} for i in p.checklist],
     }
 
 
@@ -381,6 +403,20 @@ def _from_doc(data: object) -> Project:
                           imported_at=c.when("imported_at"))
         for c in r.items("certificates")
     )
+    dip_ids = tuple(DipId(d.text("id"), d.text("mpid"), d.text("role_code"), d.opt_text("dcp_id"),
+                          d.flag("confirmed", True)) for d in r.items("dip_ids"))
+    if len({d.id for d in dip_ids}) != len(dip_ids):
+        raise _Bad("two DIP IDs are the same")
+    channels = tuple(Channel(c.text("dip_id"), c.text("channel"), c.text("url"), c.flag("confirmed", True))
+                     for c in r.items("channels"))
+    if len({c.id for c in channels}) != len(channels):
+        raise _Bad("a message channel is listed twice for one DIP ID")
+    txt = None
+    if r.data.get("domain_txt") is not None:
+        t = _Reader(r.data["domain_txt"], "domain_txt")
+        txt = DomainTxt(t.text("value"), t.when("captured_at"))
+    checklist = tuple(ChecklistItem(i.text("id"), i.text("text"), i.flag("done"), i.opt_when("done_at"))
+                      for i in r.items("checklist"))
     return Project(
         profile_id=r.text("profile_id"),
         environment=r.text("environment"),
@@ -399,4 +435,9 @@ def _from_doc(data: object) -> Project:
         keys=keys,
         atlas_credentials=atlas,
         certificates=certificates,
+        dip_ids=dip_ids,
+        channels=channels,
+        role_codes=r.texts("role_codes"),
+        domain_txt=txt,
+        checklist=checklist,
     )

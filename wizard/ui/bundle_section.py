@@ -145,7 +145,15 @@ class HandoffSection(QGroupBox):
         run_in_background(export, on_success=self._on_exported, on_error=self.page.report_failure, owner=self.page)
 
     def _on_exported(self, exported: ExportedBundle) -> None:
+        from wizard.core.bundle_export import bundle_audit_details
+        from wizard.core.errors import WizardError
+
         self.page.clear_busy()
+        try:
+            details = bundle_audit_details(exported, exported.manifest.audience["id"])
+            self.page.session().record("bundle exported", details)
+        except WizardError as exc:
+            self.page.show_error(f"The bundle was written, but not added to the audit trail: {exc}")
         has_key = any(f.contains_key for f in exported.manifest.files)
         text = (f"<b>The bundle is ready:</b> {html.escape(str(exported.path))}.<br>Fingerprint: "
                 f"<b><tt>{html.escape(exported.fingerprint)}</tt></b><br>Read the fingerprint to the recipient by "

@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from wizard.core.help import INDEX, split_topic
+from wizard.core.help import split_topic
+from wizard.core.help_topics import INDEX
 
 
 class HelpWindow(QDialog):

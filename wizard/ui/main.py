@@ -112,10 +112,10 @@ def run_gui(args: argparse.Namespace) -> int:
 def _show(app: QApplication, services: Services, dialogs: Dialogs, args: argparse.Namespace) -> int:
     window = OnboardingWizard(services, dialogs)
     if args.demo:
-        from wizard.demo import create_demo_project
+        from wizard.demo import add_demo_tracking, create_demo_project
 
-        create_demo_project(services.paths.projects_dir / "northwind-networks-uit", services.profile,
-                            services.clock)
+        add_demo_tracking(create_demo_project(services.paths.projects_dir / "northwind-networks-uit",
+                                              services.profile, services.clock))
     if args.project is not None:
         _open_given(window, Path(args.project))
     elif args.demo:

@@ -18,11 +18,19 @@ from wizard.core.keys import commit_new_key, create_key, load_private_key
 from wizard.core.model import Person, Project, with_key
 from wizard.core.profile import Profile
 from wizard.core.session import ProjectSession
-from wizard.demo import create_demo_project, issue_demo_certificate, make_demo_ca, with_demo_keychain
+from wizard.demo import (
+    add_demo_tracking,
+    create_demo_project,
+    issue_demo_certificate,
+    make_demo_ca,
+    with_demo_keychain,
+)
 from wizard.ui.dialogs import Dialogs
+from wizard.ui.pages.audit import AuditPage
 from wizard.ui.pages.certificates import CertificatesPage
 from wizard.ui.pages.keys import KeysPage
 from wizard.ui.pages.packages import PackagesPage
+from wizard.ui.pages.renewal import RenewalPage
 from wizard.ui.person_dialog import PersonDialog
 from wizard.ui.tones import dark_palette
 from wizard.ui.wizard import OnboardingWizard
@@ -76,8 +84,9 @@ def _settle() -> None:
 
 
 def take_screenshots(services: Services, out_dir: Path) -> list[Path]:
-    """Welcome, organisation, people (and the person dialog), journey, keys, certificates, packages, the help window
-    and the journey in dark mode: one PNG each, in journey order.
+    """Welcome, organisation, people (and the person dialog), journey, keys, certificates, packages, domain, DIP IDs,
+    renewal, promotion and audit, in journey order; then the help window, a handoff bundle as its recipient sees it,
+    and the journey in dark mode: one PNG each.
 
     Keys are made in an in-memory demo keychain, never the real one.
     """
@@ -122,12 +131,24 @@ def take_screenshots(services: Services, out_dir: Path) -> list[Path]:
     packages.choose_kind("dip-mtls")
     packages.generate_button.click()
     written.append(_grab(window, out_dir / "08-packages.png"))
+    add_demo_tracking(window.session)  # DIP IDs, channels and the TXT value, saved (and audited) as a user would
+    for page_id, name in ((PageId.DOMAIN, "09-domain"), (PageId.DIP_IDS, "10-dip-ids"),
+                          (PageId.RENEWAL, "11-renewal"), (PageId.PROMOTION, "12-promotion"),
+                          (PageId.AUDIT, "13-audit")):
+        window.walk_to(page_id)
+        _settle()
+        shown = window.currentPage()
+        if isinstance(shown, RenewalPage):
+            shown.select_kind("dip-mtls")
+        if isinstance(shown, AuditPage):
+            shown.check()
+        written.append(_grab(window, out_dir / f"{name}.png"))
     help_window = window.show_help("guide.html#keys")
-    written.append(_grab(help_window, out_dir / "09-help.png"))
+    written.append(_grab(help_window, out_dir / "14-help.png"))
     help_window.close()
-    written.append(_bundle(services, window.session, out_dir / "11-bundle.png"))
+    written.append(_bundle(services, window.session, out_dir / "15-bundle.png"))
     window.close()
-    written.append(_dark_journey(services, folder, out_dir / "10-journey-dark.png"))
+    written.append(_dark_journey(services, folder, out_dir / "16-journey-dark.png"))
     return sorted(written)
 
 

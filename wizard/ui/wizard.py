@@ -36,6 +36,11 @@ PAGES: dict[PageId, tuple[str, str]] = {
     PageId.KEYS: ("wizard.ui.pages.keys", "KeysPage"),
     PageId.CERTIFICATES: ("wizard.ui.pages.certificates", "CertificatesPage"),
     PageId.PACKAGES: ("wizard.ui.pages.packages", "PackagesPage"),
+    PageId.DOMAIN: ("wizard.ui.pages.domain", "DomainPage"),
+    PageId.DIP_IDS: ("wizard.ui.pages.dip_ids", "DipIdsPage"),
+    PageId.RENEWAL: ("wizard.ui.pages.renewal", "RenewalPage"),
+    PageId.PROMOTION: ("wizard.ui.pages.promotion", "PromotionPage"),
+    PageId.AUDIT: ("wizard.ui.pages.audit", "AuditPage"),
 }
 
 
@@ -94,7 +99,7 @@ class OnboardingWizard(QWizard):
     def _add_page(self, page_id: PageId, page: QWizardPage) -> None:
         self.setPage(page_id, page)
         if isinstance(page, BasePage):
-            from wizard.core.help import topic_for_page
+            from wizard.core.help_topics import topic_for_page
 
             page.expiry_banner.hidden_by_user.connect(self._on_expiry_hidden)
             page.set_help_topic(topic_for_page(page_id.name))

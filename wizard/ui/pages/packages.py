@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.core.errors import InvalidInput
+from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.model import CertificateRecord, KeyRecord
 from wizard.core.pfx_choices import PFX_CHOICES
 from wizard.core.profile import CertificateKind
@@ -466,5 +466,10 @@ class PackagesPage(BasePage):
                     "password and checked. Install it where it is going. <b>The password must travel separately "
                     "from the file</b>: by phone or through a password manager, never in the same e-mail.")
         self._clear_password()
+        try:
+            self.session().record("package exported", {"kind": kind.id, "format": destination.id,
+                                                       "files": [str(p) for p in written]})
+        except WizardError as exc:
+            self.show_error(str(exc))
         self._say(text)
         self.package_written.emit([str(p) for p in written])

@@ -1,0 +1,131 @@
+"""The audit trail: appended, hash-chained, verified line by line; every kind of tampering named by line number;
+secrets refused; session commits logged as events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from wizard.core import audit
+from wizard.core.audit import AUDIT_FILE, HEAD_FILE, record, verify
+from wizard.core.model import KeyRecord, Organisation, Person, with_key, with_person
+from wizard.core.profile import Profile
+from wizard.core.session import ProjectSession
+
+NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def logged(tmp_path: Path) -> Path:
+    for i in range(1, 6):
+        record(tmp_path, f"event {i}", {"i": i, "text": "Zoë"}, now=NOW, user="tester")
+    return tmp_path
+
+
+def lines(folder: Path) -> list[bytes]:
+    return (folder / AUDIT_FILE).read_bytes().splitlines(keepends=True)
+
+
+def rewrite(folder: Path, new: list[bytes]) -> None:
+    (folder / AUDIT_FILE).write_bytes(b"".join(new))
+
+
+def test_lines_are_chained_and_verify(logged: Path) -> None:
+    raw = lines(logged)
+    assert len(raw) == 5
+    entries = [json.loads(x) for x in raw]
+    assert entries[0]["prev"] == "0" * 64
+    assert all(entries[i]["prev"] == entries[i - 1]["hash"] for i in range(1, 5))
+    assert [e["n"] for e in entries] == [1, 2, 3, 4, 5]
+    assert entries[2]["user"] == "tester"
+    assert entries[2]["at"] == NOW.isoformat()
+    assert verify(logged) == audit.Verdict(True, 5, "")
+    assert [e.event for e in audit.read_entries(logged)] == [f"event {i}" for i in range(1, 6)]
+
+
+def _edit(raw: list[bytes]) -> list[bytes]:
+    raw[2] = raw[2].replace(b'"i":3', b'"i":4')
+    return raw
+
+
+def _edit_and_rehash(raw: list[bytes]) -> list[bytes]:
+    entry = json.loads(raw[2])
+    entry["details"]["i"] = 99
+    entry.pop("hash")
+    entry["hash"] = audit._hash(entry)
+    raw[2] = audit._canonical(entry) + b"\n"
+    return raw
+
+
+@pytest.mark.parametrize(("tamper", "line", "words"), [
+    (_edit, 3, "line 3 was changed"),
+    (_edit_and_rehash, 4, "line 4 does not follow"),
+    (lambda raw: raw[:1] + raw[2:], 2, "line 2 is out of place"),
+    (lambda raw: [*raw[:2], raw[1], *raw[2:]], 3, "line 3 is out of place"),
+    (lambda raw: [raw[0], raw[2], raw[1], *raw[3:]], 2, "line 2 is out of place"),
+    (lambda raw: raw[:4], 5, "lines were cut off the end"),
+    (lambda raw: [*raw[:4], raw[4][:30]], 5, "line 5 is incomplete"),
+    (lambda raw: [*raw[:2], b"not json\n", *raw[2:]], 3, "line 3 is not a readable audit entry"),
+])
+def test_tampering_is_found_and_named_by_line(logged: Path, tamper: Callable[[list[bytes]], list[bytes]],
+                                              line: int, words: str) -> None:
+    rewrite(logged, tamper(lines(logged)))
+    verdict = verify(logged)
+    assert not verdict.ok
+    assert verdict.line == line
+    assert words in verdict.problem
+
+
+def test_a_rewritten_last_line_is_caught_by_the_head(logged: Path) -> None:
+    raw = lines(logged)
+    entry = json.loads(raw[4])
+    entry["event"] = "something else"
+    entry.pop("hash")
+    entry["hash"] = audit._hash(entry)
+    raw[4] = audit._canonical(entry) + b"\n"
+    rewrite(logged, raw)
+    verdict = verify(logged)
+    assert (verdict.ok, verdict.line) == (False, 5)
+
+
+def test_a_missing_log_with_a_head_is_reported(logged: Path) -> None:
+    (logged / AUDIT_FILE).unlink()
+    assert not verify(logged).ok
+
+
+def test_appending_continues_the_chain_after_a_lost_head(logged: Path) -> None:
+    (logged / HEAD_FILE).unlink()  # as after a crash between appending and updating the head
+    record(logged, "after", {}, now=NOW, user="tester")
+    assert verify(logged).ok
+    assert json.loads(lines(logged)[-1])["n"] == 6
+
+
+@pytest.mark.parametrize("details", [{"password": "x"}, {"nested": {"api_secret": "x"}},
+                                     {"pem": "-----BEGIN PRIVATE KEY-----\nMII"},
+                                     {"list": ["-----BEGIN ENCRYPTED PRIVATE KEY-----"]}])
+def test_secrets_are_never_logged(tmp_path: Path, details: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="never logged"):
+        record(tmp_path, "oops", details)
+    assert not (tmp_path / AUDIT_FILE).exists()
+
+
+def test_session_commits_are_audited(tmp_path: Path, profile: Profile) -> None:
+    folder = tmp_path / "p"
+    session = ProjectSession.create(folder, profile, lambda: NOW, environment="uit",
+                                    organisation=Organisation("Acme Ltd", "01234567", "acme.example"))
+    person = Person("p-1", "Jane Smith", "jane@acme.example", roles=("certificate-admin",))
+    session.commit(with_person(session.project, person))
+    session.commit(with_person(session.project, Person("p-1", "Jane Smith", "jane@acme.example",
+                                                       roles=("certificate-admin", "message-admin"))))
+    key = KeyRecord("k-1", "dip-mtls", "rsa-2048", "ab" * 32, NOW)
+    session.commit(with_key(session.project, key))
+    entries = audit.read_entries(folder)
+    assert [e.event for e in entries] == ["project created", "person added", "person changed", "key generated"]
+    assert entries[2].details["roles"] == ["certificate-admin", "message-admin"]
+    assert entries[3].details["fingerprint"] == "ab" * 32
+    assert all(e.user == audit.os_user() for e in entries)
+    assert verify(folder).ok

@@ -1,0 +1,75 @@
+"""The audit trail: what was done in this project, by whom and when, and a check that nobody changed it."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from wizard.core import audit
+from wizard.ui.pages.base import BasePage
+from wizard.ui.tones import tone
+from wizard.ui.widgets import result_label
+
+INTRO = ("Everything done in this project is written down here as it happens: keys made (with their "
+         "fingerprints), requests and packages saved, certificates imported, people and DIP IDs changed. Each line "
+         "is sealed to the one before it, so a changed, removed or reordered line is noticed when you check. "
+         "Passwords, keys and secrets are never written here.")
+
+
+class AuditPage(BasePage):
+    def __init__(self) -> None:
+        super().__init__("Audit trail", "What was done, by whom and when.", INTRO)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["#", "When (UTC)", "Who", "What", "Details"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName("Audit trail")
+        self.body.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.verify_button = QPushButton("Check the audit t&rail")
+        row.addWidget(self.verify_button)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        self.result = result_label("Result of the check")
+        self.body.addWidget(self.result)
+        self.finish_layout()
+        self.verify_button.clicked.connect(self.check)
+
+    def first_field(self) -> QWidget:
+        return self.table
+
+    def initializePage(self) -> None:
+        self.clear_error()
+        self.result.hide()
+        entries = audit.read_entries(self.session().folder)
+        self.table.setRowCount(len(entries))
+        for row, e in enumerate(reversed(entries)):  # newest first
+            details = ", ".join(f"{k}: {v}" for k, v in e.details.items() if v not in (None, "", [], ()))
+            for col, text in enumerate((str(e.n), f"{e.at:%d %b %Y %H:%M}", e.user, e.event, details)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, col, item)
+
+    def check(self) -> None:
+        verdict = audit.verify(self.session().folder)
+        if verdict.ok:
+            self.result.setStyleSheet(f"color: {tone('ok')};")
+            self.result.setText(f"The audit trail checks out: {verdict.lines} lines, none changed, removed, "
+                                "inserted, moved or cut off.")
+        else:
+            self.result.setStyleSheet(f"color: {tone('error')};")
+            self.result.setText(f"<b>The audit trail does not check out:</b> {html.escape(verdict.problem)}.")
+        self.result.show()
