@@ -190,3 +190,20 @@ def test_as_typed_a_file_that_is_not_a_bundle(typed: Typed, tmp_path: Path) -> N
     done = typed("bundle", "verify", letter)
     assert done.code == 1
     assert "letter.zip is not a handoff bundle: it is not a zip file, or it is cut short." in one_line(done.err)
+
+
+def test_a_bundle_export_is_written_to_the_audit_trail_without_its_password(cli: Cli, certified: Path,
+                                                                           tmp_path: Path) -> None:
+    lead = tmp_path / "lead.zip"
+    done = cli("bundle", "export", certified, "--audience", "technical-lead", "--out", lead, "--include-pfx",
+               "dip-mtls", "--password-file", tmp_path / "password")
+    assert done.code == 0, done.err
+    trail = cli("audit", certified, "--json")
+    assert trail.code == 0, trail.err
+    entries = json.loads(trail.out)["entries"]
+    last = entries[-1]
+    assert last["event"] == "bundle exported"
+    assert last["details"]["fingerprint"] == fingerprint_in(done.out)
+    assert last["details"]["with_key"] is True
+    assert PASSWORD not in trail.out
+    assert cli("audit", certified, "--verify").code == 0

@@ -290,3 +290,31 @@ def test_an_audience_receiving_the_dns_record_needs_its_description(profile_data
     del profile_data["audiences"][1]["dns_record"]
     with pytest.raises(ProfileError, match=r"audiences\[1\]\.dns_record: is missing"):
         parse_profile(profile_data, file="p.toml")
+
+
+# ---------------------------------------------------------------- what the tracking steps add to bundles
+
+
+def test_bundles_carry_the_dip_id_and_channel_tables_reminders_and_the_recorded_txt_value(
+        profile: Profile, project: Project) -> None:
+    from wizard.core.dipids import build_dip_id, set_channel
+    from wizard.core.domain import with_txt_value
+
+    tracked, _, _ = build_dip_id(profile, project, mpid="ACME", role_code="LDSO", dip_id="100234")
+    tracked, _, _ = set_channel(profile, tracked, dip_id="100234", channel="IF-021",
+                                url="https://dip.acme.example/webhooks/if-021")
+    tracked = with_txt_value(tracked, "globalsign-domain-verification=Zx81kQ", AT)
+
+    lead = members(build_bundle(profile, tracked, "technical-lead", AT)[0])
+    assert "100234" in lead["dip-ids.csv"].decode()
+    assert "https://dip.acme.example/webhooks/if-021" in lead["message-channels.csv"].decode()
+    assert lead["certificate-reminders.ics"].startswith(b"BEGIN:VCALENDAR\r\n")
+    dns = members(build_bundle(profile, tracked, "dns-admin", AT)[0])
+    assert "globalsign-domain-verification=Zx81kQ" in dns["instructions.txt"].decode()
+    assert not {"dip-ids.csv", "message-channels.csv"} & dns.keys(), "the DNS admin gets only the record"
+    cert_admin = members(build_bundle(profile, tracked, "certificate-admin", AT)[0])
+    assert "certificate-reminders.ics" in cert_admin
+    assert "dip-ids.csv" not in cert_admin, "tables go only to audiences that receive them"
+
+    bare = members(build_bundle(profile, project, "technical-lead", AT)[0])
+    assert "dip-ids.csv" not in bare, "no empty tables for a project without DIP IDs"

@@ -55,6 +55,12 @@ def test_a_lead_bundle_with_the_pfx_shows_the_fingerprint_verify_gives(qtbot: Qt
     loaded = pkcs12.load_pkcs12(verified.files["pfx/dip-mtls.pfx"], PASSWORD.encode())
     assert loaded.key is not None
     assert page.password.text() == ""  # the password did its job and is cleared
+    from wizard.core.audit import read_entries
+
+    last = read_entries(page.session().folder)[-1]
+    assert last.event == "bundle exported", "the export is in the audit trail"
+    assert last.details["fingerprint"] == verified.fingerprint
+    assert PASSWORD not in str(last.details)
 
 
 def test_the_dns_admin_bundle_cannot_take_a_key(qtbot: QtBot, page: PackagesPage, dialogs: FakeDialogs,
