@@ -49,6 +49,26 @@ KEYCHAIN_NAMES = {  # what `--self-test` prints for each platform's OS keychain 
 }
 
 
+# Left out of the frozen app (docs/installing.md says why). The app imports only QtCore, QtGui and QtWidgets
+# (tests/test_installers.py checks that none of these is imported by wizard/). QtSvg stays: the SVG icon engine
+# needs it. QtDBus stays: Linux accessibility (AT-SPI) and the portal theme use it.
+QT_EXCLUDED_MODULES = tuple("PySide6." + name for name in (
+    "QtNetwork", "QtQml", "QtQuick", "QtQuickWidgets", "QtQuickControls2", "QtQuick3D", "QtWebEngineCore",
+    "QtWebEngineWidgets", "QtWebEngineQuick", "QtWebChannel", "QtWebSockets", "QtWebView", "Qt3DCore",
+    "Qt3DRender", "Qt3DInput", "Qt3DLogic", "Qt3DAnimation", "Qt3DExtras", "QtMultimedia", "QtMultimediaWidgets",
+    "QtSpatialAudio", "QtPdf", "QtPdfWidgets", "QtCharts", "QtDataVisualization", "QtGraphs", "QtSql", "QtTest",
+    "QtOpenGL", "QtOpenGLWidgets", "QtPrintSupport", "QtDesigner", "QtUiTools", "QtHelp", "QtXml", "QtConcurrent",
+    "QtBluetooth", "QtNfc", "QtPositioning", "QtLocation", "QtSerialPort", "QtSerialBus", "QtSensors",
+    "QtRemoteObjects", "QtScxml", "QtStateMachine", "QtTextToSpeech", "QtHttpServer", "QtSvgWidgets",
+    "QtAxContainer",
+))
+# tkinter is unused; the rest are build tools and test-only packages that may sit in the build interpreter.
+# keyrings.alt above all: once present it silently becomes the keyring on a machine without an OS keychain.
+PY_EXCLUDED_MODULES = ("tkinter", "_tkinter", "PyInstaller", "PIL", "pytest", "_pytest", "pytestqt", "hypothesis",
+                       "cryptography_vectors", "keyrings", "keyrings.alt", "mypy", "ruff", "setuptools", "pip")
+EXCLUDED_MODULES = QT_EXCLUDED_MODULES + PY_EXCLUDED_MODULES
+
+
 # ---- pure helpers (tested in tests/test_installers.py; the spec uses them too) ----
 
 def read_version(init_text: str) -> str:
@@ -61,23 +81,24 @@ def read_version(init_text: str) -> str:
 
 def windows_version_tuple(version: str) -> tuple[int, int, int, int]:
     """A Windows file version (four 16-bit numbers) from a version such as 0.1.0, 1.2 or 1.2.3rc1."""
-    numbers = [int(n) for n in re.findall(r"\d+", version.split("+")[0])[:4]]
+    release = re.match(r"\d+(?:\.\d+)*", version)  # 1.2.3rc1 -> 1.2.3: pre-release tags do not fit
+    numbers = [int(n) for n in release.group(0).split(".")[:4]] if release else []
     if not numbers or any(n > 0xFFFF for n in numbers):
         raise ValueError(f"version {version!r} cannot be a Windows file version")
     a, b, c, d = [*numbers, 0, 0, 0, 0][:4]
     return a, b, c, d
 
 
-def windows_version_info(version: str) -> str:
+def windows_version_info(version: str, exe_name: str = CLI_NAME) -> str:
     """The Windows version resource in PyInstaller's text form (read by `load_version_info_from_text_file`)."""
     four = windows_version_tuple(version)
     strings = {
         "CompanyName": "DIP Onboarding",
         "FileDescription": APP_NAME,
         "FileVersion": version,
-        "InternalName": CLI_NAME,
+        "InternalName": exe_name,
         "LegalCopyright": "Proprietary",
-        "OriginalFilename": f"{CLI_NAME}.exe",
+        "OriginalFilename": f"{exe_name}.exe",
         "ProductName": APP_NAME,
         "ProductVersion": version,
     }
@@ -324,7 +345,9 @@ def package(dist: Path, folder: Path, version: str, installer: bool) -> list[Pat
         iscc = shutil.which("iscc") or shutil.which(r"C:\Program Files (x86)\Inno Setup 6\ISCC.exe")
         if iscc is None:
             raise BuildFailed("Inno Setup's ISCC.exe was not found (choco install innosetup), or pass --no-installer")
-        cmd = [iscc, f"/DAppVersion={version}", f"/DSourceDir={folder}", f"/DOutputDir={dist}",
+        file_version = ".".join(str(n) for n in windows_version_tuple(version))
+        cmd = [iscc, f"/DAppVersion={version}", f"/DFileVersion={file_version}", f"/DSourceDir={folder}",
+               f"/DOutputDir={dist}",
                f"/DOutputBase={stem}-setup", f"/DIconFile={WORK / 'icons' / 'dip-onboarding.ico'}"]
         sign = os.environ.get("DIP_SIGNTOOL")  # e.g. signtool sign /sha1 THUMBPRINT /fd sha256 ... $f (CI secret)
         if sign:
