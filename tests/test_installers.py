@@ -236,7 +236,7 @@ def test_spec_is_one_folder_windowed_with_resources_and_keyring_backends() -> No
     assert 'collect_submodules("keyring.backends")' in SPEC_TEXT
     assert 'copy_metadata("keyring")' in SPEC_TEXT  # the entry points keyring finds its backends by
     for package in ("secretstorage", "jeepney", "win32ctypes"):
-        assert f'collect_submodules("{package}")' in SPEC_TEXT
+        assert f'collect_submodules("{package}"' in SPEC_TEXT
     assert 'hookspath=[str(HERE / "hooks")]' in SPEC_TEXT
     assert (INSTALLERS / "hooks" / "hook-PySide6.QtGui.py").is_file()
     assert "helpers.read_version(" in SPEC_TEXT
