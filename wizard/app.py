@@ -64,6 +64,11 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "resources"
 
 
+def icon_path() -> Path:
+    """The app icon (SVG); installers/icons.py draws the .ico/.icns/.png of the installers from it."""
+    return resources_dir() / "icons" / "dip-onboarding.svg"
+
+
 def default_profile_path() -> Path:
     return resources_dir() / "profiles" / DEFAULT_PROFILE
 

@@ -44,12 +44,24 @@ def _imports() -> str:
 
 
 def _resources() -> str:
-    from wizard.app import default_profile_path, resources_dir
+    from wizard.app import default_profile_path, icon_path, resources_dir
 
     folder = resources_dir()
     if not default_profile_path().is_file():
         raise FileNotFoundError(f"no profile in {folder / 'profiles'}")
+    if not icon_path().is_file():
+        raise FileNotFoundError(f"no app icon in {folder / 'icons'}")
     return str(folder)
+
+
+def _ca_roots() -> str:
+    # certifi's bundle is data, not code: a frozen build that forgot it would run but fail every chain check.
+    from wizard.core.certs import public_roots
+
+    roots = public_roots()
+    if not roots:
+        raise FileNotFoundError("no public CA roots could be read (certifi's cacert.pem is missing or empty)")
+    return f"{len(roots)} public CA roots"
 
 
 def _profile(path: Path | None) -> Callable[[], str]:
@@ -115,6 +127,7 @@ def run_self_test(profile_path: Path | None) -> int:
     _check("imports", _imports, results)
     _check("resources", _resources, results)
     _check("profile", _profile(profile_path), results)
+    _check("CA roots", _ca_roots, results)
     _check("window", _window(profile_path), results)
     status = probe_keychain(round_trip=True)
     if status.is_os_keychain and status.works:

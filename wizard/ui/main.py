@@ -11,13 +11,20 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from wizard import APP_NAME, __version__
-from wizard.app import HOME_ENV, AppPaths, Services, build_services, utc_now
+from wizard.app import HOME_ENV, AppPaths, Services, build_services, icon_path, utc_now
 from wizard.core.errors import WizardError
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.wizard import OnboardingWizard
+
+
+def app_icon() -> QIcon:
+    """The window and taskbar icon, drawn from the SVG in resources (a null icon if the file is missing)."""
+    path = icon_path()
+    return QIcon(str(path)) if path.is_file() else QIcon()
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -29,6 +36,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("DIP Onboarding")
+    app.setWindowIcon(app_icon())
     return app
 
 

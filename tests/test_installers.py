@@ -1,0 +1,361 @@
+"""The installer files agree with each other and with the app, and build.py's helpers do what they say. No build.
+
+The real build (`python installers/build.py --dist DIR`) takes about a minute and is run by hand and by the
+Installers workflow, not by this suite.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import plistlib
+import re
+import sys
+import tarfile
+import tomllib
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import wizard
+from wizard.app import APP_AUTHOR, APP_DIR_NAME
+from wizard.core.keychain import SERVICE
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTALLERS = ROOT / "installers"
+SPEC_TEXT = (INSTALLERS / "dip-onboarding.spec").read_text(encoding="utf-8")
+ISS_TEXT = (INSTALLERS / "windows" / "dip-onboarding.iss").read_text(encoding="utf-8")
+WORKFLOW_TEXT = (ROOT / ".github" / "workflows" / "installers.yml").read_text(encoding="utf-8")
+INSTALLING_TEXT = (ROOT / "docs" / "installing.md").read_text(encoding="utf-8")
+
+
+def _load_build() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("dip_installer_build", INSTALLERS / "build.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _load_build()
+
+
+# ---- build.py's pure helpers ----
+
+def test_version_comes_from_the_package() -> None:
+    assert build.read_version((ROOT / "wizard" / "__init__.py").read_text(encoding="utf-8")) == wizard.__version__
+    with pytest.raises(ValueError, match="__version__"):
+        build.read_version("VERSION = '1.0'\n")
+
+
+@pytest.mark.parametrize(("version", "four"), [
+    ("0.1.0", (0, 1, 0, 0)), ("2", (2, 0, 0, 0)), ("1.2.3rc1", (1, 2, 3, 0)), ("1.2.3.4.5", (1, 2, 3, 4)),
+    ("3.0.1+local", (3, 0, 1, 0)),
+])
+def test_windows_file_version(version: str, four: tuple[int, int, int, int]) -> None:
+    assert build.windows_version_tuple(version) == four
+
+
+@pytest.mark.parametrize("version", ["dev", "70000.1"])
+def test_windows_file_version_refuses_what_cannot_fit(version: str) -> None:
+    with pytest.raises(ValueError, match="Windows file version"):
+        build.windows_version_tuple(version)
+
+
+def test_windows_version_resource_names_the_app_and_its_version() -> None:
+    # PyInstaller eval()s this text with its own classes; record what each constructor receives instead.
+    def record(kind: str) -> Any:
+        return lambda *args, **kwargs: (kind, args, kwargs)
+
+    names = ["VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable", "StringStruct", "VarFileInfo",
+             "VarStruct"]
+    text = build.windows_version_info("0.1.0", "dip-onboarding-gui")
+    info = eval(text, {"__builtins__": {}}, {n: record(n) for n in names})
+    assert info[0] == "VSVersionInfo"
+    fixed = info[2]["ffi"]
+    assert fixed[2]["filevers"] == fixed[2]["prodvers"] == (0, 1, 0, 0)
+    string_table = info[2]["kids"][0][1][0][0]
+    strings = {s[1][0]: s[1][1] for s in string_table[1][1]}
+    assert strings["ProductVersion"] == strings["FileVersion"] == "0.1.0"
+    assert strings["ProductName"] == strings["FileDescription"] == "DIP Onboarding Wizard"
+    assert strings["OriginalFilename"] == "dip-onboarding-gui.exe"
+
+
+@pytest.mark.parametrize(("system", "machine", "name"), [
+    ("linux", "x86_64", "dip-onboarding-0.1.0-linux-x86_64.tar.gz"),
+    ("linux", "aarch64", "dip-onboarding-0.1.0-linux-arm64.tar.gz"),
+    ("darwin", "arm64", "dip-onboarding-0.1.0-macos-arm64.tar.gz"),
+    ("win32", "AMD64", "dip-onboarding-0.1.0-windows-x64.tar.gz"),
+])
+def test_artefact_names(system: str, machine: str, name: str) -> None:
+    assert build.archive_name("0.1.0", system, machine) == name
+
+
+def test_folder_size_counts_files_once_and_follows_no_links(tmp_path: Path) -> None:
+    folder = tmp_path / "app"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.bin").write_bytes(b"x" * 1000)
+    (folder / "sub" / "b.bin").write_bytes(b"y" * 234)
+    os.link(folder / "a.bin", folder / "sub" / "a-again.bin")  # a hard link: the same bytes on disk
+    outside = tmp_path / "outside.bin"
+    outside.write_bytes(b"z" * 50_000)
+    (folder / "link.bin").symlink_to(outside)  # counted as the link itself, not the 50 kB it points at
+    link_size = os.lstat(folder / "link.bin").st_size
+    assert build.folder_size(folder) == 1000 + 234 + link_size
+
+
+def test_size_budget() -> None:
+    assert build.SIZE_BUDGET_BYTES == 200_000_000
+    assert build.size_problem(200_000_000, build.SIZE_BUDGET_BYTES) is None
+    problem = build.size_problem(200_000_001, build.SIZE_BUDGET_BYTES)
+    assert problem == "the frozen folder is 200.0 MB, over the 200.0 MB budget"
+    assert build.format_size(160_694_755) == "160.7 MB"
+
+
+SELF_TEST_OK = """dip-onboarding 0.1.0 self-test
+ok    imports: PySide6 6.11.3
+ok    window: main window shown (offscreen)
+ok    keychain: Secret Service (GNOME Keyring or KWallet) (keyring.backends.SecretService.Keyring): store, read ...
+The app can run here.
+"""
+
+
+def test_self_test_output_is_judged() -> None:
+    assert build.self_test_problems(SELF_TEST_OK, "Secret Service") == []
+    assert build.self_test_problems(SELF_TEST_OK, None) == []
+    no_keychain = SELF_TEST_OK.replace("ok    keychain: Secret Service (GNOME Keyring or KWallet)",
+                                       "warn  keychain: none.")
+    assert build.self_test_problems(no_keychain, None) == []
+    assert build.self_test_problems(no_keychain, "Secret Service") == [
+        "the self-test did not use the Secret Service keychain"]
+    failed = SELF_TEST_OK.replace("ok    window: main window shown (offscreen)", "FAIL  window: RuntimeError: x")
+    failed = failed.replace("The app can run here.", "The app cannot run here; see FAIL above.")
+    assert build.self_test_problems(failed, None) == [
+        "FAIL  window: RuntimeError: x", "the self-test did not say the app can run here"]
+
+
+def test_expected_keychains_are_the_ones_the_app_names() -> None:
+    from wizard.core import keychain
+
+    names = set(keychain._OS_BACKENDS.values())
+    for expected in build.KEYCHAIN_NAMES.values():
+        assert any(name.startswith(expected) for name in names), expected
+
+
+def test_tarball_holds_the_folder_owned_by_root(tmp_path: Path) -> None:
+    folder = tmp_path / "dip-onboarding"
+    (folder / "_internal").mkdir(parents=True)
+    (folder / "dip-onboarding").write_bytes(b"\x7fELF")
+    (folder / "_internal" / "lib.so").write_bytes(b"lib")
+    out = tmp_path / "dip-onboarding-0.1.0-linux-x86_64.tar.gz"
+    build.make_tarball(folder, out)
+    with tarfile.open(out) as tar:
+        members = {m.name: m for m in tar.getmembers()}
+    assert set(members) == {"dip-onboarding", "dip-onboarding/dip-onboarding", "dip-onboarding/_internal",
+                            "dip-onboarding/_internal/lib.so"}
+    assert all(m.uid == 0 and m.uname == "root" for m in members.values())
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+@pytest.mark.parametrize(("dest", "unwanted"), [
+    ("PySide6/Qt/translations/qtbase_de.qm", True),
+    ("PySide6/Qt/translations/qtbase_en.qm", False),
+    ("PySide6\\translations\\qt_fr.qm", True),  # Windows wheels keep Qt directly under PySide6
+    ("PySide6/Qt/plugins/platforms/libqvnc.so", True),
+    ("PySide6/Qt/plugins/platforms/libqeglfs.so", True),
+    ("PySide6/Qt/plugins/platforms/libqxcb.so", False),
+    ("PySide6/Qt/plugins/platforms/libqwayland.so", False),
+    ("PySide6/Qt/plugins/platforms/libqoffscreen.so", False),
+    ("PySide6\\plugins\\platforms\\qwindows.dll", False),
+    ("PySide6/Qt/plugins/platforms/libqcocoa.dylib", False),
+    ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", True),
+    ("PySide6/Qt/plugins/platformthemes/libqxdgdesktopportal.so", False),
+    ("PySide6/Qt/plugins/generic/libqevdevmouseplugin.so", True),
+    ("PySide6/Qt/plugins/imageformats/libqjpeg.so", True),
+    ("PySide6/Qt/plugins/imageformats/libqsvg.so", False),
+    ("PySide6/Qt/plugins/iconengines/libqsvgicon.so", False),
+    ("PySide6\\plugins\\styles\\qmodernwindowsstyle.dll", False),
+    ("certifi/translations/x_de.qm", False),  # only Qt's own files are pruned
+])
+def test_unused_qt_files(dest: str, unwanted: bool) -> None:
+    assert build.is_unwanted_qt_file(dest) is unwanted
+
+
+def test_build_script_runs_with_a_plain_python() -> None:
+    # Only the standard library at the top level: `python3 installers/build.py` needs no venv to start.
+    tree = ast.parse((INSTALLERS / "build.py").read_text(encoding="utf-8"))
+    imported = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            imported.add(node.module.split(".")[0])
+    assert imported, "no imports found"
+    assert imported - set(sys.stdlib_module_names) - {"__future__"} == set()
+
+
+# ---- the spec ----
+
+def _wizard_imports() -> set[str]:
+    found = set()
+    for path in (ROOT / "wizard").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+                found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_excluded_modules_are_not_used_by_the_app() -> None:
+    imports = _wizard_imports()
+    assert {"PySide6.QtWidgets", "PySide6.QtGui", "PySide6.QtCore"} <= imports
+    used = {m for m in imports if m.startswith("PySide6.Qt")}
+    assert used & set(build.EXCLUDED_MODULES) == set()
+    for needed in ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtSvg", "PySide6.QtDBus",
+                   "keyring", "secretstorage", "jeepney", "certifi", "cryptography", "platformdirs"):
+        assert needed not in build.EXCLUDED_MODULES
+    for unused in ("PySide6.QtWebEngineCore", "PySide6.Qt3DCore", "PySide6.QtMultimedia", "PySide6.QtQml",
+                   "PySide6.QtQuick", "PySide6.QtNetwork", "tkinter", "keyrings.alt", "pytest", "PyInstaller"):
+        assert unused in build.EXCLUDED_MODULES
+
+
+def test_spec_is_one_folder_windowed_with_resources_and_keyring_backends() -> None:
+    assert "excludes=list(helpers.EXCLUDED_MODULES)" in SPEC_TEXT
+    assert "exclude_binaries=True" in SPEC_TEXT
+    assert "COLLECT(" in SPEC_TEXT
+    assert "console=False" in SPEC_TEXT
+    assert re.search(r"console=sys.platform == \"win32\"", SPEC_TEXT)  # the Windows CLI twin only
+    assert '"resources" / "profiles"' in SPEC_TEXT
+    assert '"resources" / "icons"' in SPEC_TEXT
+    assert 'collect_submodules("keyring.backends")' in SPEC_TEXT
+    assert 'copy_metadata("keyring")' in SPEC_TEXT  # the entry points keyring finds its backends by
+    for package in ("secretstorage", "jeepney", "win32ctypes"):
+        assert f'collect_submodules("{package}"' in SPEC_TEXT
+    assert 'hookspath=[str(HERE / "hooks")]' in SPEC_TEXT
+    assert (INSTALLERS / "hooks" / "hook-PySide6.QtGui.py").is_file()
+    assert "helpers.read_version(" in SPEC_TEXT
+    assert "version=VERSION" in SPEC_TEXT
+    assert "helpers.windows_version_info(VERSION" in SPEC_TEXT
+    assert "bundle_identifier=helpers.APP_ID" in SPEC_TEXT
+    assert "entitlements_file=" in SPEC_TEXT
+    assert 'os.environ.get("DIP_CODESIGN_IDENTITY")' in SPEC_TEXT
+
+
+def test_app_id_is_the_keychain_service() -> None:
+    # macOS keychain items belong to the signed bundle; the bundle id and the keyring service are one name.
+    assert build.APP_ID == SERVICE == "org.diponboarding.wizard"
+
+
+def test_entry_script_runs_the_same_main() -> None:
+    assert "from wizard.__main__ import main" in (INSTALLERS / "entry.py").read_text(encoding="utf-8")
+    assert 'Path(SPECPATH)' in SPEC_TEXT
+    assert '"entry.py"' in SPEC_TEXT
+
+
+def test_macos_entitlements_are_the_hardened_runtime_minimum() -> None:
+    with (INSTALLERS / "macos" / "entitlements.plist").open("rb") as handle:
+        entitlements = plistlib.load(handle)
+    assert entitlements == {"com.apple.security.cs.allow-unsigned-executable-memory": True,
+                            "com.apple.security.cs.disable-library-validation": True}
+
+
+def test_icon_svg_is_valid() -> None:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(ROOT / "resources" / "icons" / "dip-onboarding.svg").getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.get("viewBox") == "0 0 256 256"
+
+
+def test_build_extra_pins_pyinstaller_exactly() -> None:
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        extras = tomllib.load(handle)["project"]["optional-dependencies"]
+    pins = dict(re.fullmatch(r"([A-Za-z0-9_.-]+)==([0-9][^,;\s]*)", req).groups() for req in extras["build"])
+    assert set(pins) >= {"pyinstaller", "pyinstaller-hooks-contrib", "pillow"}
+
+
+# ---- the Windows installer ----
+
+def _iss_section(name: str) -> list[str]:
+    match = re.search(rf"^\[{name}\]\n(.*?)(?=^\[|\Z)", ISS_TEXT, re.MULTILINE | re.DOTALL)
+    assert match, name
+    return [line for line in match.group(1).splitlines() if line and not line.startswith(";")]
+
+
+def test_windows_installer_is_per_user_without_admin() -> None:
+    setup = _iss_section("Setup")
+    assert "PrivilegesRequired=lowest" in setup
+    assert not any(line.startswith("PrivilegesRequiredOverridesAllowed=") and line.split("=", 1)[1]
+                   for line in setup)
+    assert r"DefaultDirName={localappdata}\Programs\{#AppName}" in setup
+    assert "AppVersion={#AppVersion}" in setup  # from build.py's /DAppVersion, read from wizard/__init__.py
+    assert any(line.startswith("AppId={{") for line in setup)
+    icons = _iss_section("Icons")
+    assert icons[0].startswith(r'Name: "{userprograms}\{#AppName}"; Filename: "{app}\{#GuiExe}"')
+    assert f'#define GuiExe "{build.GUI_NAME_WINDOWS}.exe"' in ISS_TEXT
+    assert f'#define CliExe "{build.CLI_NAME}.exe"' in ISS_TEXT
+
+
+def test_windows_uninstall_keeps_projects_and_keys() -> None:
+    removed = _iss_section("UninstallDelete") + _iss_section("InstallDelete")
+    assert removed, "the sections exist"
+    for line in removed:
+        name = re.search(r'Name: "([^"]+)"', line)
+        assert name, line
+        assert name.group(1).startswith("{app}"), line  # nothing outside the program folder
+    assert APP_AUTHOR not in "".join(removed)
+    assert SERVICE not in "".join(removed)
+    assert "[Registry]" not in ISS_TEXT
+    assert "[Code]" not in ISS_TEXT
+
+
+def test_windows_signing_only_when_ci_passes_a_sign_tool() -> None:
+    assert re.search(r"#ifdef Sign\n(;[^\n]*\n)*SignTool=dipsign\nSignedUninstaller=yes\n#endif", ISS_TEXT)
+    signed_files = re.search(r"\[Files\]\n#ifdef Sign\n(.*?)#else\n(.*?)#endif", ISS_TEXT, re.DOTALL)
+    assert signed_files
+    assert signed_files.group(1).count("signonce") == 2
+    assert "sign" not in signed_files.group(2)
+    assert "/DSign" in (INSTALLERS / "build.py").read_text(encoding="utf-8")
+
+
+# ---- CI ----
+
+def test_workflow_builds_on_all_three_runners_and_uploads() -> None:
+    for runner in ("windows-latest", "macos-latest", "ubuntu-"):
+        assert f"os: {runner}" in WORKFLOW_TEXT
+    assert 'python -m pip install -e ".[build]"' in WORKFLOW_TEXT
+    assert "python installers/build.py --dist dist" in WORKFLOW_TEXT
+    assert "actions/upload-artifact@v4" in WORKFLOW_TEXT
+    assert "if-no-files-found: error" in WORKFLOW_TEXT
+    for artefact in ("dist/*.tar.gz", "dist/*-setup.exe", "dist/*.dmg"):
+        assert artefact in WORKFLOW_TEXT
+
+
+def test_workflow_signs_only_with_secrets() -> None:
+    steps = re.split(r"\n      - ", WORKFLOW_TEXT.split("\n    steps:\n", 1)[1])
+    signing = [s for s in steps if any(word in s for word in ("notarytool", "Import-PfxCertificate",
+                                                                "security import", "signtool verify"))]
+    assert len(signing) == 4
+    for step in signing:
+        condition = re.search(r"if: (.+)", step)
+        assert condition, step
+        assert re.search(r"env\.HAS_(WINDOWS|MACOS)_SIGNING == 'true'", condition.group(1)), step
+    assert "HAS_WINDOWS_SIGNING: ${{ secrets.WINDOWS_CERTIFICATE != '' }}" in WORKFLOW_TEXT
+    assert "stapler staple" in WORKFLOW_TEXT
+
+
+# ---- docs ----
+
+def test_installing_doc_says_where_data_and_keys_live() -> None:
+    assert SERVICE in INSTALLING_TEXT
+    assert APP_DIR_NAME in INSTALLING_TEXT
+    assert APP_AUTHOR in INSTALLING_TEXT
+    for topic in ("SmartScreen", "Gatekeeper", "offline", "Credential Manager", "Keychain Access", "secret-tool"):
+        assert topic in INSTALLING_TEXT, topic
+    assert "docs/installing.md" in (ROOT / "README.md").read_text(encoding="utf-8")
