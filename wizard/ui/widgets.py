@@ -1,14 +1,19 @@
 """Small reusable widgets: field messages with gentle validation, the findings panel, the busy indicator, the
-certificate expiry banner."""
+certificate expiry banner.
+
+Every page (the welcome page too, in the first frame) is built with a field message, a busy indicator and an expiry
+banner, so these three do not touch `Qt`, whose enums take ~15 ms to build on first use (bench/README.md,
+startup_ratio): the others import it (and `html`) where they use it, and the banner makes its contents the first
+time it shows.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -22,8 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.errors import InvalidInput
-from wizard.core.findings import Finding
 from wizard.ui.tones import tone
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from wizard.core.findings import Finding
 
 SEVERITY_WORDS = {"error": ("Must fix", "error"), "warning": ("Check", "warning"), "info": ("Note", "")}
 
@@ -111,6 +120,8 @@ class FindingsPanel(QLabel):
     """A plain-language list of findings, most serious first, marked "Must fix", "Check" or "Note"."""
 
     def __init__(self, heading: str, empty_text: str, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt
+
         super().__init__(parent)
         self.heading = heading
         self.empty_text = empty_text
@@ -119,6 +130,8 @@ class FindingsPanel(QLabel):
         self.setAccessibleName(heading)
 
     def set_findings(self, findings: Sequence[Finding]) -> None:
+        import html
+
         if not findings:
             self.setText(f"<b>{html.escape(self.heading)}</b><br>{html.escape(self.empty_text)}")
             return
@@ -201,23 +214,43 @@ class ExpiryBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(f"ExpiryBanner {{ border: 2px solid {tone('warning')}; border-radius: 4px; }}")
-        layout = QHBoxLayout(self)
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setAccessibleName("Certificates that need renewing")
-        layout.addWidget(self.text, 1)
-        self.hide_button = QPushButton("&Hide")
-        self.hide_button.setAccessibleDescription("Hide this reminder until the project is next opened")
-        self.hide_button.clicked.connect(self._on_hide)
-        layout.addWidget(self.hide_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._text: QLabel | None = None
+        self._hide_button: QPushButton | None = None
         self.hide()
 
+    @property
+    def text(self) -> QLabel:
+        """The reminder's words (made with the banner's contents, the first time they are needed)."""
+        return self._contents()[0]
+
+    @property
+    def hide_button(self) -> QPushButton:
+        return self._contents()[1]
+
+    def _contents(self) -> tuple[QLabel, QPushButton]:
+        if self._text is None or self._hide_button is None:
+            from PySide6.QtCore import Qt
+
+            self.setStyleSheet(f"ExpiryBanner {{ border: 2px solid {tone('warning')}; border-radius: 4px; }}")
+            layout = QHBoxLayout(self)
+            self._text = QLabel()
+            self._text.setWordWrap(True)
+            self._text.setTextFormat(Qt.TextFormat.RichText)
+            self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self._text.setAccessibleName("Certificates that need renewing")
+            layout.addWidget(self._text, 1)
+            self._hide_button = QPushButton("&Hide")
+            self._hide_button.setAccessibleDescription("Hide this reminder until the project is next opened")
+            self._hide_button.clicked.connect(self._on_hide)
+            layout.addWidget(self._hide_button, 0, Qt.AlignmentFlag.AlignTop)
+        return self._text, self._hide_button
+
     def show_lines(self, lines: Sequence[ExpiryLine]) -> None:
+        import html
+
         if not lines:
-            self.text.clear()
+            if self._text is not None:
+                self._text.clear()
             self.hide()
             return
         items = []
@@ -241,6 +274,8 @@ class ExpiryBanner(QFrame):
 
 def result_label(accessible_name: str) -> QLabel:
     """The hidden, selectable line where a page reports what an action did (a file written, an import)."""
+    from PySide6.QtCore import Qt
+
     label = QLabel()
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText)
