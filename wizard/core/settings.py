@@ -10,8 +10,6 @@ import contextlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from wizard.core.files import atomic_write
-
 MAX_RECENT = 8
 SETTINGS_FILE = "settings.json"
 
@@ -65,10 +63,12 @@ class SettingsStore:
 
     def save(self, settings: Settings) -> None:
         """Best effort: settings are a convenience, so a failure to save them is not an error for the user."""
+        import json  # here and in `load`: the window's first frame reads settings but never writes them
+
+        from wizard.core.files import atomic_write
+
         data = {"recent_projects": list(settings.recent_projects), "last_project": settings.last_project,
                 "last_page": settings.last_page, "window_geometry": settings.window_geometry}
-        import json
-
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, json.dumps(data, indent=2).encode("utf-8"))

@@ -246,13 +246,13 @@ class ExpiryBanner(QFrame):
         return self._text, self._hide_button
 
     def show_lines(self, lines: Sequence[ExpiryLine]) -> None:
-        import html
-
         if not lines:
             if self._text is not None:
                 self._text.clear()
             self.hide()
             return
+        import html
+
         items = []
         for line in lines:
             status = expiry_status(line.status, line.days_left)
