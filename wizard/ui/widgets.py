@@ -3,8 +3,8 @@ certificate expiry banner.
 
 Every page (the welcome page too, in the first frame) is built with a field message, a busy indicator and an expiry
 banner, so these three do not touch `Qt`, whose enums take ~15 ms to build on first use (bench/README.md,
-startup_ratio): the others import it (and `html`) where they use it, and the banner makes its contents the first
-time it shows.
+startup_ratio): the others import it (and `html`, and the colour tones) where they use them, and the banner makes
+its contents the first time it shows.
 """
 
 from __future__ import annotations
@@ -14,25 +14,23 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from wizard.core.errors import InvalidInput
-from wizard.ui.tones import tone
 
 if TYPE_CHECKING:
     import datetime as dt
 
+    from PySide6.QtWidgets import QFormLayout, QLineEdit
+
     from wizard.core.findings import Finding
+
+def _tone(name: str) -> str:
+    """The colour for `name` in the current mode (see `tones`, whose palette types load when a colour is needed)."""
+    from wizard.ui.tones import tone
+
+    return tone(name)
+
 
 SEVERITY_WORDS = {"error": ("Must fix", "error"), "warning": ("Check", "warning"), "info": ("Note", "")}
 
@@ -47,7 +45,7 @@ class FieldMessage(QLabel):
 
     def show_message(self, text: str) -> None:
         # The colour is chosen now, not at construction, so it follows a switch between light and dark mode.
-        self.setStyleSheet(f"color: {tone('error')};")
+        self.setStyleSheet(f"color: {_tone('error')};")
         self.setText(text)
         self.setVisible(bool(text))
 
@@ -138,7 +136,7 @@ class FindingsPanel(QLabel):
         items = []
         for f in findings:
             word, tone_name = SEVERITY_WORDS[f.severity]
-            style = f' style="color:{tone(tone_name)}"' if tone_name else ""
+            style = f' style="color:{_tone(tone_name)}"' if tone_name else ""
             caveat = " <i>(rule not confirmed by public guidance)</i>" if not f.confirmed else ""
             items.append(f"<li><b{style}>{word}:</b> {html.escape(f.message)}{caveat}</li>")
         self.setText(f"<b>{html.escape(self.heading)}</b><ul style='margin-left:-20px'>{''.join(items)}</ul>")
@@ -185,11 +183,11 @@ def expiry_status(status: str, days_left: int) -> ExpiryStatus:
     if status == "expired":
         ago = -days_left
         when = "today" if ago <= 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
-        return ExpiryStatus(f"Expired {when}: replace it now", tone("error"))
+        return ExpiryStatus(f"Expired {when}: replace it now", _tone("error"))
     plural = "s" if days_left != 1 else ""
     if status == "soon":
-        return ExpiryStatus(f"Renew soon: {days_left} day{plural} left", tone("warning"))
-    return ExpiryStatus(f"OK: {days_left} day{plural} left", tone("ok"))
+        return ExpiryStatus(f"Renew soon: {days_left} day{plural} left", _tone("warning"))
+    return ExpiryStatus(f"OK: {days_left} day{plural} left", _tone("ok"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +229,7 @@ class ExpiryBanner(QFrame):
         if self._text is None or self._hide_button is None:
             from PySide6.QtCore import Qt
 
-            self.setStyleSheet(f"ExpiryBanner {{ border: 2px solid {tone('warning')}; border-radius: 4px; }}")
+            self.setStyleSheet(f"ExpiryBanner {{ border: 2px solid {_tone('warning')}; border-radius: 4px; }}")
             layout = QHBoxLayout(self)
             self._text = QLabel()
             self._text.setWordWrap(True)

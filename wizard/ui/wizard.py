@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from wizard import APP_NAME
@@ -21,6 +21,8 @@ from wizard.ui.pages.welcome import WelcomePage
 from wizard.ui.widgets import ExpiryLine
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from wizard.app import Services
     from wizard.core.model import MarketParticipant, Organisation, Project
     from wizard.core.session import ProjectSession
