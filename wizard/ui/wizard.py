@@ -18,7 +18,6 @@ from wizard import APP_NAME
 from wizard.core.flow import PageId, next_page, resume_page
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.welcome import WelcomePage
-from wizard.ui.widgets import ExpiryLine
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from wizard.ui.dialogs import Dialogs
     from wizard.ui.help_viewer import HelpWindow
     from wizard.ui.vault_access import VaultAccess
+    from wizard.ui.widgets import ExpiryLine
 
 # Every page but the first is built (and its module imported) only when the wizard first needs it: the window
 # then appears sooner and uses less memory (bench/README.md, startup_ratio and rss_ratio).
@@ -242,6 +242,7 @@ class OnboardingWizard(QWizard):
         if self.session is None or not self.session.project.certificates:
             return ()
         from wizard.core.certs import inventory  # loads cryptography: only for a project that has certificates
+        from wizard.ui.widgets import ExpiryLine
 
         rows = inventory(self.session.profile, self.session.project, self.session.clock())
         return tuple(ExpiryLine(r.kind_name, r.subject, r.not_after, r.status, r.days_left)

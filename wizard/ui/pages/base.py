@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
 
 from wizard.core.errors import WizardError
 from wizard.ui.help_links import HELP_SCHEME, help_link
-from wizard.ui.widgets import BusyIndicator, ExpiryBanner, FieldMessage
+from wizard.ui.page_parts import BusyIndicator, ExpiryBanner, FieldMessage
 
 if TYPE_CHECKING:
     from wizard.core.session import ProjectSession
