@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from wizard import APP_NAME
@@ -19,7 +20,7 @@ from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.welcome import WelcomePage
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent, QShortcut
+    from PySide6.QtGui import QCloseEvent
 
     from wizard.app import Services
     from wizard.core.model import MarketParticipant, Organisation, Project
@@ -80,8 +81,8 @@ class OnboardingWizard(QWizard):
         self.setOption(QWizard.WizardOption.HaveHelpButton, True)
         self.setButtonText(QWizard.WizardButton.HelpButton, "&Help")
         self.helpRequested.connect(lambda: self.show_help())
-        self.help_shortcut: QShortcut | None = None
-        self.after_first_frame(self._add_help_shortcut)  # QKeySequence's ~70 key names take ~1 ms to build
+        self.help_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), self)
+        self.help_shortcut.activated.connect(lambda: self.show_help())
         self.help_window: HelpWindow | None = None
         self._add_page(PageId.WELCOME, WelcomePage())
         self.setStartId(PageId.WELCOME)
@@ -98,18 +99,12 @@ class OnboardingWizard(QWizard):
     def after_first_frame(self, work: Callable[[], object]) -> None:
         """Run `work` right after the window's first paint, or now if that has happened. The first frame (this
         window with the welcome page) is built with as little loaded as possible; what it does not show (the
-        profile's checks and the recent projects on the welcome page, the F1 shortcut) follows a moment later, and
-        the vaults when a page first needs them (bench/README.md, startup_ratio)."""
+        profile's checks and the recent projects on the welcome page) follows a moment later, and the vaults when a
+        page first needs them (bench/README.md, startup_ratio)."""
         if self._first_frame_shown:
             work()
         else:
             self._after_first_frame.append(work)
-
-    def _add_help_shortcut(self) -> None:
-        from PySide6.QtGui import QKeySequence, QShortcut
-
-        self.help_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), self)
-        self.help_shortcut.activated.connect(lambda: self.show_help())
 
     def _on_first_frame(self) -> None:
         self._first_frame_shown = True
