@@ -1,24 +1,29 @@
 """Composition root: resolves paths, loads the profile, builds the services. Nothing else constructs these.
 
-No work happens at import time; `build_services()` is called once by the CLI or the GUI entry point.
+No work happens at import time; `build_services()` is called once by the CLI or the GUI entry point. The CLI loads
+and checks the profile at once; the GUI may leave it (and the vaults) to their first use, so that its first window
+is painted before they are loaded (bench/README.md, startup_ratio).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-if TYPE_CHECKING:  # imported in build_services: the window appears sooner without them (bench/README.md)
+if TYPE_CHECKING:  # imported where used: the first window appears sooner without them (bench/README.md)
+    import datetime as dt
+
     from wizard.core.profile import Profile
     from wizard.core.settings import SettingsStore
     from wizard.core.vault import VaultProvider
 
-Clock = Callable[[], dt.datetime]
+    Clock = Callable[[], dt.datetime]
+
+T = TypeVar("T")
 
 APP_DIR_NAME = "DIP Onboarding Wizard"
 APP_AUTHOR = "DIPOnboarding"
@@ -74,26 +79,85 @@ def default_profile_path() -> Path:
 
 
 def utc_now() -> dt.datetime:
+    import datetime as dt  # not before the first window: nothing there needs the time (bench/README.md)
+
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+class OnFirstUse(Generic[T]):
+    """A value made the first time it is asked for, then kept. If making it fails, the error propagates and the
+    next request tries again (a broken profile file stays broken until it is fixed, and says so each time)."""
+
+    __slots__ = ("_made", "_make", "_value")
+    _value: T
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._made = False
+
+    @classmethod
+    def ready(cls, value: T) -> OnFirstUse[T]:
+        """A value that is already made."""
+        made = cls(lambda: value)
+        made.get()
+        return made
+
+    @property
+    def made(self) -> bool:
+        return self._made
+
+    def get(self) -> T:
+        if not self._made:
+            self._value = self._make()
+            self._made = True
+        return self._value
 
 
 @dataclass(frozen=True, slots=True)
 class Services:
     paths: AppPaths
-    profile: Profile
     clock: Clock
     settings: SettingsStore
-    vaults: VaultProvider
+    profile_source: OnFirstUse[Profile]
+    vault_source: OnFirstUse[VaultProvider]
+
+    @property
+    def profile(self) -> Profile:
+        """The DIP profile, loaded on first use; raises `ProfileError` when the file is broken."""
+        return self.profile_source.get()
+
+    @property
+    def vaults(self) -> VaultProvider:
+        return self.vault_source.get()
 
 
 def build_services(*, profile_path: Path | None = None, paths: AppPaths | None = None,
-                   clock: Clock = utc_now, vaults: VaultProvider | None = None) -> Services:
-    """Everything the CLI and GUI need; raises `ProfileError` for a broken profile."""
-    from wizard.core.profile import load_profile
+                   clock: Clock = utc_now, vaults: VaultProvider | None = None,
+                   load_later: bool = False) -> Services:
+    """Everything the CLI and GUI need; raises `ProfileError` for a broken profile.
+
+    With `load_later` the profile and the vaults are loaded on first use instead, and a broken profile raises
+    `ProfileError` there: the GUI's welcome page asks for the profile right after the window is first painted
+    and shows that error on the page.
+    """
     from wizard.core.settings import SettingsStore
-    from wizard.core.vault import VaultProvider
 
     resolved = paths or AppPaths.for_user()
-    profile = load_profile(profile_path or default_profile_path())
-    return Services(resolved, profile, clock, SettingsStore(resolved.config_dir),
-                    vaults or VaultProvider(resolved.data_dir / "vault" / "secrets.vault"))
+    chosen_profile = profile_path or default_profile_path()
+
+    def load() -> Profile:
+        from wizard.core.profile import load_profile
+
+        return load_profile(chosen_profile)
+
+    def make_vaults() -> VaultProvider:
+        from wizard.core.vault import VaultProvider
+
+        return VaultProvider(resolved.data_dir / "vault" / "secrets.vault")
+
+    profile = OnFirstUse(load)
+    vault_source = OnFirstUse.ready(vaults) if vaults is not None else OnFirstUse(make_vaults)
+    if not load_later:
+        profile.get()
+        vault_source.get()
+    return Services(resolved, clock, SettingsStore(resolved.config_dir), profile, vault_source)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.app import Services
+from wizard.app import OnFirstUse, Services
 from wizard.core.model import with_person, with_step_status
 from wizard.core.organisation import build_mpids, build_organisation
 from wizard.core.people import build_person
@@ -116,7 +116,8 @@ class DemoKeychain:
 def with_demo_keychain(services: Services) -> Services:
     """The same services, but keys and secrets go to a fresh in-memory `DemoKeychain`."""
     keychain = DemoKeychain()
-    return replace(services, vaults=VaultProvider(services.vaults.file_path, keychain=lambda: keychain))
+    return replace(services, vault_source=OnFirstUse.ready(VaultProvider(services.vaults.file_path,
+                                                                        keychain=lambda: keychain)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,18 +31,53 @@ class _QuietParser(argparse.ArgumentParser):
         raise _NotForUs(message)
 
 
+# The options a plain GUI invocation may carry, by their full names: read without building a parser (below).
+_FLAGS = {"--json": "json", "--demo": "demo", "--exit-after-paint": "exit_after_paint"}
+_VALUES = {"--dip-profile": "profile", "--project": "project", "--screenshots": "screenshots"}
+
+
 def gui_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
     """The parsed arguments when `argv` is a plain GUI invocation; None when the full CLI should handle it."""
     if argv and argv[0] != "gui":
         return None
+    return _read_plainly(argv[1:]) or _parse(argv[1:])
+
+
+def _read_plainly(options: Sequence[str]) -> argparse.Namespace | None:
+    """The usual invocations (no options, or full option names), read as `_parse` reads them but without building
+    an ArgumentParser: that loads gettext's locale tables, ~2.5 ms of every start (bench/README.md, startup_ratio).
+    None for anything else (an abbreviation, a missing value, a typo), which `_parse` then decides."""
+    found: dict[str, object] = {"json": False, "profile": None, "project": None, "demo": False,
+                                "screenshots": None, "exit_after_paint": False}
+    rest = iter(options)
+    for token in rest:
+        name, has_value, value = token.partition("=")
+        if name in _FLAGS and not has_value:
+            found[_FLAGS[name]] = True
+        elif name in _VALUES:
+            if not has_value:
+                value = next(rest, "-")
+            if not value or value.startswith("-"):
+                return None
+            found[_VALUES[name]] = Path(value)
+        else:
+            return None
+    return _gui_namespace(argparse.Namespace(**found))
+
+
+def _parse(options: Sequence[str]) -> argparse.Namespace | None:
     parser = _QuietParser(add_help=False)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--dip-profile", dest="profile", type=Path)
     add_gui_options(parser)
     try:
-        args = parser.parse_args(list(argv[1:]))
+        args = parser.parse_args(list(options))
     except (_NotForUs, SystemExit):
         return None
+    return _gui_namespace(args)
+
+
+def _gui_namespace(args: argparse.Namespace) -> argparse.Namespace:
     args.command = "gui"
     args.self_test = args.self_test_window = False
     return args

@@ -2,78 +2,33 @@
 
 The HTML files are the single source: the glossary's terms and definitions are read from glossary.html (each term
 a `<dt id=...>` followed by its `<dd>`), so the tooltips and the help window never disagree.
+
+The wizard asks this module for each page's topic while its first window is being built; the HTML reader (and
+`html.parser`) is imported only by the functions that read help files (bench/README.md, startup_ratio).
 """
 
 from __future__ import annotations
 
-import html.parser
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wizard.core.help_reader import GlossaryTerm, HelpFileReader
 
 HELP_FOLDER = "help"
 GLOSSARY = "glossary.html"
 
 
 
-@dataclass(frozen=True, slots=True)
-class GlossaryTerm:
-    id: str
-    term: str
-    definition: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Page:
-    ids: frozenset[str]
-    links: tuple[str, ...]
-
-
-class _Reader(html.parser.HTMLParser):
-    """Collects element ids, link targets and the glossary's dt/dd pairs of one help file."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[str] = []
-        self.terms: list[GlossaryTerm] = []
-        self._open: str | None = None  # "dt" or "dd" while inside one
-        self._text: list[str] = []
-        self._dt: tuple[str, str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if found.get("id"):
-            self.ids.add(str(found["id"]))
-        if tag == "a" and found.get("href"):
-            self.links.append(str(found["href"]))
-        if tag in ("dt", "dd"):
-            self._open, self._text = tag, []
-            if tag == "dt":
-                self._dt = (str(found.get("id") or ""), "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag != self._open:
-            return
-        text = re.sub(r"\s+", " ", "".join(self._text)).strip()
-        if tag == "dt" and self._dt is not None:
-            self._dt = (self._dt[0], text)
-        elif tag == "dd" and self._dt is not None and self._dt[0]:
-            self.terms.append(GlossaryTerm(self._dt[0], self._dt[1], text))
-            self._dt = None
-        self._open = None
-
-    def handle_data(self, data: str) -> None:
-        if self._open:
-            self._text.append(data)
-
-
 def help_dir(resources: Path) -> Path:
     return resources / HELP_FOLDER
 
 
-def _read(path: Path) -> _Reader:
-    reader = _Reader()
+def _read(path: Path) -> HelpFileReader:
+    from wizard.core.help_reader import HelpFileReader
+
+    reader = HelpFileReader()
     reader.feed(path.read_text(encoding="utf-8"))
     reader.close()
     return reader

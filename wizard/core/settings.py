@@ -7,11 +7,8 @@ used, because losing a recent-projects list must never stop the wizard from star
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from wizard.core.files import atomic_write
 
 MAX_RECENT = 8
 SETTINGS_FILE = "settings.json"
@@ -46,17 +43,30 @@ class SettingsStore:
 
     def load(self) -> Settings:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return _parse(data)
+            text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return Settings()
-        except (OSError, ValueError, TypeError, RecursionError):
-            with contextlib.suppress(OSError):
-                self.path.replace(self.path.with_suffix(".damaged.json"))
-            return Settings()
+        except (OSError, ValueError):
+            return self._set_aside()
+        import json  # only when there is a file to read: a first start has none (bench/README.md, startup_ratio)
+
+        try:
+            return _parse(json.loads(text))
+        except (ValueError, TypeError, RecursionError):
+            return self._set_aside()
+
+    def _set_aside(self) -> Settings:
+        """A damaged file is renamed (kept for a support request) and the defaults are used."""
+        with contextlib.suppress(OSError):
+            self.path.replace(self.path.with_suffix(".damaged.json"))
+        return Settings()
 
     def save(self, settings: Settings) -> None:
         """Best effort: settings are a convenience, so a failure to save them is not an error for the user."""
+        import json  # here and in `load`: the window's first frame reads settings but never writes them
+
+        from wizard.core.files import atomic_write
+
         data = {"recent_projects": list(settings.recent_projects), "last_project": settings.last_project,
                 "last_page": settings.last_page, "window_geometry": settings.window_geometry}
         with contextlib.suppress(OSError):

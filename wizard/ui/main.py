@@ -97,7 +97,9 @@ def run_gui(args: argparse.Namespace) -> int:
         os.environ[HOME_ENV] = demo_home.name
     try:
         app = make_application()
-        services = build_services(profile_path=args.profile)
+        # The profile is read right after the first frame (the welcome page asks for it), the vaults when a page
+        # first needs a key: the window appears sooner (bench/README.md, startup_ratio).
+        services = build_services(profile_path=args.profile, load_later=True)
         if args.demo:
             from wizard.demo import with_demo_keychain
 

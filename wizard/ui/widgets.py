@@ -1,46 +1,34 @@
 """Small reusable widgets: field messages with gentle validation, the findings panel, the busy indicator, the
-certificate expiry banner."""
+certificate expiry banner.
+
+The three that every page is built with (the message line, the busy indicator and the expiry banner) live in
+`page_parts`, so that the first window does not load the rest of this module (bench/README.md, startup_ratio); they
+are imported from here like the others. `Qt` (whose enums take ~15 ms to build) and `html` are imported where used.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from wizard.core.errors import InvalidInput
-from wizard.core.findings import Finding
-from wizard.ui.tones import tone
+from wizard.ui.page_parts import BusyIndicator, ExpiryBanner, FieldMessage, tone_now
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from PySide6.QtWidgets import QFormLayout, QLineEdit
+
+    from wizard.core.findings import Finding
+
+__all__ = ["BusyIndicator", "ExpiryBanner", "ExpiryLine", "ExpiryStatus", "FieldMessage", "FindingsPanel",
+           "GentleValidator", "add_field_row", "expiry_status", "result_label"]
 
 SEVERITY_WORDS = {"error": ("Must fix", "error"), "warning": ("Check", "warning"), "info": ("Note", "")}
-
-
-class FieldMessage(QLabel):
-    """The message shown under a field; hidden while there is nothing to say."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.hide()
-
-    def show_message(self, text: str) -> None:
-        # The colour is chosen now, not at construction, so it follows a switch between light and dark mode.
-        self.setStyleSheet(f"color: {tone('error')};")
-        self.setText(text)
-        self.setVisible(bool(text))
 
 
 def add_field_row(form: QFormLayout, label: str, edit: QLineEdit, *, accessible: str = "",
@@ -111,6 +99,8 @@ class FindingsPanel(QLabel):
     """A plain-language list of findings, most serious first, marked "Must fix", "Check" or "Note"."""
 
     def __init__(self, heading: str, empty_text: str, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt
+
         super().__init__(parent)
         self.heading = heading
         self.empty_text = empty_text
@@ -119,44 +109,18 @@ class FindingsPanel(QLabel):
         self.setAccessibleName(heading)
 
     def set_findings(self, findings: Sequence[Finding]) -> None:
+        import html
+
         if not findings:
             self.setText(f"<b>{html.escape(self.heading)}</b><br>{html.escape(self.empty_text)}")
             return
         items = []
         for f in findings:
             word, tone_name = SEVERITY_WORDS[f.severity]
-            style = f' style="color:{tone(tone_name)}"' if tone_name else ""
+            style = f' style="color:{tone_now(tone_name)}"' if tone_name else ""
             caveat = " <i>(rule not confirmed by public guidance)</i>" if not f.confirmed else ""
             items.append(f"<li><b{style}>{word}:</b> {html.escape(f.message)}{caveat}</li>")
         self.setText(f"<b>{html.escape(self.heading)}</b><ul style='margin-left:-20px'>{''.join(items)}</ul>")
-
-
-class BusyIndicator(QWidget):
-    """A moving bar and a sentence saying what is happening; hidden while nothing is."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 0)  # no known end: the bar moves to and fro
-        self.bar.setTextVisible(False)
-        self.bar.setMaximumWidth(160)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.bar.setAccessibleName("Working")
-        layout.addWidget(self.bar)
-        layout.addWidget(self.label, 1)
-        self.hide()
-
-    def start(self, text: str) -> None:
-        self.label.setText(text)
-        self.bar.setAccessibleDescription(text)
-        self.show()
-
-    def stop(self) -> None:
-        self.label.clear()
-        self.hide()
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,11 +136,11 @@ def expiry_status(status: str, days_left: int) -> ExpiryStatus:
     if status == "expired":
         ago = -days_left
         when = "today" if ago <= 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
-        return ExpiryStatus(f"Expired {when}: replace it now", tone("error"))
+        return ExpiryStatus(f"Expired {when}: replace it now", tone_now("error"))
     plural = "s" if days_left != 1 else ""
     if status == "soon":
-        return ExpiryStatus(f"Renew soon: {days_left} day{plural} left", tone("warning"))
-    return ExpiryStatus(f"OK: {days_left} day{plural} left", tone("ok"))
+        return ExpiryStatus(f"Renew soon: {days_left} day{plural} left", tone_now("warning"))
+    return ExpiryStatus(f"OK: {days_left} day{plural} left", tone_now("ok"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,57 +154,10 @@ class ExpiryLine:
     days_left: int
 
 
-class ExpiryBanner(QFrame):
-    """A band at the top of a page listing certificates that expire inside their reminder lead time or have expired.
-
-    It never blocks: the user reads it and carries on, or hides it for the rest of the run (`hidden_by_user`).
-    """
-
-    hidden_by_user = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(f"ExpiryBanner {{ border: 2px solid {tone('warning')}; border-radius: 4px; }}")
-        layout = QHBoxLayout(self)
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setAccessibleName("Certificates that need renewing")
-        layout.addWidget(self.text, 1)
-        self.hide_button = QPushButton("&Hide")
-        self.hide_button.setAccessibleDescription("Hide this reminder until the project is next opened")
-        self.hide_button.clicked.connect(self._on_hide)
-        layout.addWidget(self.hide_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
-
-    def show_lines(self, lines: Sequence[ExpiryLine]) -> None:
-        if not lines:
-            self.text.clear()
-            self.hide()
-            return
-        items = []
-        for line in lines:
-            status = expiry_status(line.status, line.days_left)
-            verb = "expired on" if line.status == "expired" else "expires on"
-            items.append(f"<li>{html.escape(line.kind_name)} ({html.escape(line.subject)}) {verb} "
-                         f"{line.not_after:%d %b %Y}: <b style='color:{status.colour}'>"
-                         f"{html.escape(status.words)}</b></li>")
-        heading = ("A certificate needs renewing" if len(lines) == 1 else
-                   f"{len(lines)} certificates need renewing")
-        self.text.setText(f"<b>{heading}.</b> On the Keys and CSRs page, make a replacement key and send its CSR "
-                          "now: a new certificate takes time to be issued."
-                          f"<ul style='margin-left:-20px'>{''.join(items)}</ul>")
-        self.show()
-
-    def _on_hide(self) -> None:
-        self.hide()
-        self.hidden_by_user.emit()
-
-
 def result_label(accessible_name: str) -> QLabel:
     """The hidden, selectable line where a page reports what an action did (a file written, an import)."""
+    from PySide6.QtCore import Qt
+
     label = QLabel()
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText)

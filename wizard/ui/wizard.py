@@ -5,27 +5,30 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from wizard import APP_NAME
 from wizard.core.flow import PageId, next_page, resume_page
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.welcome import WelcomePage
-from wizard.ui.vault_access import VaultAccess
-from wizard.ui.widgets import ExpiryLine
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from wizard.app import Services
     from wizard.core.model import MarketParticipant, Organisation, Project
     from wizard.core.session import ProjectSession
     from wizard.ui.dialogs import Dialogs
     from wizard.ui.help_viewer import HelpWindow
+    from wizard.ui.vault_access import VaultAccess
+    from wizard.ui.widgets import ExpiryLine
 
 # Every page but the first is built (and its module imported) only when the wizard first needs it: the window
 # then appears sooner and uses less memory (bench/README.md, startup_ratio and rss_ratio).
@@ -54,8 +57,12 @@ class OnboardingWizard(QWizard):
         self.services = services
         self.dialogs = dialogs
         self.session: ProjectSession | None = None
-        # The keychain and the file vault of this run, shared by the pages that need a key.
-        self.vault_access = VaultAccess(services.vaults, self)
+        # What the first frame does not show is loaded right after it is painted (`after_first_frame`).
+        self._first_frame_shown = False
+        self._after_first_frame: list[Callable[[], object]] = []
+        self._first_paint = _FirstPaintWatcher(self)
+        self.installEventFilter(self._first_paint)
+        self._vault_access: VaultAccess | None = None
         # The user hid the expiry reminder; it shows again when a project is next opened.
         self._expiry_hidden = False
         # A message for the welcome page, e.g. why the last project could not be reopened.
@@ -88,7 +95,37 @@ class OnboardingWizard(QWizard):
         self.project_changed.connect(self._show_expiry)
         self.resize(1000, 720)
         if self.settings.window_geometry:
+            from PySide6.QtCore import QByteArray
+
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode("ascii")))
+
+    # The first frame -------------------------------------------------------------------------------------------
+
+    def after_first_frame(self, work: Callable[[], object]) -> None:
+        """Run `work` right after the window's first paint, or now if that has happened. The first frame (this
+        window with the welcome page) is built with as little loaded as possible; what it does not show (the
+        profile's checks and the recent projects on the welcome page) follows a moment later, and the vaults when a
+        page first needs them (bench/README.md, startup_ratio)."""
+        if self._first_frame_shown:
+            work()
+        else:
+            self._after_first_frame.append(work)
+
+    def _on_first_frame(self) -> None:
+        self._first_frame_shown = True
+        waiting, self._after_first_frame = self._after_first_frame, []
+        for work in waiting:
+            work()
+
+    @property
+    def vault_access(self) -> VaultAccess:
+        """The keychain and the file vault of this run, shared by the pages that need a key. Made when the first
+        such page asks: the vaults load hashlib (OpenSSL) and the keychain code, ~5 MiB the welcome page never uses."""
+        if self._vault_access is None:
+            from wizard.ui.vault_access import VaultAccess
+
+            self._vault_access = VaultAccess(self.services.vaults, self)
+        return self._vault_access
 
     def nextId(self) -> int:
         following = next_page(PageId(self.currentId())) if self.currentId() >= 0 else None
@@ -213,6 +250,7 @@ class OnboardingWizard(QWizard):
         if self.session is None or not self.session.project.certificates:
             return ()
         from wizard.core.certs import inventory  # loads cryptography: only for a project that has certificates
+        from wizard.ui.widgets import ExpiryLine
 
         rows = inventory(self.session.profile, self.session.project, self.session.clock())
         return tuple(ExpiryLine(r.kind_name, r.subject, r.not_after, r.status, r.days_left)
@@ -288,3 +326,17 @@ class OnboardingWizard(QWizard):
         geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         self.settings = replace(self.settings, window_geometry=geometry)
         self.services.settings.save(self.settings)
+
+
+class _FirstPaintWatcher(QObject):
+    """Calls the wizard's `_on_first_frame` once its first paint has been processed, then stops watching."""
+
+    def __init__(self, wizard: OnboardingWizard) -> None:
+        super().__init__(wizard)
+        self._wizard = wizard
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._wizard.removeEventFilter(self)
+            QTimer.singleShot(0, self._wizard, self._wizard._on_first_frame)
+        return False

@@ -5,13 +5,12 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
 
 from wizard.core.errors import WizardError
 from wizard.ui.help_links import HELP_SCHEME, help_link
-from wizard.ui.widgets import BusyIndicator, ExpiryBanner, FieldMessage
+from wizard.ui.page_parts import BusyIndicator, ExpiryBanner, FieldMessage
 
 if TYPE_CHECKING:
     from wizard.core.session import ProjectSession
@@ -63,6 +62,9 @@ class BasePage(QWizardPage):
             if wizard is not None:
                 self.onboarding().show_help(href.removeprefix(f"{HELP_SCHEME}:"))
         elif href.startswith("https://"):
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices  # not before the first frame (bench/README.md)
+
             QDesktopServices.openUrl(QUrl(href))
 
     def set_help_topic(self, topic: str) -> None:

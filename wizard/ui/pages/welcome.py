@@ -1,11 +1,15 @@
-"""Welcome: what the wizard is for, and a choice of a new project, a recent one, or a folder."""
+"""Welcome: what the wizard is for, and a choice of a new project, a recent one, or a folder.
+
+The page is the wizard's first frame. What needs the DIP profile or the projects' files (the first step's checks,
+the recent projects' names) is filled in right after that frame is painted (`OnboardingWizard.after_first_frame`),
+into room the layout already has, so the window appears sooner and nothing on it moves (bench/README.md).
+"""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -18,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.errors import WizardError
-from wizard.core.profile import Profile
-from wizard.core.store import load_project
 from wizard.ui.pages.base import BasePage
+
+if TYPE_CHECKING:
+    from wizard.core.profile import Profile
 
 INTRO = (
     "This wizard guides your organisation onto Elexon's <b>Data Integration Platform (DIP)</b>. It keeps track "
@@ -41,13 +46,18 @@ class WelcomePage(BasePage):
         self.recent = QListWidget()
         self.recent.setAccessibleName("Recent projects")
         self.recent.setMaximumHeight(170)
+        # "Before you start": the first step's checks, from the profile, filled in after the first frame. Its text
+        # always starts with a tag, so the label's default AutoText shows it as rich text without asking for
+        # Qt.TextFormat (the `Qt` namespace's enums cost ~14 ms and 1.25 MiB, which the welcome page can do without).
         self.needs = QLabel()
         self.needs.setWordWrap(True)
-        self.needs.setTextFormat(Qt.TextFormat.RichText)
         self.open_button = QPushButton("&Open a project folder…")
         self.open_button.setAccessibleDescription("Choose a folder that holds a project, for example one a "
                                                   "colleague shared with you")
         self._opened = False
+        self._recent_folders: list[str] = []  # the folder of each row of `recent`
+        self._fill_due = False                # initializePage asked for a fill that has not run yet
+        self.profile_problem = ""             # why the DIP profile could not be loaded, if it could not
 
         self.body.addSpacing(8)
         self.body.addWidget(self.new_choice)
@@ -80,25 +90,69 @@ class WelcomePage(BasePage):
         self._opened = False
         self.clear_error()
         wizard = self.onboarding()
-        first = wizard.services.profile.steps[0]
+        if not wizard.settings.recent_projects:
+            self._show_recent([])  # nothing to read: the choices are complete in the first frame
+        # Last: choosing the default option clears messages, and this one must stay.
+        if wizard.startup_problem:
+            self.show_error(wizard.startup_problem)
+            wizard.startup_problem = ""
+        if self._fill_due:
+            return
+        self._fill_due = True
+        if wizard.services.profile_source.made:
+            self.fill()  # the profile is loaded already (a project was opened): nothing to wait for
+        else:
+            wizard.after_first_frame(self.fill)
+
+    def fill(self) -> None:
+        """Fill in what needs the profile and the projects' files: the first step's checks and the recent
+        projects. A broken profile is said here, and then nothing can be started or opened."""
+        if not self._fill_due:
+            return
+        self._fill_due = False
+        wizard = self.onboarding()
+        kept = self.page_error.text() if not self.page_error.isHidden() else ""
+        try:
+            profile = wizard.services.profile
+        except WizardError as exc:
+            self._refuse_for_profile(str(exc))
+            return
+        import html
+
+        self.profile_problem = ""
+        self.new_choice.setEnabled(True)
+        self.open_button.setEnabled(True)
+        first = profile.steps[0]
         needs = "".join(f"<li>{html.escape(c)}</li>" for c in first.preconditions)
         self.needs.setText(f"<b>{html.escape(first.title)}, check that:</b><ul style='margin-left:-20px'>"
                            f"{needs}</ul>" if needs else "")
         self._fill_recent()
-        # Last: choosing the default option above clears messages, and this one must stay.
-        if wizard.startup_problem:
-            self.show_error(wizard.startup_problem)
-            wizard.startup_problem = ""
+        if kept:
+            self.show_error(kept)
+        # The wizard gave focus to the first choice before the recent projects were known; follow the choice made.
+        if wizard.currentPage() is self and self.focusWidget() in (self.new_choice, self.recent_choice):
+            self.first_field().setFocus()
+
+    def _refuse_for_profile(self, problem: str) -> None:
+        self.profile_problem = (f"The DIP profile could not be loaded, so no project can be started or opened. "
+                                f"{problem}")
+        for widget in (self.new_choice, self.recent_choice, self.recent, self.open_button, self.forget_button):
+            widget.setEnabled(False)
+        self.show_error(self.profile_problem)
+        self.completeChanged.emit()
 
     def _fill_recent(self) -> None:
         wizard = self.onboarding()
+        profile = wizard.services.profile
+        self._show_recent([(folder, *_describe(Path(folder), profile)) for folder in wizard.settings.recent_projects])
+
+    def _show_recent(self, rows: list[tuple[str, str, bool]]) -> None:
+        """Rows of (folder, text, can be opened)."""
         self.recent.clear()
+        self._recent_folders = [folder for folder, _text, _usable in rows]
         first_usable = -1
-        for folder in wizard.settings.recent_projects:
-            text, usable = _describe(Path(folder), wizard.services.profile)
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, folder)
-            self.recent.addItem(item)
+        for _folder, text, usable in rows:
+            self.recent.addItem(QListWidgetItem(text))
             if usable and first_usable < 0:
                 first_usable = self.recent.count() - 1
         has_recent = self.recent.count() > 0
@@ -113,10 +167,10 @@ class WelcomePage(BasePage):
             self.new_choice.setChecked(True)
 
     def _on_forget(self) -> None:
-        if self.recent.currentRow() < 0:
+        row = self.recent.currentRow()
+        if row < 0:
             return
-        folder = Path(self.recent.currentItem().data(Qt.ItemDataRole.UserRole))
-        self.onboarding().forget_project(folder)
+        self.onboarding().forget_project(Path(self._recent_folders[row]))
         self._fill_recent()
         self.completeChanged.emit()
 
@@ -125,19 +179,26 @@ class WelcomePage(BasePage):
         self._opened = True
 
     def isComplete(self) -> bool:
+        if self.profile_problem:
+            return False
         if self._opened or self.new_choice.isChecked():
             return True
         return self.recent_choice.isChecked() and self.recent.currentItem() is not None
 
     def validatePage(self) -> bool:
+        self.fill()  # Next before the first frame (only a script can be that quick) finds the page complete
+        if self.profile_problem:
+            return False
         wizard = self.onboarding()
         if self._opened:
             return wizard.session is not None
         if self.new_choice.isChecked():
             wizard.close_project()
             return True
-        item = self.recent.currentItem()
-        folder = Path(item.data(Qt.ItemDataRole.UserRole))
+        row = self.recent.currentRow()
+        if row < 0:
+            return False
+        folder = Path(self._recent_folders[row])
         try:
             wizard.open_project(folder)
         except WizardError as exc:
@@ -172,6 +233,8 @@ class WelcomePage(BasePage):
 
 def _describe(folder: Path, profile: Profile) -> tuple[str, bool]:
     """A recent project's line in the list, and whether it can be opened. Only reads: never migrates."""
+    from wizard.core.store import load_project
+
     try:
         shown = "~/" + str(folder.relative_to(Path.home()))
     except ValueError:

@@ -1,0 +1,138 @@
+"""What every page is built with, the welcome page too: its message line, its busy indicator and its certificate
+expiry banner (all three hidden until needed).
+
+Apart from `widgets` so that the first window loads only these (bench/README.md, startup_ratio); they do not touch
+`Qt`, whose enums take ~15 ms to build on first use: the banner makes its contents the first time it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+if TYPE_CHECKING:
+    from wizard.ui.widgets import ExpiryLine
+
+
+def tone_now(name: str) -> str:
+    """The colour for `name` in the current mode (see `tones`, whose palette types load when a colour is needed)."""
+    from wizard.ui.tones import tone
+
+    return tone(name)
+
+
+class FieldMessage(QLabel):
+    """The message shown under a field; hidden while there is nothing to say."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        # The colour is chosen now, not at construction, so it follows a switch between light and dark mode.
+        self.setStyleSheet(f"color: {tone_now('error')};")
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+class BusyIndicator(QWidget):
+    """A moving bar and a sentence saying what is happening; hidden while nothing is."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # no known end: the bar moves to and fro
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumWidth(160)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.bar.setAccessibleName("Working")
+        layout.addWidget(self.bar)
+        layout.addWidget(self.label, 1)
+        self.hide()
+
+    def start(self, text: str) -> None:
+        self.label.setText(text)
+        self.bar.setAccessibleDescription(text)
+        self.show()
+
+    def stop(self) -> None:
+        self.label.clear()
+        self.hide()
+
+
+class ExpiryBanner(QFrame):
+    """A band at the top of a page listing certificates that expire inside their reminder lead time or have expired.
+
+    It never blocks: the user reads it and carries on, or hides it for the rest of the run (`hidden_by_user`).
+    """
+
+    hidden_by_user = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._text: QLabel | None = None
+        self._hide_button: QPushButton | None = None
+        self.hide()
+
+    @property
+    def text(self) -> QLabel:
+        """The reminder's words (made with the banner's contents, the first time they are needed)."""
+        return self._contents()[0]
+
+    @property
+    def hide_button(self) -> QPushButton:
+        return self._contents()[1]
+
+    def _contents(self) -> tuple[QLabel, QPushButton]:
+        if self._text is None or self._hide_button is None:
+            from PySide6.QtCore import Qt
+
+            self.setStyleSheet(f"ExpiryBanner {{ border: 2px solid {tone_now('warning')}; border-radius: 4px; }}")
+            layout = QHBoxLayout(self)
+            self._text = QLabel()
+            self._text.setWordWrap(True)
+            self._text.setTextFormat(Qt.TextFormat.RichText)
+            self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self._text.setAccessibleName("Certificates that need renewing")
+            layout.addWidget(self._text, 1)
+            self._hide_button = QPushButton("&Hide")
+            self._hide_button.setAccessibleDescription("Hide this reminder until the project is next opened")
+            self._hide_button.clicked.connect(self._on_hide)
+            layout.addWidget(self._hide_button, 0, Qt.AlignmentFlag.AlignTop)
+        return self._text, self._hide_button
+
+    def show_lines(self, lines: Sequence[ExpiryLine]) -> None:
+        if not lines:
+            if self._text is not None:
+                self._text.clear()
+            self.hide()
+            return
+        import html
+
+        from wizard.ui.widgets import expiry_status
+
+        items = []
+        for line in lines:
+            status = expiry_status(line.status, line.days_left)
+            verb = "expired on" if line.status == "expired" else "expires on"
+            items.append(f"<li>{html.escape(line.kind_name)} ({html.escape(line.subject)}) {verb} "
+                         f"{line.not_after:%d %b %Y}: <b style='color:{status.colour}'>"
+                         f"{html.escape(status.words)}</b></li>")
+        heading = ("A certificate needs renewing" if len(lines) == 1 else
+                   f"{len(lines)} certificates need renewing")
+        self.text.setText(f"<b>{heading}.</b> On the Keys and CSRs page, make a replacement key and send its CSR "
+                          "now: a new certificate takes time to be issued."
+                          f"<ul style='margin-left:-20px'>{''.join(items)}</ul>")
+        self.show()
+
+    def _on_hide(self) -> None:
+        self.hide()
+        self.hidden_by_user.emit()
