@@ -1,9 +1,14 @@
 """The child process of `ui_max_stall_ms`: `python -m bench.ui_stall_child RUNS`, prints one JSON object.
 
-It opens the wizard on the keys page of a fresh demo project, makes an RSA-4096 key through the page's own
-"Make key" button, and records every tick of a 5 ms timer from the click until the page is no longer busy (the key
-is made, stored and recorded). The longest gap between consecutive moments (click, ticks, end) is the longest time
-the event loop could not run. One warm-up run, then RUNS measured ones, each on a new demo project.
+Each run, on a fresh demo project, times three things the user starts with a button, each until the page is no
+longer busy, while a 5 ms timer records its every tick:
+- **key**: an RSA-4096 key made with the keys page's "Make key" button (made, stored and recorded);
+- **pfx**: a Modern PFX of that key's certificate (issued by a demo CA and recorded before, outside the timing) saved
+  with the Packages page's "Save the package…" button (key read from the vault, written, re-opened and checked);
+- **bundle**: a handoff bundle for the Technical Lead with that PFX inside, from the Packages page's "Export a
+  handoff bundle…" button (wizard/ui/bundle_section.py).
+The result of each is the longest gap between consecutive moments (click, ticks, end): the longest the event loop
+could not run. One warm-up run, then RUNS measured ones.
 
 Keys go to the real OS keychain when there is one (and are deleted again afterwards), else to an in-memory store.
 Run by bench/ui_stall.py with QT_QPA_PLATFORM=offscreen and a fresh DIP_ONBOARDING_HOME.
@@ -11,30 +16,41 @@ Run by bench/ui_stall.py with QT_QPA_PLATFORM=offscreen and a fresh DIP_ONBOARDI
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from wizard.app import Services, build_services
+from wizard.core.certfiles import CertificateFile
+from wizard.core.certs import commit_certificate, match_certificate
 from wizard.core.flow import PageId
 from wizard.core.keychain import os_keychain_backend
+from wizard.core.keys import load_private_key
 from wizard.core.model import Person, Project
+from wizard.core.packaging import generate_passphrase
 from wizard.core.profile import Profile
-from wizard.demo import create_demo_project, with_demo_keychain
+from wizard.demo import create_demo_project, issue_demo_certificate, make_demo_ca, with_demo_keychain
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.main import make_application
+from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.keys import KeysPage
+from wizard.ui.pages.packages import PackagesPage
 from wizard.ui.wizard import OnboardingWizard
+from wizard.ui.workers import pending_count
 
 TICK_MS = 5
 IDLE_MS = 250           # how long the idle baseline runs before each click
 KIND = "dip-mtls"
 ALGORITHM = "rsa-4096"
+PFX_PROFILE = "modern"
+AUDIENCE = "technical-lead"  # receives a PFX in its bundle
 WAIT_S = 120.0          # give up on one run after this long
 
 
@@ -43,7 +59,11 @@ class BenchFailed(Exception):
 
 
 class _NoDialogs(Dialogs):
-    """A fresh project has no key to replace, so no dialog may open; one that does is a failure."""
+    """A fresh project has no key to replace, so no question may open; one that does is a failure. Save dialogs
+    answer with the paths queued for them."""
+
+    def __init__(self) -> None:
+        self.save_paths: list[Path] = []
 
     def confirm(self, parent: QWidget, title: str, text: str, *, action: str) -> bool:
         raise BenchFailed(f"unexpected question: {text}")
@@ -53,6 +73,11 @@ class _NoDialogs(Dialogs):
 
     def edit_person(self, parent: QWidget, profile: Profile, project: Project, person: Person | None) -> None:
         raise BenchFailed("unexpected person dialog")
+
+    def save_file(self, parent: QWidget, title: str, suggested: Path, file_filter: str) -> Path | None:
+        if not self.save_paths:
+            raise BenchFailed(f"unexpected save dialog: {title}")
+        return self.save_paths.pop(0)
 
 
 def choose_keychain(services: Services) -> tuple[Services, str]:
@@ -97,14 +122,58 @@ def idle_gap(app: QApplication) -> float:
     return ticker.max_gap_ms(start, time.perf_counter_ns())
 
 
-def one_run(app: QApplication, services: Services, index: int) -> dict[str, Any]:
-    folder = services.paths.projects_dir / f"northwind-{index}"
-    create_demo_project(folder, services.profile, services.clock)
-    window = OnboardingWizard(services, _NoDialogs())
+def measure(app: QApplication, page: BasePage, button: QWidget) -> tuple[float, float]:
+    """Click `button` and wait until `page` is no longer busy; (longest gap, click to done) in ms."""
+    ticker = Ticker()
+    loop = QEventLoop()
+
+    def quit_when_idle(busy: bool) -> None:
+        if not busy:
+            loop.quit()
+
+    page.busy_changed.connect(quit_when_idle)
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(loop.quit)
+    guard.start(int(WAIT_S * 1000))
+    ticker.timer.start()
+    start = time.perf_counter_ns()
+    button.click()  # type: ignore[attr-defined]
+    if page.is_busy():
+        loop.exec()
+    end = time.perf_counter_ns()
+    ticker.timer.stop()
+    guard.stop()
+    page.busy_changed.disconnect(quit_when_idle)
+    if page.is_busy():
+        raise BenchFailed(f"{button.text()} did not finish within {WAIT_S:.0f} s")  # type: ignore[attr-defined]
+    if page.page_error.text():
+        raise BenchFailed(f"{button.text()} failed: {page.page_error.text()}")  # type: ignore[attr-defined]
+    return round(ticker.max_gap_ms(start, end), 2), round((end - start) / 1e6, 1)
+
+
+def open_at(app: QApplication, services: Services, dialogs: _NoDialogs, folder: Path, target: PageId) -> Any:
+    window = OnboardingWizard(services, dialogs)
     window.open_project(folder)
-    window.walk_to(PageId.KEYS)
+    window.walk_to(target)
     window.show()
     page = window.currentPage()
+    # The keychain is looked for in the background when a page opens: wait for that, outside the timing.
+    wait_until(app, lambda: pending_count() == 0, "the keychain lookup")
+    return window, page
+
+
+def close(app: QApplication, window: OnboardingWizard) -> None:
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+
+
+def one_run(app: QApplication, services: Services, index: int, out: Path) -> dict[str, Any]:
+    folder = services.paths.projects_dir / f"northwind-{index}"
+    session = create_demo_project(folder, services.profile, services.clock)
+    dialogs = _NoDialogs()
+    window, page = open_at(app, services, dialogs, folder, PageId.KEYS)
     if not isinstance(page, KeysPage):
         raise BenchFailed("the wizard did not reach the keys page")
     wait_until(app, lambda: page.make_button.isEnabled() or page.file_vault_button.isVisible(),
@@ -114,36 +183,55 @@ def one_run(app: QApplication, services: Services, index: int) -> dict[str, Any]
     page.select_kind(KIND)
     page.algorithm.setCurrentIndex(page.algorithm.findData(ALGORITHM))
     idle = idle_gap(app)
+    key_gap, key_ms = measure(app, page, page.make_button)
+    keys = window.session.project.keys_for(KIND) if window.session is not None else ()
+    if not keys:
+        raise BenchFailed("making the key failed: no key was recorded")
+    close(app, window)
+    vault = services.vaults.keychain()
+    try:
+        # Outside the timing: the supplier's certificate for the new key, recorded as an import would.
+        session = type(session).open(folder, services.profile, services.clock)
+        now = services.clock()
+        ca = make_demo_ca(now)
+        organisation = session.project.organisation
+        cert = issue_demo_certificate(ca, load_private_key(vault, keys[0]).public_key(),
+                                      common_name=organisation.domain, organisation=organisation.name,
+                                      dns_names=[organisation.domain], not_before=now - dt.timedelta(days=1),
+                                      not_after=now + dt.timedelta(days=365))
+        commit_certificate(session, match_certificate(services.profile, session.project,
+                                                      CertificateFile((cert, *ca.chain), "PEM")))
 
-    ticker = Ticker()
-    loop = QEventLoop()
-    page.busy_changed.connect(lambda busy: None if busy else loop.quit())
-    guard = QTimer()
-    guard.setSingleShot(True)
-    guard.timeout.connect(loop.quit)
-    guard.start(int(WAIT_S * 1000))
-    ticker.timer.start()
-    start = time.perf_counter_ns()
-    page.make_button.click()
-    if page.is_busy():
-        loop.exec()
-    end = time.perf_counter_ns()
-    ticker.timer.stop()
-    guard.stop()
+        window, packages = open_at(app, services, dialogs, folder, PageId.PACKAGES)
+        if not isinstance(packages, PackagesPage):
+            raise BenchFailed("the wizard did not reach the packages page")
+        packages.choose_destination(PFX_PROFILE)
+        packages.choose_kind(KIND)
+        passphrase = generate_passphrase()
+        for field in (packages.password, packages.again):
+            field.setText(passphrase)
+        dialogs.save_paths.append(out / f"run-{index}.pfx")
+        pfx_gap, pfx_ms = measure(app, packages, packages.save_button)
+        if not (out / f"run-{index}.pfx").is_file():
+            raise BenchFailed("the PFX was not written")
 
-    session = window.session
-    keys = session.project.keys_for(KIND) if session is not None else ()
-    if page.is_busy():
-        raise BenchFailed(f"the key was not made within {WAIT_S:.0f} s")
-    if page.page_error.text() or not keys:
-        raise BenchFailed(f"making the key failed: {page.page_error.text() or 'no key was recorded'}")
-    # Outside the measured window: leave nothing behind in a real keychain.
-    services.vaults.keychain().delete(keys[0].id)
-    window.close()
-    window.deleteLater()
-    app.processEvents()
-    return {"max_gap_ms": round(ticker.max_gap_ms(start, end), 2), "idle_max_gap_ms": round(idle, 2),
-            "click_to_done_ms": round((end - start) / 1e6, 1), "ticks": len(ticker.stamps)}
+        handoff = packages.handoff
+        handoff.audience.setCurrentIndex(handoff.audience.findData(AUDIENCE))
+        handoff.include_pfx.setChecked(True)
+        for field in (packages.password, packages.again):  # cleared once the PFX was written
+            field.setText(passphrase)
+        if not (handoff.export_button.isEnabled() and handoff.include_pfx.isChecked()):
+            raise BenchFailed("the bundle section cannot export a bundle with a PFX")
+        dialogs.save_paths.append(out / f"run-{index}.zip")
+        bundle_gap, bundle_ms = measure(app, packages, handoff.export_button)
+        if not (out / f"run-{index}.zip").is_file():
+            raise BenchFailed("the bundle was not written")
+        close(app, window)
+    finally:
+        vault.delete(keys[0].id)  # leave nothing behind in a real keychain
+    return {"max_gap_ms": max(key_gap, pfx_gap, bundle_gap), "idle_max_gap_ms": round(idle, 2),
+            "key_max_gap_ms": key_gap, "pfx_max_gap_ms": pfx_gap, "bundle_max_gap_ms": bundle_gap,
+            "click_to_done_ms": key_ms, "pfx_click_to_done_ms": pfx_ms, "bundle_click_to_done_ms": bundle_ms}
 
 
 def main(argv: list[str]) -> int:
@@ -151,12 +239,15 @@ def main(argv: list[str]) -> int:
     app = make_application()
     services, keychain = choose_keychain(build_services())
     try:
-        warmup = one_run(app, services, 0)
-        measured = [one_run(app, services, i) for i in range(1, runs + 1)]
+        out = services.paths.data_dir / "bench-out"
+        out.mkdir(parents=True, exist_ok=True)
+        warmup = one_run(app, services, 0, out)
+        measured = [one_run(app, services, i, out) for i in range(1, runs + 1)]
     except Exception as exc:
         print(json.dumps({"error": f"{type(exc).__name__}: {exc}", "keychain": keychain}))
         return 1
     print(json.dumps({"keychain": keychain, "kind": KIND, "algorithm": ALGORITHM, "tick_ms": TICK_MS,
+                      "pfx_profile": PFX_PROFILE, "audience": AUDIENCE,
                       "warmup": warmup, "runs": measured}))
     return 0
 

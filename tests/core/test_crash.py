@@ -98,3 +98,68 @@ def test_save_crash(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     assert save_crash("report", blocker / "logs", NOW) is None
+
+
+ATLAS_SECRET = "AtlasSecret-7Hq2Lm9Xv4Rt8Wz1"
+PASSWORD = "Quartz-Lantern-Meadow-9041"
+
+
+class _StoreFailed(Exception):
+    pass
+
+
+def _store_atlas(api_secret: str, password: str, pem: str) -> None:
+    credentials = {"api_secret": api_secret, "password": password}  # noqa: F841 -- locals: must not be reported
+    try:
+        # A library error carrying the values as arguments, with no label that says they are secret.
+        raise _StoreFailed("could not store", api_secret, password, pem)
+    except _StoreFailed as exc:
+        raise RuntimeError(f"saving failed: password={password}\n{pem}") from exc
+
+
+def test_format_crash_keeps_secrets_in_locals_arguments_messages_and_the_chain_out() -> None:
+    try:
+        _store_atlas(ATLAS_SECRET, PASSWORD, PEM)
+    except RuntimeError as exc:
+        report = format_crash(exc, now=NOW)
+    else:  # pragma: no cover
+        pytest.fail("no exception")
+    for leaked in (ATLAS_SECRET, PASSWORD, "BEGIN PRIVATE KEY", "MIIEvQ", "c2VjcmV0", "credentials"):
+        assert leaked not in report
+    lines = report.splitlines()
+    assert "builtins.RuntimeError: saving failed: password=[redacted]" in lines[2]
+    # The exception behind it is named, with where it was raised, but its values are not shown.
+    assert "Caused by:" in lines
+    assert any(line.endswith("_StoreFailed: (4 values not shown)") for line in lines)
+    assert sum(" in _store_atlas" in line for line in lines) == 2
+
+
+@pytest.mark.parametrize("exc", [KeyError(ATLAS_SECRET), ValueError(PASSWORD, 3), TypeError(b"secret bytes"),
+                                 OSError(13, "Permission denied", f"/keys/{PASSWORD}.pem")],
+                         ids=["KeyError", "several arguments", "bytes", "OSError with a file name"])
+def test_format_crash_shows_no_bare_values(exc: Exception) -> None:
+    report = format_crash(exc, now=NOW)
+    for leaked in (ATLAS_SECRET, PASSWORD, "secret bytes"):
+        assert leaked not in report
+    assert type(exc).__name__ in report.splitlines()[2]
+
+
+def test_format_crash_follows_a_suppressed_context_no_further() -> None:
+    try:
+        try:
+            raise ValueError(f"api_secret={ATLAS_SECRET}")
+        except ValueError:
+            raise RuntimeError("plain") from None
+    except RuntimeError as exc:
+        report = format_crash(exc, now=NOW)
+    assert "ValueError" not in report
+    assert ATLAS_SECRET not in report
+    try:
+        try:
+            raise ValueError("first problem")
+        except ValueError:
+            raise RuntimeError("second problem")  # noqa: B904 -- an implicit chain, as in real crashes
+    except RuntimeError as exc:
+        report = format_crash(exc, now=NOW)
+    assert "While handling:" in report
+    assert "builtins.ValueError: first problem" in report

@@ -87,7 +87,14 @@ def fill_by_keyboard(qtbot: QtBot, name: str, email: str, roles: tuple[str, ...]
 def test_a_new_user_goes_from_an_empty_start_to_an_exported_pfx_by_keyboard_alone(
         qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], dialogs: FakeDialogs, services: Services,
         keychain: MemorySecretStore, demo_ca: DemoCA, tmp_path: Path) -> None:
-    window = make_wizard()
+    walk_to_an_exported_pfx(qtbot, make_wizard(), dialogs, demo_ca, tmp_path)
+    assert keychain.entries, "the key went to the keychain"
+
+
+def walk_to_an_exported_pfx(qtbot: QtBot, window: OnboardingWizard, dialogs: FakeDialogs, demo_ca: DemoCA,
+                            out: Path) -> str:
+    """The whole journey by keyboard, writing the CSR, the supplier's certificate and the PFX into `out`;
+    returns the generated PFX passphrase. Also run against the real keychain (tests/integration)."""
     activate(qtbot, window)
     keys = Keyboard(qtbot)
 
@@ -153,12 +160,11 @@ def test_a_new_user_goes_from_an_empty_start_to_an_exported_pfx_by_keyboard_alon
     with qtbot.waitSignal(page.key_generated, timeout=SLOW_MS):
         keys.click(page.make_button)
     qtbot.waitUntil(lambda: not page.is_busy() and pending_count() == 0, timeout=SLOW_MS)
-    csr_file = tmp_path / "dip-mtls.csr.pem"
+    csr_file = out / "dip-mtls.csr.pem"
     dialogs.save_paths.append(csr_file)
     with qtbot.waitSignal(page.csr_exported, timeout=SLOW_MS):
         keys.click(page.export_button)
     qtbot.waitUntil(lambda: not page.is_busy())
-    assert keychain.entries, "the key went to the keychain"
 
     # The certificate supplier issues a certificate for the CSR the user sent.
     csr = x509.load_pem_x509_csr(csr_file.read_bytes())
@@ -167,7 +173,7 @@ def test_a_new_user_goes_from_an_empty_start_to_an_exported_pfx_by_keyboard_alon
                                     organisation="Acme Energy Ltd", dns_names=["acme-energy.example"],
                                     not_before=FIXED_NOW - dt.timedelta(days=1),
                                     not_after=FIXED_NOW + dt.timedelta(days=365))
-    delivered = tmp_path / "from-supplier.pem"
+    delivered = out / "from-supplier.pem"
     delivered.write_bytes(b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (issued, *demo_ca.chain)))
     next_page()
 
@@ -193,7 +199,7 @@ def test_a_new_user_goes_from_an_empty_start_to_an_exported_pfx_by_keyboard_alon
     keys.click(packages.generate_button)
     passphrase = packages.password.text()
     assert len(passphrase) >= 20
-    pfx_file = tmp_path / "acme-mtls.pfx"
+    pfx_file = out / "acme-mtls.pfx"
     dialogs.save_paths.append(pfx_file)
     with qtbot.waitSignal(packages.package_written, timeout=SLOW_MS):
         keys.click(packages.save_button)
@@ -207,3 +213,4 @@ def test_a_new_user_goes_from_an_empty_start_to_an_exported_pfx_by_keyboard_alon
     assert bundle.key.public_key().public_numbers() == issued.public_key().public_numbers()  # type: ignore[union-attr]
     assert len(bundle.additional_certs) == len(demo_ca.chain)
     assert window.session.project.current_certificate("dip-mtls") is not None
+    return passphrase

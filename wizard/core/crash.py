@@ -42,15 +42,49 @@ def redact(text: str) -> str:
 
 
 def format_crash(exc: BaseException, *, now: dt.datetime) -> str:
-    frames = traceback.extract_tb(exc.__traceback__)
     lines = [
         f"DIP Onboarding Wizard {__version__} crash report, {now.isoformat()}",
         f"Python {platform.python_version()} on {platform.system()} {platform.release()} ({sys.platform})",
-        f"{type(exc).__module__}.{type(exc).__qualname__}: {redact(str(exc))[:500]}",
-        "Where:",
-        *(f"  {Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames),
+        *_describe(exc),
     ]
+    # The exceptions behind it (raise ... from, or raised while handling another), as locations and messages only.
+    seen = {id(exc)}
+    cause = _behind(exc)
+    while cause is not None and id(cause) not in seen and len(seen) <= MAX_CHAIN:
+        seen.add(id(cause))
+        lines += ["Caused by:" if cause is exc.__cause__ else "While handling:", *_describe(cause)]
+        exc, cause = cause, _behind(cause)
     return "\n".join(lines) + "\n"
+
+
+MAX_CHAIN = 5
+
+
+def _behind(exc: BaseException) -> BaseException | None:
+    return exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+
+
+def _describe(exc: BaseException) -> list[str]:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return [f"{type(exc).__module__}.{type(exc).__qualname__}: {redact(_message(exc))[:500]}",
+            "Where:", *(f"  {Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames)]
+
+
+def _message(exc: BaseException) -> str:
+    """The exception's message, but not values it merely carries: an exception made with several arguments, or
+    one that is not text, shows them as a tuple (`KeyError(secret)`, `Error("could not store", value)`), where no
+    label says a value is secret, so only how many there were is kept."""
+    from wizard.core.errors import WizardError
+
+    if isinstance(exc, WizardError):
+        return str(exc)  # the wizard's own messages are written for the user and quote no secret
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"[Errno {exc.errno}] {exc.strerror}"  # not the file names, which may be anything
+    if len(exc.args) == 1 and isinstance(exc.args[0], str) and not isinstance(exc, KeyError | LookupError):
+        return str(exc)
+    if not exc.args:
+        return ""
+    return f"({len(exc.args)} value{'s' if len(exc.args) != 1 else ''} not shown)"
 
 
 def save_crash(report: str, log_dir: Path, now: dt.datetime) -> Path | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -87,29 +88,79 @@ def check_output(path: Path, *, overwrite: bool) -> None:
 
 
 @contextlib.contextmanager
-def locked(lock: Path, *, wait: float = 5.0, stale: float = 30.0, busy_message: str = "") -> Iterator[None]:
-    """Hold `lock` (created exclusively) while reading-then-writing, so two writers take turns.
+def locked(lock: Path, *, wait: float = 5.0, busy_message: str = "") -> Iterator[None]:
+    """Hold `lock` while reading-then-writing, so two writers (threads or processes) take turns.
 
-    A lock older than `stale` seconds is left from a crash and is taken over. Raises `WizardError` with
-    `busy_message` if the lock stays taken for `wait` seconds.
+    The lock is an OS file lock on `lock` (flock on POSIX, msvcrt.locking on Windows), not the file's existence:
+    the OS drops it when its holder dies, so a process killed mid-save (SIGKILL, power off the app) leaves nothing
+    that blocks the next save. Raises `WizardError` with `busy_message` if a live holder keeps it for `wait` seconds.
     """
     from wizard.core.errors import WizardError
 
     deadline = time.monotonic() + wait
     while True:
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o600)
         try:
-            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-            break
-        except FileExistsError:
-            with contextlib.suppress(OSError):
-                if time.time() - lock.stat().st_mtime > stale:
-                    lock.unlink()
-                    continue
-            if time.monotonic() > deadline:
-                raise WizardError(busy_message or f"{lock.parent} is busy; try again in a moment.") from None
-            time.sleep(0.05)
+            taken = _try_lock(fd)
+            # The holder removes the file as it lets go: a lock on a file no longer at `lock` guards nothing.
+            if taken and _still_at(fd, lock):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # closing also drops a lock just taken on a removed file
+        if time.monotonic() > deadline:
+            raise WizardError(busy_message or f"{lock.parent} is busy; try again in a moment.")
+        time.sleep(0.05)
     try:
         yield
     finally:
+        if os.name == "posix":
+            # Removed while still held, so a waiter that gets the old file next sees it is gone and opens anew.
+            with contextlib.suppress(OSError):
+                lock.unlink()
+            os.close(fd)
+        else:
+            _unlock(fd)
+            os.close(fd)
+            # Windows refuses to remove a file another process has open: then that process holds or takes it.
+            with contextlib.suppress(OSError):
+                lock.unlink()
+
+
+def _still_at(fd: int, lock: Path) -> bool:
+    try:
+        here = os.stat(lock)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino)
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, 0, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
         with contextlib.suppress(OSError):
-            lock.unlink()
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)

@@ -141,20 +141,28 @@ class KeyringStore:
         try:
             return fn(SERVICE, *args)
         except Exception as exc:
-            if action == "delete" and type(exc).__name__ == "PasswordDeleteError":
-                # keyring's way of saying the entry is not there: for deleting, that is success.
+            failure = self._explain(action, exc)
+            if failure is None:
                 return None
-            if type(exc).__name__ == "InitError":
-                raise VaultError(f"The keychain ({self.name}) could not be opened. Sign in to your desktop "
-                                 "session (which unlocks it), or create a default keyring in your keychain app, "
-                                 "then try again. Nothing was changed.") from None
-            if type(exc).__name__ == "KeyringLocked" or "locked" in str(exc).lower():
-                raise KeychainLocked(f"Your keychain ({self.name}) is locked. Unlock it — on most desktops by "
-                                     "logging in again or opening your keychain app — then try again. Nothing "
-                                     "was changed.") from None
-            raise VaultError(f"The keychain ({self.name}) refused to {action} an entry "
-                             f"({type(exc).__name__}). Nothing was changed; try again, and check that your "
-                             "keychain is unlocked and not full.") from None
+        # Raised here, outside the handler, so the backend's exception (whose text may quote the value being
+        # stored) is not kept as __context__ of ours, where a crash report or debugger could reach it.
+        raise failure
+
+    def _explain(self, action: str, exc: Exception) -> VaultError | None:
+        if action == "delete" and type(exc).__name__ == "PasswordDeleteError":
+            # keyring's way of saying the entry is not there: for deleting, that is success.
+            return None
+        if type(exc).__name__ == "InitError":
+            return VaultError(f"The keychain ({self.name}) could not be opened. Sign in to your desktop "
+                              "session (which unlocks it), or create a default keyring in your keychain app, "
+                              "then try again. Nothing was changed.")
+        if type(exc).__name__ == "KeyringLocked" or "locked" in str(exc).lower():
+            return KeychainLocked(f"Your keychain ({self.name}) is locked. Unlock it — on most desktops by "
+                                  "logging in again or opening your keychain app — then try again. Nothing "
+                                  "was changed.")
+        return VaultError(f"The keychain ({self.name}) refused to {action} an entry "
+                          f"({type(exc).__name__}). Nothing was changed; try again, and check that your "
+                          "keychain is unlocked and not full.")
 
     def put(self, entry: str, value: str) -> None:
         self._call("store", "set_password", entry, value)
