@@ -6,6 +6,10 @@ import sys
 
 
 def main() -> int:
+    if sys.argv[1:] == ["--reopen-pfx"]:  # the GUI's check of a PFX it wrote (wizard/core/pfx_reopen.py)
+        from wizard.core.pfx_reopen import child_main
+
+        return child_main()
     from wizard.gui_start import gui_arguments, run
 
     # Opening the window does not need the command line's modules: it starts sooner without them.

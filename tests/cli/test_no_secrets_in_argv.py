@@ -101,8 +101,10 @@ def process_calls() -> dict[str, list[str]]:
     return found
 
 
-def test_only_the_self_test_and_the_dns_check_start_a_process() -> None:
-    assert process_calls() == {"wizard/selftest.py": ["subprocess.run"], "wizard/core/domain.py": ["subprocess.run"]}
+def test_only_the_self_test_the_dns_check_and_the_pfx_check_start_a_process() -> None:
+    # The PFX check's child gets its password on stdin: tests/core/test_pfx_reopen.py shows it.
+    assert process_calls() == {"wizard/selftest.py": ["subprocess.run"], "wizard/core/domain.py": ["subprocess.run"],
+                               "wizard/core/pfx_reopen.py": ["subprocess.run"]}
 
 
 def test_the_dns_check_child_gets_only_the_public_domain(tmp_path: Path) -> None:

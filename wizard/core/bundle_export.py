@@ -38,6 +38,7 @@ from wizard.core.files import atomic_write, check_output
 from wizard.core.instructions import ListedFile, build_instructions
 from wizard.core.keys import PrivateKey
 from wizard.core.model import Project
+from wizard.core.pfx_reopen import Reopener, reopen_here
 from wizard.core.profile import Audience, Profile
 
 
@@ -74,6 +75,7 @@ class PfxRequest:
     kind_id: str
     key: PrivateKey
     profile_id: str = "modern"
+    reopen: Reopener = reopen_here  # how the PFX is re-opened to check it: the GUI uses a child process
 
     def __repr__(self) -> str:
         return f"PfxRequest(kind_id={self.kind_id!r}, key=<redacted>, profile_id={self.profile_id!r})"
@@ -161,7 +163,8 @@ def _pfx_file(ctx: BundleContext, request: PfxRequest, password: str) -> BundleF
     cert = x509.load_pem_x509_certificate(held[1].pem.encode("ascii"))
     chain = tuple(x509.load_pem_x509_certificates(held[1].chain_pem.encode("ascii"))) if held[1].chain_pem else ()
     profile = pfx_profile(request.profile_id)
-    data = pfx_bytes(request.key, cert, chain, profile, password, f"{ctx.project.organisation.name} {kind.name}")
+    data = pfx_bytes(request.key, cert, chain, profile, password, f"{ctx.project.organisation.name} {kind.name}",
+                     reopen=request.reopen)
     return BundleFile(f"pfx/{kind.id}.pfx", data, f"The {kind.name} with its private key and chain, as a "
                       f"{profile.name} PFX protected by a password that is not in this bundle.", "pfx",
                       contains_key=True, kind=kind.id)

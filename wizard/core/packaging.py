@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.files import atomic_write, check_output
 from wizard.core.keys import PrivateKey, public_fingerprint
+from wizard.core.pfx_reopen import Reopener, reopen_here
 
 if TYPE_CHECKING:
     from wizard.core.certfiles import CertificateFile
@@ -131,19 +132,21 @@ def _write_checked(out: Path, data: bytes, check: Callable[[bytes], None], *, pu
 
 
 def export_pfx(out: Path, key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certificate, ...],
-               profile: PfxProfile, password: str, friendly_name: str, *, overwrite: bool = False) -> None:
-    """Write a password-protected PFX with the chain, then re-open it with the password and check it."""
+               profile: PfxProfile, password: str, friendly_name: str, *, overwrite: bool = False,
+               reopen: Reopener = reopen_here) -> None:
+    """Write a password-protected PFX with the chain, then re-open it with the password (`reopen`: here, or in a
+    child process for the GUI) and check it."""
     check_password(password)
     check_output(out, overwrite=overwrite)
-    data, check = _pfx(key, cert, chain, profile, password, friendly_name)
+    data, check = _pfx(key, cert, chain, profile, password, friendly_name, reopen)
     _write_checked(out, data, check)
 
 
 def pfx_bytes(key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certificate, ...], profile: PfxProfile,
-              password: str, friendly_name: str) -> bytes:
+              password: str, friendly_name: str, *, reopen: Reopener = reopen_here) -> bytes:
     """A password-protected PFX as bytes (for a handoff bundle), re-opened with its password and checked first."""
     check_password(password)
-    data, check = _pfx(key, cert, chain, profile, password, friendly_name)
+    data, check = _pfx(key, cert, chain, profile, password, friendly_name, reopen)
     try:
         check(data)
     except Exception as exc:
@@ -153,7 +156,7 @@ def pfx_bytes(key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certifi
 
 
 def _pfx(key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certificate, ...], profile: PfxProfile,
-         password: str, friendly_name: str) -> tuple[bytes, Callable[[bytes], None]]:
+         password: str, friendly_name: str, reopen: Reopener) -> tuple[bytes, Callable[[bytes], None]]:
     if public_fingerprint(key.public_key()) != _cert_key_fingerprint(cert):
         raise PackageError("The key and the certificate do not belong together, so no PFX was written.")
     encryption = (serialization.PrivateFormat.PKCS12.encryption_builder().kdf_rounds(profile.kdf_rounds)
@@ -164,12 +167,13 @@ def _pfx(key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certificate,
     expected = public_fingerprint(key.public_key())
 
     def check(written: bytes) -> None:
-        loaded = pkcs12.load_pkcs12(written, password.encode("utf-8"))
-        if loaded.key is None or loaded.cert is None:
+        loaded = reopen(written, password)
+        if loaded.key_fingerprint is None or loaded.certificate_der is None:
             raise PackageError("the key or certificate is missing")
-        if public_fingerprint(loaded.key.public_key()) != expected:  # type: ignore[arg-type]
+        if loaded.key_fingerprint != expected:
             raise PackageError("the key does not match the certificate")
-        if loaded.cert.certificate != cert or len(loaded.additional_certs) != len(chain):
+        if (loaded.certificate_der != cert.public_bytes(serialization.Encoding.DER)
+                or loaded.chain_der != tuple(c.public_bytes(serialization.Encoding.DER) for c in chain)):
             raise PackageError("the certificate or chain is not what was written")
 
     return data, check
@@ -213,7 +217,10 @@ def export_encrypted_key(out: Path, key: PrivateKey, password: str, *, overwrite
     def check(written: bytes) -> None:
         if b"ENCRYPTED PRIVATE KEY" not in written:
             raise PackageError("the key is not encrypted")
-        loaded = serialization.load_pem_private_key(written, password.encode("utf-8"))
+        # Decrypting with the password and matching the fingerprint is the check; the key itself was validated
+        # when it was made, and validating it again would hold the GIL (see load_private_key).
+        loaded = serialization.load_pem_private_key(written, password.encode("utf-8"),
+                                                    unsafe_skip_rsa_key_validation=True)
         if public_fingerprint(loaded.public_key()) != expected:  # type: ignore[arg-type]
             raise PackageError("the key is not the one written")
 

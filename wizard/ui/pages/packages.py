@@ -423,6 +423,7 @@ class PackagesPage(BasePage):
                      key_out: Path | None) -> None:
         from wizard.core.keys import load_private_key
         from wizard.core.packaging import export_encrypted_key, export_pem_chain, export_pfx, pfx_profile
+        from wizard.core.pfx_reopen import reopen_elsewhere
 
         cert, chain = load_certificate(record)
         friendly = f"{self.session().project.organisation.name} {kind.name}"
@@ -440,8 +441,9 @@ class PackagesPage(BasePage):
                 export_pem_chain(out, cert, chain, overwrite=True)
                 export_encrypted_key(key_out, private_key, password, overwrite=True)
                 return [out, key_out]
+            # Re-opened in a child process: checking the PFX here would freeze the window (pfx_reopen.py).
             export_pfx(out, private_key, cert, chain, pfx_profile(destination.id), password, friendly,
-                       overwrite=True)
+                       overwrite=True, reopen=reopen_elsewhere)
             return [out]
 
         self.set_busy(f"Writing and checking the package for the {kind.name}…")
