@@ -88,6 +88,13 @@ def test_the_password_goes_to_the_child_on_stdin_never_argv(profile: Profile,
     assert PASSWORD in stdin
 
 
-def test_a_frozen_app_starts_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_frozen_app_starts_itself_or_its_console_twin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(sys, "frozen", True, raising=False)
-    assert child_command() == [sys.executable, "--reopen-pfx"]
+    app = tmp_path / "dip-onboarding"
+    monkeypatch.setattr(sys, "executable", str(app))
+    assert child_command() == [str(app), "--reopen-pfx"]
+    windowed, console = tmp_path / "dip-onboarding-gui.exe", tmp_path / "dip-onboarding.exe"
+    monkeypatch.setattr(sys, "executable", str(windowed))
+    assert child_command() == [str(windowed), "--reopen-pfx"], "no console twin: itself"
+    console.write_bytes(b"")
+    assert child_command() == [str(console), "--reopen-pfx"], "the windowed exe has no streams to answer on"

@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from wizard.core.errors import WizardError
 
@@ -51,9 +52,16 @@ def reopen_here(data: bytes, password: str) -> Reopened:
 
 
 def child_command() -> list[str]:
-    """How to start this program again: the frozen executable itself, or this interpreter with the package."""
-    base = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "wizard"]
-    return [*base, CHILD_FLAG]
+    """How to start this program again: the frozen executable itself, or this interpreter with the package.
+
+    A frozen Windows build has a windowed `...-gui.exe` (no standard streams to answer on) beside the console
+    executable; the console one is used (started with no window, see `reopen_elsewhere`).
+    """
+    if not getattr(sys, "frozen", False):
+        return [sys.executable, "-m", "wizard", CHILD_FLAG]
+    exe = Path(sys.executable)
+    console = exe.with_name(exe.name.replace("-gui", ""))
+    return [str(console) if console != exe and console.is_file() else sys.executable, CHILD_FLAG]
 
 
 def reopen_elsewhere(data: bytes, password: str) -> Reopened:
@@ -61,7 +69,8 @@ def reopen_elsewhere(data: bytes, password: str) -> Reopened:
     request = json.dumps({"pfx": base64.b64encode(data).decode("ascii"), "password": password})
     try:
         done = subprocess.run(child_command(), input=request, capture_output=True, text=True,
-                              timeout=CHILD_TIMEOUT_S, check=False)
+                              timeout=CHILD_TIMEOUT_S, check=False,
+                              creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
     except (OSError, subprocess.SubprocessError) as exc:
         raise WizardError(f"The check of the written file could not be started ({type(exc).__name__}).") from None
     if done.returncode == 2:
