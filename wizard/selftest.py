@@ -51,6 +51,12 @@ def _resources() -> str:
         raise FileNotFoundError(f"no profile in {folder / 'profiles'}")
     if not icon_path().is_file():
         raise FileNotFoundError(f"no app icon in {folder / 'icons'}")
+    from wizard.core.help import help_dir
+    from wizard.core.help_topics import GUIDE, INDEX
+
+    missing = [name for name in (INDEX, GUIDE, "glossary.html") if not (help_dir(folder) / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"no offline help ({', '.join(missing)}) in {help_dir(folder)}")
     return str(folder)
 
 

@@ -33,6 +33,11 @@ def test_self_test_checks_the_app_icon_ships(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv(RESOURCES_ENV, str(tmp_path))
     with pytest.raises(FileNotFoundError, match="no app icon"):
         _resources()
+    shutil.copytree(resources_dir() / "icons", tmp_path / "icons")
+    with pytest.raises(FileNotFoundError, match="no offline help"):
+        _resources()
+    shutil.copytree(resources_dir() / "help", tmp_path / "help")
+    assert _resources() == str(tmp_path)
 
 
 def test_self_test_checks_the_public_ca_roots_ship(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
