@@ -28,15 +28,16 @@ def test_self_test_checks_the_app_icon_ships(tmp_path: Path, monkeypatch: pytest
     from wizard.app import RESOURCES_ENV, resources_dir
     from wizard.selftest import _resources
 
-    assert _resources() == str(resources_dir())
-    shutil.copytree(resources_dir() / "profiles", tmp_path / "profiles")
+    shipped = resources_dir()
+    assert _resources() == str(shipped)
+    shutil.copytree(shipped / "profiles", tmp_path / "profiles")
     monkeypatch.setenv(RESOURCES_ENV, str(tmp_path))
     with pytest.raises(FileNotFoundError, match="no app icon"):
         _resources()
-    shutil.copytree(resources_dir() / "icons", tmp_path / "icons")
+    shutil.copytree(shipped / "icons", tmp_path / "icons")
     with pytest.raises(FileNotFoundError, match="no offline help"):
         _resources()
-    shutil.copytree(resources_dir() / "help", tmp_path / "help")
+    shutil.copytree(shipped / "help", tmp_path / "help")
     assert _resources() == str(tmp_path)
 
 
