@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
@@ -93,6 +92,8 @@ def run_gui(args: argparse.Namespace) -> int:
                           "session, or use the dip-onboarding commands (see dip-onboarding --help).")
     demo_home = None
     if args.demo:
+        import tempfile  # only the demo needs it: not loaded before an ordinary start's first frame
+
         demo_home = tempfile.TemporaryDirectory(prefix="dip-onboarding-demo-")
         os.environ[HOME_ENV] = demo_home.name
     try:
