@@ -210,3 +210,22 @@ def test_anything_unusual_is_left_to_the_parser(argv: list[str]) -> None:
 
     assert gui_start._read_plainly(argv[1:]) is None
     assert gui_start.gui_arguments(argv) == gui_start._parse(argv[1:])
+
+
+def test_ending_at_the_first_frame_drops_the_deferred_work(
+        qtbot: QtBot, tmp_path: Path, keychain_factory: Callable[[], SecretStore], dialogs: FakeDialogs) -> None:
+    """`gui --exit-after-paint` (the start-up benchmark) stops at the first frame, as the floor does: what the app
+    defers to after that frame is not loaded into the measured process."""
+    home = tmp_path / "home"
+    with_recent_project(home)
+    services = later_services(home, keychain_factory)
+    window = OnboardingWizard(services, dialogs)
+    qtbot.addWidget(window)
+    window.end_at_first_frame()
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    welcome = window.currentPage()
+    assert isinstance(welcome, WelcomePage)
+    assert welcome.recent.count() == 0
+    assert not services.profile_source.made, "the profile is never read"

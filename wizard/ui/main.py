@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -59,13 +60,15 @@ def install_crash_handler(dialogs: Dialogs, paths: AppPaths) -> None:
 class _FirstPaint(QObject):
     """For the start-up benchmark: report the monotonic time of the window's first paint, then quit."""
 
-    def __init__(self) -> None:
+    def __init__(self, at_first_frame: Callable[[], None]) -> None:
         super().__init__()
         self.seen = False
+        self.at_first_frame = at_first_frame
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self.seen and event.type() == QEvent.Type.Paint:
             self.seen = True
+            self.at_first_frame()
             QTimer.singleShot(0, self._report)
         return False
 
@@ -137,7 +140,7 @@ def _show(app: QApplication, services: Services, dialogs: Dialogs, args: argpars
         if problem:
             window.show_welcome_problem(problem)
     if args.exit_after_paint:
-        watcher = _FirstPaint()
+        watcher = _FirstPaint(window.end_at_first_frame)
         window.installEventFilter(watcher)
     window.show()
     return app.exec()

@@ -59,6 +59,7 @@ class OnboardingWizard(QWizard):
         self.session: ProjectSession | None = None
         # What the first frame does not show is loaded right after it is painted (`after_first_frame`).
         self._first_frame_shown = False
+        self._ending_at_first_frame = False  # gui --exit-after-paint: see end_at_first_frame
         self._after_first_frame: list[Callable[[], object]] = []
         self._first_paint = _FirstPaintWatcher(self)
         self.installEventFilter(self._first_paint)
@@ -106,10 +107,18 @@ class OnboardingWizard(QWizard):
         window with the welcome page) is built with as little loaded as possible; what it does not show (the
         profile's checks and the recent projects on the welcome page) follows a moment later, and the vaults when a
         page first needs them (bench/README.md, startup_ratio)."""
+        if self._ending_at_first_frame:
+            return
         if self._first_frame_shown:
             work()
         else:
             self._after_first_frame.append(work)
+
+    def end_at_first_frame(self) -> None:
+        """For `gui --exit-after-paint` (the start-up benchmark): the process ends at the first frame, so the work
+        deferred to after it is dropped; both sides of startup_ratio and rss_ratio then stop at their first paint."""
+        self._ending_at_first_frame = True
+        self._after_first_frame.clear()
 
     def _on_first_frame(self) -> None:
         self._first_frame_shown = True
