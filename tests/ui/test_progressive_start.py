@@ -161,16 +161,16 @@ import sys
 import PySide6.QtCore
 import wizard.ui.main as main
 
-def report(self, original=main._FirstPaint._report):
+def report(original=main._report_first_paint):
     loaded = [name for name in ("wizard.core.profile", "wizard.core.store", "wizard.core.model", "wizard.core.vault",
                                 "wizard.ui.vault_access", "wizard.ui.widgets", "html.parser", "cryptography",
                                 "keyring") if name in sys.modules]
     print("loaded:", ",".join(loaded))
     print("Qt enums built:", "Qt" in vars(PySide6.QtCore))
     sys.stdout.flush()
-    original(self)
+    original()
 
-main._FirstPaint._report = report
+main._report_first_paint = report
 sys.argv = ["dip-onboarding", "gui", "--exit-after-paint"]
 from wizard.__main__ import main as entry
 sys.exit(entry())
@@ -221,11 +221,13 @@ def test_ending_at_the_first_frame_drops_the_deferred_work(
     services = later_services(home, keychain_factory)
     window = OnboardingWizard(services, dialogs)
     qtbot.addWidget(window)
-    window.end_at_first_frame()
+    ended: list[bool] = []
+    window.end_at_first_frame(lambda: ended.append(window.isVisible()))
     window.show()
-    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: ended == [True])  # `then` ran once, after the first frame was painted
     qtbot.wait(50)
     welcome = window.currentPage()
     assert isinstance(welcome, WelcomePage)
     assert welcome.recent.count() == 0
     assert not services.profile_source.made, "the profile is never read"
+    assert ended == [True]

@@ -6,11 +6,9 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -57,24 +55,10 @@ def install_crash_handler(dialogs: Dialogs, paths: AppPaths) -> None:
     sys.excepthook = handle
 
 
-class _FirstPaint(QObject):
-    """For the start-up benchmark: report the monotonic time of the window's first paint, then quit."""
-
-    def __init__(self, at_first_frame: Callable[[], None]) -> None:
-        super().__init__()
-        self.seen = False
-        self.at_first_frame = at_first_frame
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.seen and event.type() == QEvent.Type.Paint:
-            self.seen = True
-            self.at_first_frame()
-            QTimer.singleShot(0, self._report)
-        return False
-
-    def _report(self) -> None:
-        print(f"first_paint_ns {time.monotonic_ns()}", file=sys.stderr, flush=True)
-        QApplication.quit()
+def _report_first_paint() -> None:
+    """For the start-up benchmark: report the monotonic time of the window's first frame, then quit."""
+    print(f"first_paint_ns {time.monotonic_ns()}", file=sys.stderr, flush=True)
+    QApplication.quit()
 
 
 def has_display() -> bool:
@@ -140,8 +124,7 @@ def _show(app: QApplication, services: Services, dialogs: Dialogs, args: argpars
         if problem:
             window.show_welcome_problem(problem)
     if args.exit_after_paint:
-        watcher = _FirstPaint(window.end_at_first_frame)
-        window.installEventFilter(watcher)
+        window.end_at_first_frame(_report_first_paint)
     window.show()
     return app.exec()
 
