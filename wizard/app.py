@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 if TYPE_CHECKING:  # imported where used: the first window appears sooner without them (bench/README.md)
     import datetime as dt
@@ -33,8 +32,9 @@ HOME_ENV = "DIP_ONBOARDING_HOME"
 RESOURCES_ENV = "DIP_ONBOARDING_RESOURCES"
 
 
-@dataclass(frozen=True, slots=True)
-class AppPaths:
+class AppPaths(NamedTuple):
+    # NamedTuples, not dataclasses, for what is built before the first window is painted: importing dataclasses
+    # and creating them costs milliseconds there (bench/README.md, startup_ratio).
     config_dir: Path
     data_dir: Path
     log_dir: Path
@@ -113,8 +113,7 @@ class OnFirstUse(Generic[T]):
         return self._value
 
 
-@dataclass(frozen=True, slots=True)
-class Services:
+class Services(NamedTuple):
     paths: AppPaths
     clock: Clock
     settings: SettingsStore

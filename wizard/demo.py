@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,7 +116,7 @@ class DemoKeychain:
 def with_demo_keychain(services: Services) -> Services:
     """The same services, but keys and secrets go to a fresh in-memory `DemoKeychain`."""
     keychain = DemoKeychain()
-    return replace(services, vault_source=OnFirstUse.ready(VaultProvider(services.vaults.file_path,
+    return services._replace(vault_source=OnFirstUse.ready(VaultProvider(services.vaults.file_path,
                                                                         keychain=lambda: keychain)))
 
 

@@ -92,6 +92,12 @@ def run(args: argparse.Namespace) -> int:
         if reconfigure is not None:
             reconfigure(errors="replace")
     try:
+        # The Qt-free modules the first window needs are imported before PySide6 is: PySide6 installs an import
+        # hook that makes every import after it slower (bench/README.md, startup_ratio).
+        import wizard.app
+        import wizard.core.flow
+        import wizard.core.help_topics
+        import wizard.core.settings  # noqa: F401
         from wizard.ui.main import run_gui
 
         return run_gui(args)

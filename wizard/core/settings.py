@@ -7,18 +7,21 @@ used, because losing a recent-projects list must never stop the wizard from star
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 MAX_RECENT = 8
 SETTINGS_FILE = "settings.json"
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
+    # A NamedTuple rather than a dataclass: settings are read before the first window is painted, and creating
+    # dataclasses (and importing the module) costs milliseconds there (bench/README.md, startup_ratio).
     recent_projects: tuple[str, ...] = ()
     last_project: str | None = None
-    last_page: dict[str, str] = field(default_factory=dict)
+    last_page: Mapping[str, str] = MappingProxyType({})  # read-only: never shared and changed by accident
     window_geometry: str | None = None
 
     def remembering(self, folder: Path, page: str | None = None) -> Settings:
@@ -28,13 +31,14 @@ class Settings:
         pages = dict(self.last_page)
         if page is not None:
             pages[key] = page
-        return replace(self, recent_projects=recent, last_project=key, last_page=pages)
+        return self._replace(recent_projects=recent, last_project=key, last_page=MappingProxyType(pages))
 
     def forgetting(self, folder: Path) -> Settings:
         key = str(folder)
         pages = {k: v for k, v in self.last_page.items() if k != key}
-        return replace(self, recent_projects=tuple(p for p in self.recent_projects if p != key),
-                       last_project=None if self.last_project == key else self.last_project, last_page=pages)
+        return self._replace(recent_projects=tuple(p for p in self.recent_projects if p != key),
+                             last_project=None if self.last_project == key else self.last_project,
+                             last_page=MappingProxyType(pages))
 
 
 class SettingsStore:
@@ -68,7 +72,7 @@ class SettingsStore:
         from wizard.core.files import atomic_write
 
         data = {"recent_projects": list(settings.recent_projects), "last_project": settings.last_project,
-                "last_page": settings.last_page, "window_geometry": settings.window_geometry}
+                "last_page": dict(settings.last_page), "window_geometry": settings.window_geometry}
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, json.dumps(data, indent=2).encode("utf-8"))
@@ -89,4 +93,4 @@ def _parse(data: object) -> Settings:
         raise TypeError("last_page")
     if geometry is not None and not isinstance(geometry, str):
         raise TypeError("window_geometry")
-    return Settings(tuple(recent[:MAX_RECENT]), last, dict(pages), geometry)
+    return Settings(tuple(recent[:MAX_RECENT]), last, MappingProxyType(dict(pages)), geometry)

@@ -6,7 +6,6 @@ import importlib
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -346,5 +345,5 @@ class OnboardingWizard(QWizard):
 
     def _save_geometry(self) -> None:
         geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
-        self.settings = replace(self.settings, window_geometry=geometry)
+        self.settings = self.settings._replace(window_geometry=geometry)
         self.services.settings.save(self.settings)
