@@ -42,6 +42,7 @@ APP_NAME = "DIP Onboarding Wizard"
 CLI_NAME = "dip-onboarding"  # the folder, the command-line executable and the archive prefix
 GUI_NAME_WINDOWS = "dip-onboarding-gui"  # Windows only: a windowed twin of the CLI, which the Start menu opens
 SIZE_BUDGET_BYTES = 200_000_000  # Linux one-folder build; MB here means 1,000,000 bytes
+MIN_SCREENS = 16  # what `gui --demo --screenshots` renders (wizard/ui/screenshots.py)
 KEYCHAIN_NAMES = {  # what `--self-test` prints for each platform's OS keychain (wizard/core/keychain.py)
     "linux": "Secret Service",
     "darwin": "macOS Keychain",
@@ -283,6 +284,7 @@ def smoke_test(exe: Path, extra_exes: Sequence[Path], version: str, keychain_che
                 raise BuildFailed(f"{candidate.name} --version printed {result.stdout.strip()!r} "
                                   f"(exit {result.returncode}); {result.stderr.strip()[-400:]}")
             print(f"ok    {candidate.name} --version: {result.stdout.strip()}")
+        _screens_smoke_test(exe, Path(tmp), env)
         if system == "linux":
             # Outside any keychain session first: the app must run (and say there is no keychain) ...
             result = _run([exe, "--self-test"], capture_output=True, env=env, timeout=300)
@@ -299,6 +301,19 @@ def smoke_test(exe: Path, extra_exes: Sequence[Path], version: str, keychain_che
             problems = self_test_problems(result.stdout, KEYCHAIN_NAMES.get(system) if keychain_check else None)
             if result.returncode != 0 or problems:
                 raise BuildFailed("frozen --self-test: " + "; ".join(problems or [f"exit {result.returncode}"]))
+
+
+def _screens_smoke_test(exe: Path, tmp: Path, env: dict[str, str]) -> None:
+    """Every page of the frozen app, rendered offscreen from the demo project: the pages are imported on first use,
+    some by name, so a module the freezer left out shows here and not in the self-test."""
+    shots = tmp / "screens"
+    result = _run([exe, "gui", "--demo", "--screenshots", str(shots)], capture_output=True,
+                  env={**env, "QT_QPA_PLATFORM": "offscreen"}, timeout=300)
+    rendered = sorted(shots.glob("*.png")) if shots.is_dir() else []
+    if result.returncode != 0 or len(rendered) < MIN_SCREENS:
+        raise BuildFailed(f"frozen gui --demo --screenshots: exit {result.returncode}, {len(rendered)} screens; "
+                          f"{(result.stderr.strip() or result.stdout.strip())[-400:]}")
+    print(f"ok    every page renders: {len(rendered)} screens")
 
 
 def _linux_keychain_self_test(exe: Path, env: dict[str, str]) -> None:

@@ -234,6 +234,7 @@ def test_spec_is_one_folder_windowed_with_resources_and_keyring_backends() -> No
     assert '"resources" / "profiles"' in SPEC_TEXT
     assert '"resources" / "icons"' in SPEC_TEXT
     assert '"resources" / "help"' in SPEC_TEXT, "the offline help ships with the app"
+    assert 'collect_submodules("wizard")' in SPEC_TEXT, "pages imported by name on first use ship too"
     assert 'collect_submodules("keyring.backends")' in SPEC_TEXT
     assert 'copy_metadata("keyring")' in SPEC_TEXT  # the entry points keyring finds its backends by
     for package in ("secretstorage", "jeepney", "win32ctypes"):
