@@ -19,10 +19,11 @@ import io
 import tempfile
 import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bench.common import Context, RatioResult
+from bench.common import Context, RatioResult, interleaved_pairs
 
 MIN_RUNS = 20
 PASSWORD = "Bench-Plum-Kettle-Orbit-42"
@@ -78,13 +79,10 @@ def _project() -> tuple[Any, Any, Any]:
 def bundle_ratio(ctx: Context) -> RatioResult:
     from wizard.core.bundle_export import CONTRIBUTORS, export_bundle
     from wizard.core.bundle_read import read_bundle_file
-    from wizard.core.errors import WizardError
 
     profile, project, pfx = _project()
     contributors = [*CONTRIBUTORS, lambda _ctx: [pfx]]
     runs = max(MIN_RUNS, ctx.runs)
-    floor_ms: list[float] = []
-    app_ms: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-bundle-") as folder:
         sample = Path(folder) / "sample.zip"
         export_bundle(profile, project, "certificate-admin", sample, dt.datetime.now(dt.UTC),
@@ -118,19 +116,9 @@ def bundle_ratio(ctx: Context) -> RatioResult:
             out.unlink()
             return elapsed
 
-        for i in range(runs + 1):  # run 0 is a warm-up (imports, first file in the folder): not counted
-            label = "warm-up" if i == 0 else f"run {i}/{runs}"
-            try:
-                if i % 2:
-                    f, a = floor(i), app(i)
-                else:
-                    a, f = app(i), floor(i)
-            except WizardError as exc:
-                return RatioResult("ms", floor_ms, app_ms, "error", f"{label}: {exc}")
-            ctx.progress(f"bench: bundle {label}: floor {f * 1000:.2f} ms, app {a * 1000:.2f} ms, ratio {a / f:.3f}")
-            if i > 0:
-                floor_ms.append(f * 1000)
-                app_ms.append(a * 1000)
-    return RatioResult("ms", floor_ms, app_ms, detail=f"Certificate Admin bundle: {len(members)} members "
+        result = interleaved_pairs(ctx, "bundle", runs, floor, app)
+    if result.status != "ok":
+        return result
+    return replace(result, detail=f"Certificate Admin bundle: {len(members)} members "
                        f"({sum(len(d) for _n, d in members)} bytes) with a ready-made PFX; {runs} interleaved pairs "
                        f"after a warm-up; files in {tempfile.gettempdir()}")

@@ -111,3 +111,29 @@ BenchResult = RatioResult | MeasuredResult
 
 def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
+
+
+def interleaved_pairs(ctx: Context, name: str, runs: int, floor: Callable[[int], float],
+                      app: Callable[[int], float], *, floor_word: str = "floor") -> RatioResult:
+    """Time `floor(i)` and `app(i)` (seconds) in interleaved pairs, alternating which goes first, after one
+    warm-up pair that is not counted (imports, the first file in a folder). A `WizardError` from either side ends
+    the run with an error result naming the pair."""
+    from wizard.core.errors import WizardError
+
+    floor_ms: list[float] = []
+    app_ms: list[float] = []
+    for i in range(runs + 1):
+        label = "warm-up" if i == 0 else f"run {i}/{runs}"
+        try:
+            if i % 2:
+                f, a = floor(i), app(i)
+            else:
+                a, f = app(i), floor(i)
+        except WizardError as exc:
+            return RatioResult("ms", floor_ms, app_ms, "error", f"{label}: {exc}")
+        ctx.progress(f"bench: {name} {label}: {floor_word} {f * 1000:.2f} ms, app {a * 1000:.2f} ms, "
+                     f"ratio {a / f:.3f}")
+        if i > 0:
+            floor_ms.append(f * 1000)
+            app_ms.append(a * 1000)
+    return RatioResult("ms", floor_ms, app_ms)

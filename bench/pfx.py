@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bench.common import Context, RatioResult
+from bench.common import Context, RatioResult, interleaved_pairs
 
 MIN_RUNS = 20
 PASSWORD = "Bench-Plum-Kettle-Orbit-42"
@@ -55,7 +56,6 @@ def pfx_ratio(ctx: Context) -> RatioResult:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    from wizard.core.errors import WizardError
     from wizard.core.packaging import PFX_PROFILES, export_pfx
 
     profile = PFX_PROFILES["modern"]
@@ -65,14 +65,12 @@ def pfx_ratio(ctx: Context) -> RatioResult:
                   .build(PASSWORD.encode("utf-8")))
     cas = [pkcs12.PKCS12Certificate(c, c.subject.rfc4514_string().encode("utf-8")[:64]) for c in chain]
 
-    def floor() -> float:
+    def floor(_i: int) -> float:
         started = time.perf_counter()
         pkcs12.serialize_key_and_certificates(FRIENDLY.encode("utf-8"), key, leaf, cas, encryption)
         return time.perf_counter() - started
 
     runs = max(MIN_RUNS, ctx.runs)
-    floor_ms: list[float] = []
-    app_ms: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-pfx-") as folder:
         def app(i: int) -> float:
             out = Path(folder) / f"run-{i}.pfx"
@@ -82,18 +80,8 @@ def pfx_ratio(ctx: Context) -> RatioResult:
             out.unlink()
             return elapsed
 
-        for i in range(runs + 1):  # run 0 is a warm-up (imports, first file in the folder): not counted
-            label = "warm-up" if i == 0 else f"run {i}/{runs}"
-            try:
-                if i % 2:
-                    f, a = floor(), app(i)
-                else:
-                    a, f = app(i), floor()
-            except WizardError as exc:
-                return RatioResult("ms", floor_ms, app_ms, "error", f"{label}: {exc}")
-            ctx.progress(f"bench: pfx {label}: library {f * 1000:.1f} ms, app {a * 1000:.1f} ms, ratio {a / f:.3f}")
-            if i > 0:
-                floor_ms.append(f * 1000)
-                app_ms.append(a * 1000)
-    return RatioResult("ms", floor_ms, app_ms, detail=f"Modern profile ({profile.kdf_rounds} KDF rounds), RSA-2048 "
+        result = interleaved_pairs(ctx, "pfx", runs, floor, app, floor_word="library")
+    if result.status != "ok":
+        return result
+    return replace(result, detail=f"Modern profile ({profile.kdf_rounds} KDF rounds), RSA-2048 "
                        f"key, chain of 2; {runs} interleaved pairs after a warm-up; files in {tempfile.gettempdir()}")
