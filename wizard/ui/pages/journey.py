@@ -32,7 +32,8 @@ from wizard.ui.widgets import FindingsPanel
 
 STATUS_TEXT = {"not-started": "Not started", "in-progress": "In progress", "done": "Done"}
 INTRO = ("The DIP steps must be done in this order. Each is done by the people who hold its role; record the "
-         "status here as you go. Select a step to see what it needs.")
+         "status here as you go. Select a step to see what it needs; Open this step takes you to the page that "
+         "helps with it.")
 
 
 class JourneyPage(BasePage):
