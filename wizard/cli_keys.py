@@ -80,8 +80,29 @@ def _read_first_line(path: Path, what: str, field: str) -> str:
     return value
 
 
+def _terminal_at_stdin() -> bool:
+    """True when a person can type at this program's standard input.
+
+    On Windows `isatty` is also true for the NUL device (`< NUL`, a scheduled task, a CI runner), and getpass
+    reads the console, not stdin: the prompt would wait for ever on a console nobody sees. There the handle must
+    also be a console (GetConsoleMode answers only for one).
+    """
+    stdin = sys.stdin
+    if stdin is None or not stdin.isatty():
+        return False
+    if sys.platform == "win32":
+        import ctypes
+        import msvcrt
+        from ctypes import wintypes
+
+        mode = wintypes.DWORD()
+        handle = msvcrt.get_osfhandle(stdin.fileno())
+        return bool(ctypes.windll.kernel32.GetConsoleMode(wintypes.HANDLE(handle), ctypes.byref(mode)))
+    return True
+
+
 def _ask(prompt: str, field: str) -> str:
-    if not sys.stdin.isatty():
+    if not _terminal_at_stdin():
         raise InvalidInput(field, f"No terminal to ask for the {prompt.lower().rstrip(': ')}; give it in a file "
                                   "with the matching --...-file option.")
     try:
