@@ -128,10 +128,17 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # A name the console cannot show (e.g. Japanese on a cp1252 console) is replaced, never a crash.
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
+        if reconfigure is None:
+            continue
+        if sys.platform == "win32" and not stream.isatty():
+            # A pipe or a file (`status DIR > status.txt`, a script reading --json) gets UTF-8, as elsewhere:
+            # Windows would write its ANSI code page, where a name such as "Łucja" loses letters. A console
+            # already takes Unicode.
+            reconfigure(encoding="utf-8", errors="replace")
+        else:
+            # A name the console cannot show (e.g. Japanese on a cp1252 console) is replaced, never a crash.
             reconfigure(errors="replace")
     args = parse(argv)
     try:

@@ -78,3 +78,33 @@ def test_damaged_project_is_left_alone(typed: Typed, tmp_path: Path) -> None:
     assert "is damaged" in done.err
     assert done.err.count("\n") == 1
     assert (folder / "project.json").read_bytes() == b'{"format": "dip-onboarding-project", "format_version": 1, '
+
+
+def test_names_reach_a_pipe_or_file_whole_as_utf8(user_home: Path, tmp_path: Path) -> None:
+    # Output that goes to a pipe or a file (`dip-onboarding status DIR > status.txt`, a script reading --json) is
+    # UTF-8 on every platform. Windows would otherwise write its ANSI code page (cp1252), where "Ł" becomes "?".
+    import os
+    import subprocess
+
+    from tests.cli.conftest import _command
+
+    folder = tmp_path / "acme"
+    env = {**os.environ, "DIP_ONBOARDING_HOME": str(user_home)}
+    env.pop("PYTHONUTF8", None)
+    env.pop("PYTHONIOENCODING", None)
+
+    def run(*argv: str | Path) -> bytes:
+        done = subprocess.run([*_command(), *map(str, argv)], capture_output=True, timeout=60,
+                              stdin=subprocess.DEVNULL, env=env)
+        assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+        return done.stdout
+
+    run("project", "init", folder, "--org", "Zakład Energii Łódź Sp", "--company-number", "01234567",
+        "--domain", "acme.example", "--env", "uit")
+    run("person", "add", folder, "--name", "Łucja Ëvans", "--email", "lucja@acme.example",
+        "--role", "dns-admin")
+    text = run("status", folder).decode("utf-8")
+    assert "Łucja Ëvans" in text
+    assert "Zakład Energii Łódź Sp" in text
+    data = json.loads(run("status", folder, "--json").decode("utf-8"))
+    assert data["organisation"]["name"] == "Zakład Energii Łódź Sp"
