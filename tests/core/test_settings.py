@@ -21,11 +21,16 @@ def test_round_trip(tmp_path: Path) -> None:
     assert store.load() == settings
 
 
+def native(path: str) -> str:
+    """A folder as settings record it: the platform's own spelling (backslashes on Windows)."""
+    return str(Path(path))
+
+
 def test_remembering_puts_folder_first_without_duplicates(tmp_path: Path) -> None:
     s = Settings().remembering(Path("/p/a")).remembering(Path("/p/b"), "roles").remembering(Path("/p/a"), "keys")
-    assert s.recent_projects == ("/p/a", "/p/b")
-    assert s.last_project == "/p/a"
-    assert s.last_page == {"/p/b": "roles", "/p/a": "keys"}
+    assert s.recent_projects == (native("/p/a"), native("/p/b"))
+    assert s.last_project == native("/p/a")
+    assert s.last_page == {native("/p/b"): "roles", native("/p/a"): "keys"}
 
 
 def test_recent_list_is_capped(tmp_path: Path) -> None:
@@ -33,7 +38,7 @@ def test_recent_list_is_capped(tmp_path: Path) -> None:
     for i in range(MAX_RECENT + 3):
         s = s.remembering(Path(f"/p/{i}"))
     assert MAX_RECENT == 8
-    assert s.recent_projects == tuple(f"/p/{i}" for i in range(MAX_RECENT + 2, 2, -1))
+    assert s.recent_projects == tuple(native(f"/p/{i}") for i in range(MAX_RECENT + 2, 2, -1))
 
 
 def test_overlong_list_in_file_is_capped_on_load(tmp_path: Path) -> None:
@@ -45,9 +50,10 @@ def test_overlong_list_in_file_is_capped_on_load(tmp_path: Path) -> None:
 def test_forgetting(tmp_path: Path) -> None:
     s = Settings().remembering(Path("/p/a"), "people").remembering(Path("/p/b"))
     gone = s.forgetting(Path("/p/b"))
-    assert (gone.recent_projects, gone.last_project, gone.last_page) == (("/p/a",), None, {"/p/a": "people"})
+    a, b = native("/p/a"), native("/p/b")
+    assert (gone.recent_projects, gone.last_project, gone.last_page) == ((a,), None, {a: "people"})
     kept = s.forgetting(Path("/p/a"))
-    assert (kept.recent_projects, kept.last_project, kept.last_page) == (("/p/b",), "/p/b", {})
+    assert (kept.recent_projects, kept.last_project, kept.last_page) == ((b,), b, {})
 
 
 @pytest.mark.parametrize("content", [
