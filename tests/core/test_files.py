@@ -71,3 +71,54 @@ def test_remove_stale_temp_files_removes_only_leftovers_of_that_file(tmp_path: P
     remove_stale_temp_files(tmp_path, "project.json")
     assert sorted(p.name for p in tmp_path.iterdir()) == [".settings.json.c3.tmp", "project.json",
                                                           "project.json.tmp"]
+
+
+def test_a_reader_holding_the_file_briefly_does_not_fail_the_write(tmp_path: Path) -> None:
+    # Windows refuses to replace a file that another handle has open — another wizard process loading the project,
+    # an antivirus or search-indexer scan — with "access denied". Such handles are brief: the write waits them out.
+    import threading
+
+    target = tmp_path / "project.json"
+    target.write_bytes(b"old")
+    reader = target.open("rb")
+    threading.Timer(0.3, reader.close).start()
+    atomic_write(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["project.json"]
+
+
+def test_a_replace_refused_for_longer_gives_up_and_keeps_the_old_file(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "project.json"
+    target.write_bytes(b"old")
+    attempts: list[float] = []
+
+    def refused(src: object, dst: object) -> None:
+        attempts.append(0.0)
+        raise PermissionError(errno.EACCES, "Access is denied")
+
+    monkeypatch.setattr(files, "REPLACE_RETRY_SECONDS", 0.3)
+    monkeypatch.setattr(files.os, "replace", refused)
+    with pytest.raises(PermissionError):
+        atomic_write(target, b"new")
+    assert len(attempts) > 2  # tried again before giving up
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["project.json"]
+
+
+def test_a_refused_replace_is_not_retried_where_it_means_no_permission(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "project.json"
+    target.write_bytes(b"old")
+    attempts: list[int] = []
+
+    def refused(src: object, dst: object) -> None:
+        attempts.append(1)
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(files, "REPLACE_RETRY_SECONDS", 0.0)  # POSIX: a refusal is a real permission problem
+    monkeypatch.setattr(files.os, "replace", refused)
+    with pytest.raises(PermissionError):
+        atomic_write(target, b"new")
+    assert attempts == [1]
+    assert target.read_bytes() == b"old"

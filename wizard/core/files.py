@@ -10,13 +10,33 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+# Windows refuses to replace a file while any other handle has it open (another wizard process reading the
+# project, an antivirus or search-indexer scan) and says "access denied"; such handles are brief, so the rename is
+# tried again for this long. Elsewhere a refused rename is a real permission problem and is not retried.
+REPLACE_RETRY_SECONDS = 2.0 if os.name == "nt" else 0.0
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    deadline = time.monotonic() + REPLACE_RETRY_SECONDS
+    pause = 0.01
+    while True:
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError:
+            if time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
 
 def atomic_write(path: Path, data: bytes, *, public: bool = False) -> None:
     """Write `data` to `path` through a temp file in the same folder: fsync, then rename over the target.
 
     The file is owner-only (0600 on POSIX; mkstemp creates it so) before any data goes in; `public` files (a CSR,
-    a certificate chain) are made readable by others just before the rename. On any failure the temp file is
-    removed and the target is untouched; the OSError propagates for the caller to explain.
+    a certificate chain) are made readable by others just before the rename. On Windows a rename refused because
+    another handle has the target open is tried again for up to REPLACE_RETRY_SECONDS. On any failure the temp
+    file is removed and the target is untouched; the OSError propagates for the caller to explain.
     """
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
@@ -29,7 +49,7 @@ def atomic_write(path: Path, data: bytes, *, public: bool = False) -> None:
             os.fsync(handle.fileno())
         if public and hasattr(os, "chmod"):
             os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        _replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
