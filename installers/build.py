@@ -6,7 +6,7 @@
 Steps: choose the build interpreter, draw the icons, run PyInstaller on installers/dip-onboarding.spec (one folder),
 measure the folder (and fail on Linux above the size budget), run the frozen `--version` and `--self-test`, check
 that the frozen self-test names the OS keychain inside a session that has one, then package:
-Linux a .tar.gz, macOS a .dmg (hdiutil), Windows an Inno Setup installer (ISCC).
+Linux a .tar.gz, macOS a .dmg (hdiutil), Windows a per-user MSI (installers/windows/msi.py, wixl).
 
 The build interpreter is --python if given; else this interpreter when it already has PyInstaller (CI installs
 `pip install -e .[build]`); else a private venv in build/venv with the `build` extra installed, made on first use.
@@ -32,7 +32,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "installers" / "dip-onboarding.spec"
-ISS = ROOT / "installers" / "windows" / "dip-onboarding.iss"
 ICON_SVG = ROOT / "resources" / "icons" / "dip-onboarding.svg"
 VERSION_FILE = ROOT / "wizard" / "__init__.py"
 WORK = ROOT / "build"
@@ -357,19 +356,29 @@ def package(dist: Path, folder: Path, version: str, installer: bool) -> list[Pat
                     "-format", "UDZO", "-ov", out], "hdiutil create")
         return [out]
     if system == "win32" and installer:
-        iscc = shutil.which("iscc") or shutil.which(r"C:\Program Files (x86)\Inno Setup 6\ISCC.exe")
-        if iscc is None:
-            raise BuildFailed("Inno Setup's ISCC.exe was not found (choco install innosetup), or pass --no-installer")
-        file_version = ".".join(str(n) for n in windows_version_tuple(version))
-        cmd = [iscc, f"/DAppVersion={version}", f"/DFileVersion={file_version}", f"/DSourceDir={folder}",
-               f"/DOutputDir={dist}",
-               f"/DOutputBase={stem}-setup", f"/DIconFile={WORK / 'icons' / 'dip-onboarding.ico'}"]
-        sign = os.environ.get("DIP_SIGNTOOL")  # e.g. signtool sign /sha1 THUMBPRINT /fd sha256 ... $f (CI secret)
-        if sign:
-            cmd += ["/DSign", f"/Sdipsign={sign}"]
-        _check([*cmd, ISS], "Inno Setup")
-        return [dist / f"{stem}-setup.exe"]
+        sys.path.insert(0, str(ROOT / "installers" / "windows"))
+        from msi import MsiFailed, build_msi  # installers/windows/msi.py: the per-user MSI, compiled by wixl
+
+        try:
+            out = build_msi(folder, dist / f"{stem}.msi", version)
+        except MsiFailed as exc:
+            raise BuildFailed(str(exc)) from None
+        sign_windows([out])
+        return [out]
     return []
+
+
+def sign_windows(files: Sequence[Path]) -> None:
+    """Sign with the command in DIP_SIGNTOOL (CI secrets; e.g. `signtool sign /sha1 THUMBPRINT /fd sha256 ...`),
+    each file's path appended; nothing without it (the artefacts are then unsigned: docs/installing.md)."""
+    command = os.environ.get("DIP_SIGNTOOL")
+    if not command:
+        return
+    for path in files:
+        # shell=True: the command comes whole from the CI secret, with its own quoting.
+        if subprocess.run(f'{command} "{path}"', shell=True, check=False).returncode != 0:
+            raise BuildFailed(f"signing {path.name} failed")
+        print(f"ok    signed {path.name}")
 
 
 def build(dist: Path, python: Path, keychain_check: bool, installer: bool, budget: int) -> None:
@@ -395,6 +404,8 @@ def build(dist: Path, python: Path, keychain_check: bool, installer: bool, budge
         print(f"ok    size: within the {format_size(budget)} budget")
     exe_folder = measured / "Contents" / "MacOS" if system == "darwin" else folder
     extra = [executable(folder, GUI_NAME_WINDOWS, system)] if system == "win32" else []
+    if system == "win32":
+        sign_windows([executable(folder, CLI_NAME, system), *extra])  # before the smoke tests, which run them
     smoke_test(executable(exe_folder, CLI_NAME, system), extra, version, keychain_check)
     artefacts = package(dist, folder, version, installer)
     for artefact in artefacts:
@@ -409,7 +420,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-keychain-check", dest="keychain", action="store_false",
                         help="do not require the frozen self-test to use the OS keychain")
     parser.add_argument("--no-installer", dest="installer", action="store_false",
-                        help="Windows: stop after the frozen folder (no Inno Setup)")
+                        help="Windows: stop after the frozen folder (no MSI)")
     parser.add_argument("--size-budget-mb", type=float, default=SIZE_BUDGET_BYTES / 1_000_000,
                         help="Linux: fail when the frozen folder is larger (default 200)")
     args = parser.parse_args(argv)

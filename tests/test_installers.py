@@ -11,6 +11,7 @@ import importlib.util
 import os
 import plistlib
 import re
+import shutil
 import sys
 import tarfile
 import tomllib
@@ -27,13 +28,13 @@ from wizard.core.keychain import SERVICE
 ROOT = Path(__file__).resolve().parent.parent
 INSTALLERS = ROOT / "installers"
 SPEC_TEXT = (INSTALLERS / "dip-onboarding.spec").read_text(encoding="utf-8")
-ISS_TEXT = (INSTALLERS / "windows" / "dip-onboarding.iss").read_text(encoding="utf-8")
 WORKFLOW_TEXT = (ROOT / ".github" / "workflows" / "installers.yml").read_text(encoding="utf-8")
 INSTALLING_TEXT = (ROOT / "docs" / "installing.md").read_text(encoding="utf-8")
 
 
-def _load_build() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("dip_installer_build", INSTALLERS / "build.py")
+def _load(name: str, path: Path) -> ModuleType:
+    """An installer script as a module (the scripts are not a package)."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -41,7 +42,7 @@ def _load_build() -> ModuleType:
     return module
 
 
-build = _load_build()
+build = _load("dip_installer_build", INSTALLERS / "build.py")
 
 
 # ---- build.py's pure helpers ----
@@ -282,48 +283,125 @@ def test_build_extra_pins_pyinstaller_exactly() -> None:
     assert set(pins) >= {"pyinstaller", "pyinstaller-hooks-contrib", "pillow"}
 
 
-# ---- the Windows installer ----
+# ---- the Windows installer (a per-user MSI: installers/windows/msi.py) ----
 
-def _iss_section(name: str) -> list[str]:
-    match = re.search(rf"^\[{name}\]\n(.*?)(?=^\[|\Z)", ISS_TEXT, re.MULTILINE | re.DOTALL)
-    assert match, name
-    return [line for line in match.group(1).splitlines() if line and not line.startswith(";")]
+msi = _load("dip_installer_msi", INSTALLERS / "windows" / "msi.py")
 
 
-def test_windows_installer_is_per_user_without_admin() -> None:
-    setup = _iss_section("Setup")
-    assert "PrivilegesRequired=lowest" in setup
-    assert not any(line.startswith("PrivilegesRequiredOverridesAllowed=") and line.split("=", 1)[1]
-                   for line in setup)
-    assert r"DefaultDirName={localappdata}\Programs\{#AppName}" in setup
-    assert "AppVersion={#AppVersion}" in setup  # from build.py's /DAppVersion, read from wizard/__init__.py
-    assert any(line.startswith("AppId={{") for line in setup)
-    icons = _iss_section("Icons")
-    assert icons[0].startswith(r'Name: "{userprograms}\{#AppName}"; Filename: "{app}\{#GuiExe}"')
-    assert f'#define GuiExe "{build.GUI_NAME_WINDOWS}.exe"' in ISS_TEXT
-    assert f'#define CliExe "{build.CLI_NAME}.exe"' in ISS_TEXT
+@pytest.fixture
+def frozen_folder(tmp_path: Path) -> Path:
+    """A stand-in for the frozen Windows folder: the two executables and nested files with long names."""
+    folder = tmp_path / "dist" / build.CLI_NAME
+    (folder / "_internal" / "PySide6" / "plugins" / "platforms").mkdir(parents=True)
+    for name in (f"{build.CLI_NAME}.exe", f"{build.GUI_NAME_WINDOWS}.exe", "_internal/python311.dll",
+                 "_internal/PySide6/plugins/platforms/qoffscreen.dll", "_internal/a file with spaces.txt"):
+        (folder / name).write_bytes(b"MZ" + name.encode())
+    return folder
 
 
-def test_windows_uninstall_keeps_projects_and_keys() -> None:
-    removed = _iss_section("UninstallDelete") + _iss_section("InstallDelete")
-    assert removed, "the sections exist"
-    for line in removed:
-        name = re.search(r'Name: "([^"]+)"', line)
-        assert name, line
-        assert name.group(1).startswith("{app}"), line  # nothing outside the program folder
-    assert APP_AUTHOR not in "".join(removed)
-    assert SERVICE not in "".join(removed)
-    assert "[Registry]" not in ISS_TEXT
-    assert "[Code]" not in ISS_TEXT
+def _wxs(folder: Path) -> Any:
+    from xml.etree import ElementTree
+
+    return ElementTree.fromstring(msi.wix_source(folder, "0.1.0"))
 
 
-def test_windows_signing_only_when_ci_passes_a_sign_tool() -> None:
-    assert re.search(r"#ifdef Sign\n(;[^\n]*\n)*SignTool=dipsign\nSignedUninstaller=yes\n#endif", ISS_TEXT)
-    signed_files = re.search(r"\[Files\]\n#ifdef Sign\n(.*?)#else\n(.*?)#endif", ISS_TEXT, re.DOTALL)
-    assert signed_files
-    assert signed_files.group(1).count("signonce") == 2
-    assert "sign" not in signed_files.group(2)
-    assert "/DSign" in (INSTALLERS / "build.py").read_text(encoding="utf-8")
+def _all(root: Any, tag: str) -> list[Any]:
+    return list(root.iter(f"{{{msi.WIX_NS}}}{tag}"))
+
+
+@pytest.mark.parametrize(("version", "product"), [("0.1.0", "0.1.0"), ("1.2", "1.2.0"), ("1.2.3rc1", "1.2.3"),
+                                                   ("2.0.1+local", "2.0.1")])
+def test_msi_product_version(version: str, product: str) -> None:
+    assert msi.msi_version(version) == product
+    with pytest.raises(ValueError, match="cannot be an MSI"):
+        msi.msi_version("256.0.0")
+
+
+def test_windows_installer_is_per_user_without_admin(frozen_folder: Path) -> None:
+    root = _wxs(frozen_folder)
+    (package,) = _all(root, "Package")
+    assert (package.get("InstallScope"), package.get("InstallPrivileges")) == ("perUser", "limited")
+    assert not [p for p in _all(root, "Property") if p.get("Id") in ("ALLUSERS", "MSIINSTALLPERUSER")]
+    directories = {d.get("Id"): d for d in _all(root, "Directory")}
+    assert directories["ProgramsDir"].get("Name") == "Programs"
+    assert directories["INSTALLDIR"].get("Name") == msi.APP_NAME
+    assert directories["INSTALLDIR"] in list(directories["ProgramsDir"])
+    assert directories["ProgramsDir"] in list(directories["LocalAppDataFolder"])  # %LOCALAPPDATA%\Programs\...
+    (shortcut,) = _all(root, "Shortcut")
+    assert (shortcut.get("Directory"), shortcut.get("Target")) == ("ProgramMenuFolder",
+                                                                   f"[INSTALLDIR]{build.GUI_NAME_WINDOWS}.exe")
+    assert f"{build.GUI_NAME_WINDOWS}.exe" == msi.GUI_EXE
+    assert f"{build.CLI_NAME}.exe" == msi.CLI_EXE
+    (product,) = _all(root, "Product")
+    assert product.get("UpgradeCode") == msi.UPGRADE_CODE
+    assert _all(root, "MajorUpgrade"), "a newer version replaces the older one"
+
+
+def test_windows_installer_lists_every_file_with_stable_component_ids(frozen_folder: Path) -> None:
+    root = _wxs(frozen_folder)
+    sources = sorted(f.get("Source") for f in _all(root, "File"))
+    expected = sorted(f"{build.CLI_NAME}/{p.relative_to(frozen_folder).as_posix()}"
+                      for p in frozen_folder.rglob("*") if p.is_file())
+    assert sources == expected
+    guids = [c.get("Guid") for c in _all(root, "Component")]
+    assert len(set(guids)) == len(guids)
+    assert guids == [c.get("Guid") for c in _all(_wxs(frozen_folder), "Component")]  # the same every build
+    referenced = {r.get("Id") for r in _all(root, "ComponentRef")}
+    assert referenced == {c.get("Id") for c in _all(root, "Component")}
+    assert all(len(e.get("Id")) <= 72 for tag in ("Component", "File", "Directory") for e in _all(root, tag))
+
+
+def test_windows_uninstall_keeps_projects_and_keys(frozen_folder: Path) -> None:
+    root = _wxs(frozen_folder)
+    assert not _all(root, "RemoveFile")
+    removed = [r.get("Directory") for r in _all(root, "RemoveFolder")]
+    assert removed == ["INSTALLDIR", "ProgramsDir"]  # only the folders the install made, and only when empty
+    for value in _all(root, "RegistryValue"):
+        assert value.get("Root") == "HKCU"
+    text = msi.wix_source(frozen_folder, "0.1.0")
+    assert APP_AUTHOR not in text.replace(msi.MANUFACTURER, "")
+    assert SERVICE not in text
+    assert "CustomAction" not in text
+
+
+def test_windows_signing_only_when_ci_passes_a_sign_tool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = [tmp_path / "dip-onboarding.exe", tmp_path / "dip onboarding.msi"]
+    for path in files:
+        path.write_bytes(b"MZ")
+    monkeypatch.delenv("DIP_SIGNTOOL", raising=False)
+    build.sign_windows(files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in files)
+    # The command from the CI secret gets each file's path appended, quoted (a name may have a space).
+    monkeypatch.setenv("DIP_SIGNTOOL", f'"{sys.executable}" -c "import sys; open(sys.argv[1] + \'.signed\', \'w\')"')
+    build.sign_windows(files)
+    assert all(path.with_name(path.name + ".signed").exists() for path in files)
+    monkeypatch.setenv("DIP_SIGNTOOL", f'"{sys.executable}" -c "raise SystemExit(3)"')
+    with pytest.raises(build.BuildFailed, match=r"signing dip-onboarding\.exe failed"):
+        build.sign_windows(files)
+
+
+wixl_missing = shutil.which("wixl") is None or shutil.which("msiinfo") is None
+
+
+@pytest.mark.skipif(wixl_missing and not os.environ.get("CI"),
+                    reason="wixl and msiinfo not installed (apt-get install wixl msitools); CI has them")
+def test_the_msi_wixl_builds_asks_for_no_elevation_and_installs_per_user(frozen_folder: Path,
+                                                                         tmp_path: Path) -> None:
+    import subprocess
+
+    out = msi.build_msi(frozen_folder, tmp_path / "app.msi", "0.1.0")
+    summary = subprocess.run(["msiinfo", "suminfo", str(out)], capture_output=True, text=True, check=True).stdout
+    # Word Count 10 = compressed (2) + no elevation needed (8): a standard user installs it with no UAC prompt.
+    assert re.search(r"^Source: 10 ", summary, re.MULTILINE), summary
+    assert re.search(r"^Template: x64;", summary, re.MULTILINE), summary
+    properties = subprocess.run(["msiinfo", "export", str(out), "Property"], capture_output=True, text=True,
+                                check=True).stdout
+    assert "ALLUSERS" not in properties
+    assert "ProductVersion\t0.1.0" in properties
+    files = subprocess.run(["msiinfo", "export", str(out), "File"], capture_output=True, text=True,
+                           check=True).stdout
+    assert files.count(".exe") >= 2
+    assert not list(tmp_path.glob("*.partial"))
 
 
 # ---- CI ----
@@ -335,7 +413,7 @@ def test_workflow_builds_on_all_three_runners_and_uploads() -> None:
     assert "python installers/build.py --dist dist" in WORKFLOW_TEXT
     assert "actions/upload-artifact@v4" in WORKFLOW_TEXT
     assert "if-no-files-found: error" in WORKFLOW_TEXT
-    for artefact in ("dist/*.tar.gz", "dist/*-setup.exe", "dist/*.dmg"):
+    for artefact in ("dist/*.tar.gz", "dist/*.msi", "dist/*.dmg"):
         assert artefact in WORKFLOW_TEXT
 
 
@@ -361,3 +439,4 @@ def test_installing_doc_says_where_data_and_keys_live() -> None:
     for topic in ("SmartScreen", "Gatekeeper", "offline", "Credential Manager", "Keychain Access", "secret-tool"):
         assert topic in INSTALLING_TEXT, topic
     assert "docs/installing.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
