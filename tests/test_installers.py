@@ -440,3 +440,49 @@ def test_installing_doc_says_where_data_and_keys_live() -> None:
         assert topic in INSTALLING_TEXT, topic
     assert "docs/installing.md" in (ROOT / "README.md").read_text(encoding="utf-8")
 
+
+# ---- the Windows stage under Wine (installers/windows/under_wine.py; .ci/run runs the whole stage) ----
+
+under_wine = _load("dip_installer_under_wine", INSTALLERS / "windows" / "under_wine.py")
+
+
+def test_stage_keeps_its_wine_prefix_and_cache_out_of_the_checkout(tmp_path: Path) -> None:
+    # A Wine prefix links to / (dosdevices/z:); inside the checkout, tools that walk the tree never finish.
+    assert under_wine.main([str(tmp_path / "out"), "--cache", str(ROOT / "build" / "wine-cache")]) == 2
+    assert not (tmp_path / "out").exists()
+    assert not (ROOT / "build" / "wine-cache").exists()
+    tracked_links = [p for p in ROOT.rglob("*") if p.is_symlink() and ".venv" not in p.parts]
+    assert tracked_links == []
+
+
+def test_stage_pins_microsoft_roots_by_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    anchors = under_wine.trust_anchors(tmp_path).read_text(encoding="ascii")
+    assert anchors.count("BEGIN CERTIFICATE") > len(under_wine.PINNED_ROOTS)
+    fake = tmp_path / "trust"
+    fake.mkdir()
+    for name in under_wine.PINNED_ROOTS:
+        (fake / name).write_text((INSTALLERS / "windows" / "trust" / name).read_text(encoding="ascii"),
+                                 encoding="ascii")
+    first = next(iter(under_wine.PINNED_ROOTS))
+    other = list(under_wine.PINNED_ROOTS)[1]
+    (fake / first).write_text((fake / other).read_text(encoding="ascii"), encoding="ascii")  # the wrong root
+    monkeypatch.setattr(under_wine, "HERE", tmp_path)
+    with pytest.raises(under_wine.StageFailed, match="not the certificate it should be"):
+        under_wine.trust_anchors(tmp_path)
+
+
+def test_stage_reads_the_signer_from_osslsigncode() -> None:
+    report = ("Signer's certificate:\n\t------------------\n\tSigner #0:\n\t\tSubject: /C=US/ST=Oregon/L=Beaverton/"
+              "O=Python Software Foundation/CN=Python Software Foundation\n\t\tIssuer : /C=US/O=DigiCert, Inc./CN=X\n"
+              "Timestamp verified using:\n\t\tSubject: /C=US/O=DigiCert Inc/CN=DigiCert Trusted Root G4\n")
+    assert "O=Python Software Foundation" in under_wine.signer_subject(report)
+    assert under_wine.signer_subject("Signature verification: failed\n") == ""
+    assert under_wine.SIGNERS["vcruntime140.dll"] == "O=Microsoft Corporation"
+
+
+def test_stage_installs_the_windows_only_wheels_and_not_the_linters() -> None:
+    wanted = under_wine.wheel_requirements()
+    names = {re.split(r"[<>=!~ \[;]", r, maxsplit=1)[0].lower() for r in wanted}
+    assert {"pywin32-ctypes", "pefile", "pyinstaller", "pytest", "cryptography", "keyring"} <= names
+    assert not names & {"ruff", "mypy"}
+    assert under_wine.windows_path(Path("/tmp/a b/c")) == r"Z:\tmp\a b\c"
