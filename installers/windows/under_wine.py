@@ -192,10 +192,9 @@ class Wine:
             shutil.copy2(dll, system32 / dll.name)
 
     def __call__(self, *args: str | Path, what: str, cwd: Path | None = None, timeout: float = 600,
-                 echo: bool = True, check: bool = True, env: dict[str, str] | None = None,
-                 ) -> subprocess.CompletedProcess[str]:
-        return run(["wine-stable", *args], what=what, env={**self.env, **(env or {})}, cwd=cwd, timeout=timeout,
-                   echo=echo, check=check)
+                 echo: bool = True, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return run(["wine-stable", *args], what=what, env=self.env, cwd=cwd, timeout=timeout, echo=echo,
+                   check=check)
 
     def stop(self) -> None:
         with contextlib.suppress(Exception):
@@ -362,8 +361,12 @@ class InstalledProgram:
 
     def __init__(self, wine: Wine) -> None:
         self.wine = wine
-        user = os.environ.get("USER") or "root"
-        self.folder = (wine.prefix / "drive_c" / "users" / user / "AppData" / "Local" / "Programs" / APP_NAME)
+        # %LOCALAPPDATA%\Programs\APP_NAME of the prefix's user (Wine names that user after the Linux account).
+        found = sorted((wine.prefix / "drive_c" / "users").glob(f"*/AppData/Local/Programs/{APP_NAME}"))
+        if len(found) != 1:
+            raise StageFailed(f"after the silent install, {len(found)} folders named {APP_NAME!r} are under "
+                              r"%LOCALAPPDATA%\Programs (expected 1)")
+        self.folder = found[0]
         self.exe = self.folder / f"{CLI_NAME}.exe"
 
     def __call__(self, *args: str, what: str, check: bool = True) -> subprocess.CompletedProcess[str]:
