@@ -52,9 +52,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-from msi import APP_NAME, build_msi  # noqa: E402
-
+# Whether `build` sorts as first-party depends on whether a build/ folder is in the checkout: kept as written.
+# isort: off
 from build import CLI_NAME, GUI_NAME_WINDOWS, KEYCHAIN_NAMES, MIN_SCREENS, VERSION_FILE, read_version  # noqa: E402
+from msi import APP_NAME, build_msi  # noqa: E402
+# isort: on
 
 APT_PACKAGES = ("wine64", "wine", "gcc-mingw-w64-x86-64-win32", "wixl", "osslsigncode", "openssl",
                 "fonts-dejavu-core", "ca-certificates")
