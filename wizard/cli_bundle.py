@@ -96,15 +96,21 @@ def bundle_export(args: argparse.Namespace, s: Services) -> int:
 
 
 def _describe(bundle: Any) -> list[str]:
+    from wizard.core.shown import shown
+
+    # Every text from the manifest is the sender's (or a forger's): shown() keeps it on its own line, quoted, so
+    # it can never start a line of its own such as a fake "Fingerprint:" line above the real one.
     m = bundle.manifest
     org, env, audience = m.organisation, m.environment, m.audience
-    lines = [f"A handoff bundle for the {audience.get('name', audience['id'])} of {org.get('name', '?')} "
-             f"({env.get('name', env['id'])}), made on {m.created_at:%d %b %Y %H:%M} UTC by the wizard "
-             f"{m.tool_version}. Every file matches its manifest.", f"Fingerprint: {bundle.fingerprint}",
+    lines = [f"A handoff bundle for the {shown(audience.get('name', audience['id']))} of "
+             f"\"{shown(org.get('name', '?'))}\" ({shown(env.get('name', env['id']))}), made on "
+             f"{m.created_at:%d %b %Y %H:%M} UTC by the wizard {shown(m.tool_version)}. Every file matches its "
+             "manifest.", f"Fingerprint: {bundle.fingerprint}",
              "Compare it with the sender's, by phone. If it differs, do not use the bundle.", "Files:"]
-    width = max(len(f.name) for f in m.files)
-    lines += [f"  {f.name.ljust(width)}  {f.size:>7} bytes{'  (holds a key)' if f.contains_key else ''}"
-              for f in m.files]
+    names = [shown(f.name) for f in m.files]
+    width = max(len(name) for name in names)
+    lines += [f"  {name.ljust(width)}  {f.size:>7} bytes{'  (holds a key)' if f.contains_key else ''}"
+              for name, f in zip(names, m.files, strict=True)]
     return lines
 
 

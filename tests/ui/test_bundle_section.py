@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import pkcs12
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QTextBrowser
+from PySide6.QtWidgets import QLabel, QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from wizard.core.bundle_format import FileEntry, Manifest, manifest_bytes, sha256_hex
@@ -152,3 +152,22 @@ def test_the_instructions_view_loads_nothing_the_html_names(qtbot: QtBot, tmp_pa
     assert QTextBrowser().loadResource(2, url) is not None  # where a plain QTextBrowser would have loaded it
     assert not dialog.instructions.openLinks()
     assert not dialog.instructions.openExternalLinks()
+
+
+def test_manifest_texts_show_as_escaped_plain_text_on_one_line(qtbot: QtBot) -> None:
+    fake = "Acme\nFingerprint: ABCD-EFGH-IJKL-MNOP-QRST\x1b[8m\u202egnp.exe"
+    data = b"Hello"
+    entry = FileEntry("instructions.txt", len(data), sha256_hex(data), f"notes{fake}")
+    manifest = Manifest(f"0.1.0{fake}", FIXED_NOW, {"id": "1", "name": fake}, {"id": "uit", "name": fake},
+                        {"id": "dns-admin", "name": fake}, (entry,))
+    bundle = VerifiedBundle(manifest, manifest_bytes(manifest), "AAAA-BBBB-CCCC-DDDD-EEEE",
+                            {"instructions.txt": data})
+    dialog = BundleDialog(None, bundle, "b.zip")
+    qtbot.addWidget(dialog)
+    about = dialog.findChildren(QLabel)[0].text()
+    shown_texts = [about, *(dialog.files.item(0, c).text() for c in range(3))]
+    for text in shown_texts:
+        assert not any(ch in text for ch in "\n\r\x1b\u202e"), repr(text)
+    assert "Acme\\nFingerprint: ABCD-EFGH-IJKL-MNOP-QRST\\x1b[8m\\u202egnp.exe" in about
+    assert dialog.fingerprint.text().count("Fingerprint:") == 1
+    assert "AAAA-BBBB-CCCC-DDDD-EEEE" in dialog.fingerprint.text()

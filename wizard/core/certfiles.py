@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from wizard.core.errors import WizardError
+from wizard.core.shown import shown
 
 MAX_FILE_BYTES = 1024 * 1024
 
@@ -215,7 +216,7 @@ def _name(value: x509.Name) -> str:
         cn = value.get_attributes_for_oid(NameOID.COMMON_NAME)
         o = value.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
         parts = [str(a.value) for a in cn[:1]] + [str(a.value) for a in o[:1]]
-        return ", ".join(parts) if parts else value.rfc4514_string()
+        return shown(", ".join(parts) if parts else value.rfc4514_string())
     except Exception:
         return "(unreadable name)"
 
@@ -292,7 +293,7 @@ def describe_certificate(cert: x509.Certificate, now: dt.datetime) -> list[str]:
         except Exception as exc:  # a malformed extension or name: say so for this line only
             value = f"(cannot be read: {type(exc).__name__})"
         if value:
-            lines.append(f"{label}: {value}")
+            lines.append(f"{label}: {shown(value)}")
 
     field("Issued to", lambda: common_name(cert))
     field("Issued by", lambda: issuer_name(cert))

@@ -24,6 +24,7 @@ from wizard.core.certfiles import (
     read_certificates,
 )
 from wizard.core.errors import InvalidInput
+from wizard.core.shown import shown
 
 
 @dataclass
@@ -88,13 +89,13 @@ def _describe_csr(csr: x509.CertificateSigningRequest, report: InspectReport) ->
     item: dict[str, Any] = {}
     try:
         item["subject"] = csr.subject.rfc4514_string()
-        report.lines.append(f"    Names: {item['subject']}")
+        report.lines.append(f"    Names: {shown(item['subject'])}")
     except Exception:
         report.lines.append("    Names: (cannot be read)")
     try:
         san = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
         item["dns_names"] = san.get_values_for_type(x509.DNSName)
-        report.lines.append(f"    Domain names: {', '.join(item['dns_names'])}")
+        report.lines.append(f"    Domain names: {shown(', '.join(item['dns_names']))}")
     except Exception:
         item["dns_names"] = []
     try:

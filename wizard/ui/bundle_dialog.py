@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.bundle_read import VerifiedBundle
+from wizard.core.shown import shown
 
 
 class OfflineBrowser(QTextBrowser):
@@ -76,10 +77,10 @@ class BundleDialog(QDialog):
         self.files.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.files.verticalHeader().setVisible(False)
         for row, f in enumerate(m.files):
-            self.files.setItem(row, 0, QTableWidgetItem(f.name))
+            self.files.setItem(row, 0, QTableWidgetItem(shown(f.name)))
             self.files.setItem(row, 1, QTableWidgetItem(f"{f.size:,} bytes"))
-            self.files.setItem(row, 2, QTableWidgetItem(f.description + (" (password-protected private key)"
-                                                                          if f.contains_key else "")))
+            self.files.setItem(row, 2, QTableWidgetItem(shown(f.description) + (" (password-protected private key)"
+                                                                                 if f.contains_key else "")))
         self.files.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         splitter.addWidget(self.files)
         # The instructions are what the recipient reads; the file list is short.
@@ -98,6 +99,9 @@ class BundleDialog(QDialog):
 
 
 def _e(text: str) -> str:
+    """Text from the manifest as escaped plain text on one line (wizard/core/shown.py), safe inside rich text."""
     import html
 
-    return html.escape(text)
+    from wizard.core.shown import shown
+
+    return html.escape(shown(text))
