@@ -182,6 +182,25 @@ DAMAGED: dict[str, tuple[Callable[[dict[str, Any]], bytes], str]] = {
     "notes not text": (_edit(lambda d: d["project"].update(notes={"a": 1})), "notes should map text to text"),
     "people share an id": (_edit(lambda d: d["project"]["people"][1].update(id="p-00000001")),
                            "two people share the same id"),
+    # Values are checked with the same rules as when they were typed: an edited file is not trusted more.
+    "domain is an option": (_edit(lambda d: d["project"]["organisation"].update(domain="-f/etc/passwd")),
+                            "organisation.domain is not valid"),
+    "name with a newline": (_edit(lambda d: d["project"]["organisation"].update(name="Acme\n[ ext ]")),
+                            "organisation.name is not valid"),
+    "company number": (_edit(lambda d: d["project"]["organisation"].update(company_number="--help")),
+                       "organisation.company_number is not valid"),
+    "person's e-mail": (_edit(lambda d: d["project"]["people"][0].update(email="zoe; rm -rf")),
+                        "people[0].email is not valid"),
+    "person's name": (_edit(lambda d: d["project"]["people"][1].update(name="Xena\u202eLtd")),
+                      "people[1].name is not valid"),
+    "person's phone": (_edit(lambda d: d["project"]["people"][0].update(phone="call me")),
+                       "people[0].phone is not valid"),
+    "an MPID": (_edit(lambda d: d["project"]["mpids"][0].update(mpid="AB CD!")), "mpids[0].mpid is not valid"),
+    "a fingerprint": (_edit(lambda d: d["project"]["keys"][0].update(fingerprint="zz")),
+                      "keys[0].fingerprint is not valid"),
+    "a number beyond any sense": (lambda doc: json.dumps(doc).encode().replace(b'"revision": 1', b'"revision": '
+                                                                                + b"9" * 5000),
+                                  "a number in it is far too long"),
     # Valid JSON padded past the 5 MiB limit: only the size check can refuse it.
     "oversize": (lambda doc: json.dumps(doc).encode() + b" " * store.MAX_PROJECT_BYTES, "far larger than any"),
 }

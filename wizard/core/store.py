@@ -18,6 +18,7 @@ from typing import Any
 
 from wizard import __version__
 from wizard.core.errors import (
+    InvalidInput,
     ProjectChanged,
     ProjectDamaged,
     ProjectError,
@@ -45,6 +46,7 @@ from wizard.core.model import (
 )
 
 PROJECT_FILE = "project.json"
+MAX_REVISION = 2**53  # saves a project could ever see; more is damage
 FORMAT_NAME = "dip-onboarding-project"
 FORMAT_VERSION = 4
 MAX_PROJECT_BYTES = 5 * 1024 * 1024
@@ -157,6 +159,8 @@ def open_project(folder: Path, *, migrations: dict[int, Migration] | None = None
         raise _damaged(path, f"it is not valid JSON ({exc})") from None
     except RecursionError:
         raise _damaged(path, "it is nested too deeply to be a project file") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise _damaged(path, "a number in it is far too long to be a project's") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise _damaged(path, "it is not a DIP onboarding project file")
     version = doc.get("format_version")
@@ -171,7 +175,7 @@ def open_project(folder: Path, *, migrations: dict[int, Migration] | None = None
         doc = _migrate(path, copy.deepcopy(doc), version, current_version,
                        MIGRATIONS if migrations is None else migrations)
     revision = doc.get("revision", 0)
-    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
+    if isinstance(revision, bool) or not isinstance(revision, int) or not 0 <= revision <= MAX_REVISION:
         raise _damaged(path, "its revision number is wrong")
     try:
         project = _from_doc(doc["project"])
@@ -368,7 +372,84 @@ class _Reader:
         return value
 
 
+def _valid(where: str, check: Callable[[str], object], value: str) -> None:
+    """`value` passes the rule it passed when it was typed; otherwise the file was edited or damaged."""
+    from wizard.core.shown import shown
+
+    try:
+        check(value)
+    except InvalidInput as exc:
+        raise _Bad(f"{where} is not valid: {shown(exc)}") from None
+
+
+def _check_values(p: Project) -> None:
+    """The same rules as on entry (validation.py), so an edited project file is trusted no more than typing is: a
+    domain of `-f/etc/passwd` or a name holding a newline is refused as damage, naming the field."""
+    from wizard.core.validation import (
+        MAX_NAME,
+        clean_text,
+        normalise_company_number,
+        normalise_domain,
+        normalise_email,
+        normalise_mpid,
+        normalise_phone,
+    )
+
+    def text(label: str, *, required: bool = True, limit: int = MAX_NAME) -> Callable[[str], object]:
+        def check(value: str) -> object:
+            if value != " ".join(value.split()):
+                raise InvalidInput("text", f"The {label} has line breaks or other spacing that cannot be typed.")
+            return clean_text("text", value, label=label, required=required, limit=limit)
+        return check
+
+    def hex64(value: str) -> object:
+        if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+            raise InvalidInput("fingerprint", "A fingerprint is 64 lower-case hexadecimal digits.")
+        return value
+
+    def one_line(value: str) -> object:
+        from wizard.core.shown import is_plain
+
+        if not is_plain(value):
+            raise InvalidInput("text", "It holds control or invisible characters.")
+        return value
+
+    o = p.organisation
+    _valid("organisation.name", text("registered company name"), o.name)
+    _valid("organisation.company_number", normalise_company_number, o.company_number)
+    _valid("organisation.domain", normalise_domain, o.domain)
+    _valid("organisation.description", text("company description", required=False, limit=1000), o.description)
+    for i, m in enumerate(p.mpids):
+        _valid(f"mpids[{i}].mpid", normalise_mpid, m.mpid)
+        for j, code in enumerate(m.role_codes):
+            _valid(f"mpids[{i}].role_codes[{j}]", normalise_mpid, code)
+    for i, person in enumerate(p.people):
+        _valid(f"people[{i}].name", text("person's full name"), person.name)
+        _valid(f"people[{i}].email", normalise_email, person.email)
+        _valid(f"people[{i}].phone", normalise_phone, person.phone)
+        _valid(f"people[{i}].job_title", text("job title", required=False), person.job_title)
+    for i, k in enumerate(p.keys):
+        _valid(f"keys[{i}].fingerprint", hex64, k.fingerprint)
+        _valid(f"keys[{i}].id", one_line, k.id)
+    for i, c in enumerate(p.certificates):
+        _valid(f"certificates[{i}].fingerprint", hex64, c.fingerprint)
+    for i, d in enumerate(p.dip_ids):
+        for name in ("id", "mpid", "role_code"):
+            _valid(f"dip_ids[{i}].{name}", one_line, getattr(d, name))
+    for i, ch in enumerate(p.channels):
+        _valid(f"channels[{i}].url", one_line, ch.url)
+        _valid(f"channels[{i}].channel", one_line, ch.channel)
+    if p.domain_txt is not None:
+        _valid("domain_txt.value", one_line, p.domain_txt.value)
+
+
 def _from_doc(data: object) -> Project:
+    project = _build(data)
+    _check_values(project)
+    return project
+
+
+def _build(data: object) -> Project:
     r = _Reader(data, "")
     org = _Reader(r.data.get("organisation"), "organisation")
     notes = r.data.get("notes", {})
