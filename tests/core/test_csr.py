@@ -292,3 +292,15 @@ def test_openssl_commands(profile: Profile, algorithm: str, genkey: str) -> None
                         "openssl req -new -key dip-mtls.key.pem -config dip-mtls.cnf -out dip-mtls.csr.pem",
                         "openssl req -in dip-mtls.csr.pem -noout -verify -text"]
     assert any("passphrase" in line for line in commands if line.startswith("#"))
+
+
+def test_the_openssl_config_keeps_its_sections_whatever_the_names_hold(profile: Profile) -> None:
+    # Names are checked when typed and when a project is loaded; the config writer still never lets a value
+    # start a line of its own (which would add sections or extensions to the request).
+    kind = profile.certificate_kind("dip-mtls")
+    org = Organisation("Acme\r\n[ ext ]\nbasicConstraints = critical, CA:TRUE", "01234567", "acme.example")
+    config = openssl_config(kind, org)
+    lines = config.splitlines()
+    assert [line for line in lines if line.startswith("[")] == ["[ req ]", "[ dn ]", "[ ext ]"]
+    assert not any(line.startswith("basicConstraints") for line in lines)
+    assert "O = Acme\\r\\n[ ext ]\\nbasicConstraints = critical, CA:TRUE" in lines

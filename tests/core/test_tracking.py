@@ -316,3 +316,21 @@ def test_self_test_uses_the_key_from_the_vault(profile: Profile) -> None:
     assert b'"senderDIPID":"8795183096"' in result.request.body
     with pytest.raises(WizardError, match="No certificate to sign with yet"):
         self_test(profile, replace(project, certificates=()), lambda record: vault, NOW)
+
+
+def test_the_domain_reaches_dig_as_a_query_name_and_never_as_an_option(profile: Profile) -> None:
+    # dig and nslookup take no `--`; dig's -q marks what follows as the name, and a domain that is not a domain
+    # (`-f/etc/passwd` would make dig read that file and send its lines as queries) is never run at all.
+    ran: list[Sequence[str]] = []
+
+    def runner(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
+        ran.append(argv)
+        return subprocess.CompletedProcess(argv, 0, '"gs=abc"\n', "")
+
+    result = lookup_txt(profile, "acme.example", "gs=abc", which=lambda t: f"/usr/bin/{t}", runner=runner)
+    assert result.found
+    assert ran == [["/usr/bin/dig", "+short", "-t", "TXT", "-q", "acme.example"]]
+    for hostile in ("-f/etc/passwd", "-f /etc/passwd", "acme.example -f/etc/passwd", "@8.8.8.8"):
+        with pytest.raises(InvalidInput):
+            lookup_txt(profile, hostile, "gs=abc", which=lambda t: f"/usr/bin/{t}", runner=runner)
+    assert len(ran) == 1

@@ -20,6 +20,7 @@ from wizard.core.files import atomic_write, check_output
 from wizard.core.keys import PrivateKey, describe_algorithm, format_fingerprint, load_private_key
 from wizard.core.model import KeyRecord, Organisation
 from wizard.core.profile import CertificateKind
+from wizard.core.shown import shown
 from wizard.core.vault import Vault
 
 _EKU = {"client_auth": ExtendedKeyUsageOID.CLIENT_AUTH, "server_auth": ExtendedKeyUsageOID.SERVER_AUTH,
@@ -169,10 +170,13 @@ def export_csr(kind: CertificateKind, organisation: Organisation, record: KeyRec
 
 
 def _cnf_value(value: str) -> str:
-    # OpenSSL config values: backslash-escape the characters the parser treats specially.
+    # OpenSSL config values: backslash-escape the characters the parser treats specially, and write line breaks
+    # as OpenSSL's own escapes, so no value can start a line (a section or an extension) of its own.
     for ch in ("\\", "$", '"', "'", "#", ";"):
         value = value.replace(ch, "\\" + ch)
-    return value
+    for ch, escape in (("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        value = value.replace(ch, escape)
+    return shown(value)  # any other control character as a visible escape, never raw
 
 
 def openssl_config(kind: CertificateKind, organisation: Organisation, algorithm: str = "rsa-2048") -> str:

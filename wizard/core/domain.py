@@ -130,8 +130,13 @@ def parse_nslookup(output: str) -> tuple[str, ...]:
 def lookup_txt(profile: Profile, domain: str, expected: str, *, which: Callable[[str], str | None] = shutil.which,
                runner: Runner = _default_runner) -> LookupResult:
     """Ask DNS now (only when the user asks) for the domain's TXT records, with dig or else nslookup."""
+    from wizard.core.validation import normalise_domain
+
     kind = profile.domain_verification.record_type
-    for tool, argv, parse in (("dig", ["+short", kind, domain], parse_dig),
+    # Neither dig nor nslookup takes `--`: the domain is checked to be a domain (it can then never start with "-"
+    # or "@"), and dig is told by -q that it is the name to look up.
+    domain = normalise_domain(domain)
+    for tool, argv, parse in (("dig", ["+short", "-t", kind, "-q", domain], parse_dig),
                               ("nslookup", [f"-type={kind}", domain], parse_nslookup)):
         path = which(tool)
         if path is None:
