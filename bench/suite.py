@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bench.bundle import bundle_ratio
 from bench.common import BenchResult, Context
 from bench.keygen import keygen_ratio
+from bench.pem import pem_scan_ratio
 from bench.pfx import pfx_ratio
 from bench.startup import rss_ratio, startup_ratio
 from bench.ui_stall import ui_max_stall_ms
@@ -30,4 +31,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "pfx_ratio": Benchmark(pfx_ratio, goal_max=None),
     # No goal: the app also builds the files and instructions, fsyncs and checks every name, size and hash.
     "bundle_ratio": Benchmark(bundle_ratio, goal_max=None),
+    # A megabyte of BEGIN lines without END: linear scanning stays within a few times one regex pass (the old,
+    # quadratic scanner took 14-20 s here, thousands of times the floor).
+    "pem_scan_ratio": Benchmark(pem_scan_ratio, goal_max=3.0),
 }

@@ -70,23 +70,26 @@ def read_certificates(data: bytes, name: str = "The file") -> CertificateFile:
     return _from_der(data, name)
 
 
-_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 ]{1,64})-----")
+_MARKER = re.compile(rb"-----(BEGIN|END) ([A-Z0-9 ]{1,64})-----")
 
 
 def _pem_blocks(data: bytes) -> list[tuple[str, bytes]]:
-    """(label, base64 body) of each complete PEM block, in linear time even for hostile input: once a label has
-    no END after some point, later BEGIN lines of that label are not searched again."""
+    """(label, base64 body) of each complete PEM block, in one pass over the BEGIN and END lines, so the time is
+    linear in the input even for hostile files (a megabyte of BEGIN lines with no END, each with its own label).
+
+    Blocks do not nest (as OpenSSL reads them): a BEGIN opens a block, the next END with its label closes it; a
+    BEGIN met while a block is open starts over there, and an END that closes nothing is ignored.
+    """
     blocks: list[tuple[str, bytes]] = []
-    no_end_after: dict[bytes, int] = {}
-    for begin in _BEGIN.finditer(data):
-        label = begin.group(1)
-        if begin.start() >= no_end_after.get(label, len(data) + 1):
-            continue
-        end = data.find(b"-----END " + label + b"-----", begin.end())
-        if end < 0:
-            no_end_after[label] = begin.start()
-            continue
-        blocks.append((label.decode("ascii"), data[begin.end():end]))
+    open_label: bytes | None = None
+    body_start = 0
+    for marker in _MARKER.finditer(data):
+        kind, label = marker.group(1), marker.group(2)
+        if kind == b"BEGIN":
+            open_label, body_start = label, marker.end()
+        elif label == open_label:
+            blocks.append((label.decode("ascii"), data[body_start:marker.start()]))
+            open_label = None
     return blocks
 
 
