@@ -24,6 +24,7 @@ from wizard.core.certfiles import (
     read_certificates,
 )
 from wizard.core.errors import InvalidInput
+from wizard.core.pkcs12_costs import check_pkcs12_costs, check_pkcs12_parts
 from wizard.core.shown import shown
 
 
@@ -149,11 +150,13 @@ def _inspect_pfx(data: bytes, name: str, password: str | None, now: dt.datetime)
         report.lines.append(f"{name} is a PFX (PKCS#12) file, which normally holds a private key and certificates. "
                             "Give its password with --password-file to see inside.")
         return report
+    check_pkcs12_costs(data)  # before any password is tried: the file sets how long that takes
     try:
         loaded = pkcs12.load_pkcs12(data, password.encode("utf-8"))
     except ValueError:
         raise InvalidInput("password", f"{name} could not be opened: the password is wrong, or the file is "
                                        "damaged.") from None
+    check_pkcs12_parts((1 if loaded.cert else 0) + len(loaded.additional_certs))
     report.lines.append(f"{name} is a PFX (PKCS#12) file holding "
                         f"{'a private key and ' if loaded.key is not None else 'no private key, and '}"
                         f"{(1 if loaded.cert else 0) + len(loaded.additional_certs)} certificate(s).")

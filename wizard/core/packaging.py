@@ -243,13 +243,17 @@ def read_pfx(data: bytes, password: str) -> BroughtKey:
     """Open a PFX someone already has; a wrong password or a damaged file gets a plain message."""
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+    from wizard.core.pkcs12_costs import check_pkcs12_costs, check_pkcs12_parts
+
     if len(data) > 1024 * 1024:
         raise InvalidInput("file", "That file is far larger than any PFX.")
+    check_pkcs12_costs(data)  # before any password is tried: the file sets how long that takes
     try:
         loaded = pkcs12.load_pkcs12(data, password.encode("utf-8") if password else None)
     except ValueError:
         raise InvalidInput("password", "The PFX could not be opened: the password is wrong, or the file is not a "
                                        "PFX or is damaged.") from None
+    check_pkcs12_parts((1 if loaded.cert else 0) + len(loaded.additional_certs))
     if not isinstance(loaded.key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise InvalidInput("file", "The PFX holds no private key of a kind this wizard can use (RSA or EC).")
     return BroughtKey(loaded.key, loaded.cert.certificate if loaded.cert else None,
