@@ -225,6 +225,13 @@ BROKEN = {
     "lead days empty": (_set("reminders.lead_days", []), "reminders.lead_days", "non-empty list"),
     "invalid mpid pattern": (_set("dip_ids.mpid_pattern", "[A-Z"), "dip_ids.mpid_pattern",
                              "is not a valid regular expression"),
+    # Patterns that backtrack catastrophically ((a+)+ took 16 s on 29 a's and "!") are refused when loaded.
+    "path pattern that backtracks": (_set("webhook_rules.6.value", ["/(a+)+"]), "webhook_rules[6].value",
+                                     "could take exponential time"),
+    "mpid pattern that backtracks": (_set("dip_ids.mpid_pattern", "^(A|AB)*$"), "dip_ids.mpid_pattern",
+                                     "could take exponential time"),
+    "channel pattern that backtracks": (_set("dip_ids.channel_pattern", "(IF-[0-9]*)*"), "dip_ids.channel_pattern",
+                                        "could take exponential time"),
     "schema newer than supported": (_set("profile.schema", 2), "profile.schema",
                                     "is 2, newer than this wizard understands (1)"),
     "schema zero": (_set("profile.schema", 0), "profile.schema", "must be 1, got 0"),

@@ -513,10 +513,17 @@ def _lead_days(n: Node) -> tuple[int, ...]:
 
 
 def _regex(n: Node, name: str, pattern: str) -> str:
+    from wizard.core.regex_safety import may_backtrack_badly
+
     try:
         re.compile(pattern)
+        risky = may_backtrack_badly(pattern)
     except (re.error, OverflowError, RecursionError) as exc:
         raise n.fail(name, f"is not a valid regular expression ({exc})") from None
+    if risky:
+        raise n.fail(name, "could take exponential time on some input: a repeated group holds another repeat or "
+                           "alternatives that can backtrack, as in (a+)+. Make the inner or outer repeat possessive "
+                           "(*+, ++) or use an atomic group (?>...)")
     return pattern
 
 
