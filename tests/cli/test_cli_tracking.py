@@ -65,7 +65,7 @@ def test_dip_ids_and_channels_are_recorded_and_bad_webhooks_refused(typed: Typed
     assert project_bytes(uit_project) == before, "a refused address changes nothing"
     assert b"hunter2" not in (uit_project / "audit.jsonl").read_bytes()
     done = typed("channel", "set", uit_project, "--dip-id", DIP, "--channel", "PUB-035",
-                 "--url", "https://10.0.0.5:8443/dip")
+                 "--url", "https://8.8.4.4:8443/dip")
     assert done.code == 0
     assert "warning: Use a host name" in done.out
     assert "(rule not confirmed by public guidance)" in done.out
@@ -74,7 +74,7 @@ def test_dip_ids_and_channels_are_recorded_and_bad_webhooks_refused(typed: Typed
     assert status["dip_ids"] == [{"dip_id": DIP, "mpid": "ABCD", "role_code": "LDSO", "dcp_id": "DCP-1",
                                   "confirmed": True}]
     assert [(c["channel"], c["url"]) for c in status["channels"]] == [
-        ("IF-001", "https://hook.acme.example/dip/if-001"), ("PUB-035", "https://10.0.0.5:8443/dip")]
+        ("IF-001", "https://hook.acme.example/dip/if-001"), ("PUB-035", "https://8.8.4.4:8443/dip")]
     assert {f["code"] for f in status["channels"][1]["findings"]} == {"webhook-host-not-ip", "webhook-port"}
 
     done = typed("dip-id", "list", uit_project, "--csv", tmp_path / "ids.csv", "--channels-csv", tmp_path / "ch.csv")

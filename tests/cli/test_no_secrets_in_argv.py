@@ -123,7 +123,7 @@ def test_the_dns_check_child_gets_only_the_public_domain(tmp_path: Path) -> None
     for tool in ("dig", "nslookup"):
         lookup_txt(profile, "acme.example", "v=1", which=lambda name, t=tool: f"/usr/bin/{name}" if name == t else None,
                    runner=runner)
-    assert seen == [["/usr/bin/dig", "+short", "TXT", "acme.example"],
+    assert seen == [["/usr/bin/dig", "+short", "-t", "TXT", "-q", "acme.example"],
                     ["/usr/bin/nslookup", "-type=TXT", "acme.example"]]
 
 

@@ -71,8 +71,8 @@ def test_one_dip_id_per_mpid_and_role_and_one_dcp_id_per_delegated_role(profile:
 @pytest.mark.parametrize(("url", "codes"), [
     ("https://hook.acme.example/dip/if-001", set()),
     ("https://hook.acme.example:443/dip", set()),
-    ("https://10.1.2.3/dip", {"webhook-host-not-ip"}),
-    ("https://[2001:db8::1]/dip", {"webhook-host-not-ip"}),
+    ("https://8.8.8.8/dip", {"webhook-host-not-ip"}),
+    ("https://[2606:4700:4700::1111]/dip", {"webhook-host-not-ip"}),
     ("https://hook.acme.example:8443/dip", {"webhook-port"}),
     ("https://hook.other.example/dip", {"webhook-host-under-domain"}),
     ("https://*.acme.example/dip", {"webhook-no-wildcard"}),
@@ -107,9 +107,9 @@ def test_the_profile_can_tighten_a_warning_into_an_error(profile_data: dict[str,
         if rule["id"] == "host-not-ip":
             rule["severity"] = "error"
     strict = parse_profile(data, file="strict.toml")
-    assert check_webhook_url(strict, "https://10.1.2.3/", "")[1][0].severity == "error"
+    assert check_webhook_url(strict, "https://8.8.8.8/", "")[1][0].severity == "error"
     with pytest.raises(InvalidInput, match="host name"):
-        accept_webhook_url(strict, "https://10.1.2.3/", "")
+        accept_webhook_url(strict, "https://8.8.8.8/", "")
 
 
 def test_channels_need_a_known_dip_id_and_a_channel_number(profile: Profile, project: Project) -> None:

@@ -88,7 +88,7 @@ def test_dip_ids_and_channels_with_bad_webhooks_refused_inline(qtbot: QtBot, dem
     click(qtbot, page.set_channel_button)
     assert "secure HTTPS" in page.messages["url"].text()
     assert (demo.folder / "project.json").read_bytes() == before, "nothing saved"
-    page.url.setText("https://10.0.0.7/if-001")
+    page.url.setText("https://8.8.4.4/if-001")
     click(qtbot, page.set_channel_button)
     assert page.channel_table.rowCount() == 1
     assert "host name" in page.checks.text()
@@ -98,9 +98,9 @@ def test_dip_ids_and_channels_with_bad_webhooks_refused_inline(qtbot: QtBot, dem
     out = tmp_path / "channels.csv"
     dialogs.save_paths.append(out)
     click(qtbot, page.export_channels_button)
-    assert "IF-001,https://10.0.0.7/if-001" in out.read_text()
+    assert "IF-001,https://8.8.4.4/if-001" in out.read_text()
     reopened = ProjectSession.open(demo.folder, demo.profile, demo.clock)
-    assert [c.url for c in reopened.project.channels] == ["https://10.0.0.7/if-001"]
+    assert [c.url for c in reopened.project.channels] == ["https://8.8.4.4/if-001"]
 
 
 def test_domain_page_records_copies_and_checks_only_when_asked(

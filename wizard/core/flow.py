@@ -54,6 +54,11 @@ _STEP_PAGES = {
 }
 
 
+def steps_on_page(page: PageId) -> frozenset[str]:
+    """The journey steps a page helps with (e.g. the domain verification step for PageId.DOMAIN)."""
+    return frozenset(step for step, on in _STEP_PAGES.items() if on == page)
+
+
 def page_for_step(step_id: str, certificate_steps: frozenset[str]) -> PageId | None:
     """The page to open for a journey step; None when the step is done entirely in the DIP portal."""
     if step_id in _STEP_PAGES:

@@ -20,8 +20,11 @@ DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
 def check_webhook_url(profile: Profile, url: str, domain: str = "") -> tuple[str, tuple[Finding, ...]]:
-    """The cleaned URL and the profile's findings about it. Raises `InvalidInput` ("url") for something that is
-    not a web address at all; rule errors come back as error findings (see `accept_webhook_url`)."""
+    """The URL in the one form it is stored in, and the findings about it. Raises `InvalidInput` ("url") for
+    something that is not a web address at all; rule errors come back as error findings (see `accept_webhook_url`).
+
+    `domain` is the organisation's domain once it is verified ("" before), for the host-under-domain rule.
+    """
     text = unicodedata.normalize("NFC", url).strip()
     if not text:
         raise InvalidInput("url", "Enter the webhook address, for example https://dip.example.co.uk/webhook.")
@@ -29,6 +32,11 @@ def check_webhook_url(profile: Profile, url: str, domain: str = "") -> tuple[str
         raise InvalidInput("url", f"The webhook address is too long ({len(text)} characters; at most {MAX_URL}).")
     if any(c.isspace() for c in text) or any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
         raise InvalidInput("url", "The webhook address contains spaces or invisible characters; retype it.")
+    scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+    if scheme in DEFAULT_PORTS:
+        # As browsers read web addresses (the WHATWG URL standard): a backslash is a path separator, so
+        # https://evil.example\dip.acme.example/ is the host evil.example, whatever it looks like.
+        text = text.replace("\\", "/")
     try:
         parts = urlsplit(text)
         port = parts.port
@@ -41,8 +49,96 @@ def check_webhook_url(profile: Profile, url: str, domain: str = "") -> tuple[str
         raise InvalidInput("url", f'"{text}" has no host name after the //.')
     if parts.fragment or text.endswith("#"):
         raise InvalidInput("url", "Remove the part from # onwards: it is never sent to the server.")
-    found = [f for rule in profile.webhook_rules if (f := _apply(rule, parts, port, domain)) is not None]
-    return text, most_serious_first(found)
+    host = _host(parts.hostname)
+    clean = _stored_form(parts, host, port)
+    found = _built_in(parts, host)
+    built_in = {f.code for f in found}
+    found += [f for rule in profile.webhook_rules
+              if (f := _apply(rule, parts, port, domain)) is not None and f.code not in built_in]
+    return clean, most_serious_first(found)
+
+
+# Rules no profile can remove: a webhook carries signed DIP messages, so it is https, and a password written into
+# the address would be stored, shown and sent in the clear. And hosts the DIP cannot reach are never right.
+_HTTPS_MESSAGE = ("The webhook address must be a secure HTTPS address. The DIP requires all connections to be "
+                  "secured.")
+_CREDENTIALS_MESSAGE = ("Remove the user name or password from the address; secrets must never be written into a "
+                        "web address.")
+_BUILT_IN_SOURCE = "built into the wizard"
+
+
+def _built_in(parts: SplitResult, host: str) -> list[Finding]:
+    found = []
+    if parts.scheme.lower() != "https":
+        found.append(Finding("error", "webhook-https-only", _HTTPS_MESSAGE, _BUILT_IN_SOURCE))
+    if "@" in parts.netloc:
+        found.append(Finding("error", "webhook-no-credentials", _CREDENTIALS_MESSAGE, _BUILT_IN_SOURCE))
+    unreachable = _unreachable(host)
+    if unreachable:
+        found.append(Finding("error", "webhook-unreachable-host",
+                             f"The DIP can never reach {unreachable}: it calls your webhook over the internet. Give "
+                             "the public address your webhook will have.", _BUILT_IN_SOURCE))
+    return found
+
+
+def _host(hostname: str) -> str:
+    """The host as browsers compare it: lower case, no trailing dot, international names in punycode, and IPv4
+    written the ways resolvers still accept (127.1, 0x7f.0.0.1) as the dotted address they mean."""
+    host = hostname.rstrip(".").lower()
+    if host.startswith("[") or ":" in host:
+        return host
+    ipv4 = _ipv4(host)
+    if ipv4 is not None:
+        return str(ipv4)
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise InvalidInput("url", f'"{hostname}" is not a valid host name.') from None
+
+
+def _ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """WHATWG's IPv4 parser: one to four parts, each decimal, 0x-hex or 0-octal, the last filling the rest."""
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4 or not all(re.fullmatch(r"0x[0-9a-f]*|[0-9]+", p) for p in parts):
+        return None
+    numbers = [int(p, 16) if p.startswith("0x") else int(p, 8) if len(p) > 1 and p.startswith("0") else int(p)
+               for p in (q if q != "0x" else "0x0" for q in parts)]
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        return None
+    value = numbers[-1]
+    for i, n in enumerate(numbers[:-1]):
+        value += n << (8 * (3 - i))
+    return ipaddress.IPv4Address(value)
+
+
+def _unreachable(host: str) -> str:
+    """What makes `host` unreachable from the internet ("" when nothing does): loopback, private, link-local,
+    unique-local and other non-global addresses, localhost, and names of a single label (local network names)."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        if host == "localhost" or host.endswith(".localhost"):
+            return "localhost (this computer)"
+        if "." not in host:
+            return f"{host}, a name that only works inside a local network"
+        return ""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return f"{address} (this computer)"
+    if not address.is_global:
+        return f"{address}, a private or local network address"
+    return ""
+
+
+def _stored_form(parts: SplitResult, host: str, port: int | None) -> str:
+    scheme = parts.scheme.lower()
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = (userinfo + "@" if "@" in parts.netloc else "") + (f"[{host.strip('[]')}]" if ":" in host else host)
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        netloc += f":{port}"
+    path = parts.path or "/"
+    return f"{scheme}://{netloc}{path}" + (f"?{parts.query}" if parts.query or parts.geturl().endswith("?") else "")
 
 
 def accept_webhook_url(profile: Profile, url: str, domain: str = "") -> tuple[str, tuple[Finding, ...]]:
@@ -64,7 +160,7 @@ def _is_ip(host: str) -> bool:
 
 
 def _apply(rule: WebhookRule, parts: SplitResult, port: int | None, domain: str) -> Finding | None:
-    host = (parts.hostname or "").rstrip(".").lower()
+    host = _host(parts.hostname or "")
     broken = False
     if rule.check == "scheme":
         broken = parts.scheme.lower() not in rule.value
