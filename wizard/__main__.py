@@ -6,6 +6,15 @@ import sys
 
 
 def main() -> int:
+    # Ctrl-C while the program is still starting (importing its modules) ends it quietly, as it does later.
+    try:
+        return _main()
+    except KeyboardInterrupt:
+        print("dip-onboarding: stopped.", file=sys.stderr)
+        return 130
+
+
+def _main() -> int:
     if sys.argv[1:] == ["--reopen-pfx"]:  # the GUI's check of a PFX it wrote (wizard/core/pfx_reopen.py)
         from wizard.core.pfx_reopen import child_main
 

@@ -155,7 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(args)
         services = build_services(profile_path=args.profile)
-        return _COMMANDS[(args.command, getattr(args, "action", None))](args, services)
+        code = _COMMANDS[(args.command, getattr(args, "action", None))](args, services)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
     except InvalidInput as exc:
         option = _OPTION_FOR_FIELD.get(exc.field)
         print(f"{PROG}: {option + ': ' if option else ''}{exc}", file=sys.stderr)
@@ -166,8 +168,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: stopped.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _output_closed()
     except Exception as exc:
         return _internal_error(exc)
+
+
+EXIT_PIPE_CLOSED = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
+
+
+def _output_closed() -> int:
+    """The reader of our output went away (`status DIR | head -1`): nothing is wrong, so say nothing. Standard
+    output is pointed at the null device so the interpreter's own flush at exit cannot complain either."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_PIPE_CLOSED
 
 
 def _internal_error(exc: Exception) -> int:

@@ -163,3 +163,11 @@ def test_format_crash_follows_a_suppressed_context_no_further() -> None:
         report = format_crash(exc, now=NOW)
     assert "While handling:" in report
     assert "builtins.ValueError: first problem" in report
+
+
+def test_crash_reports_in_the_same_second_never_overwrite_one_another(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    saved = [save_crash(f"report {i}\n", logs, NOW) for i in range(3)]
+    assert all(path is not None for path in saved)
+    assert len({p for p in saved}) == 3
+    assert sorted(p.read_text() for p in saved if p is not None) == ["report 0\n", "report 1\n", "report 2\n"]

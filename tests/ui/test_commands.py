@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 
 
@@ -124,3 +125,25 @@ def test_without_a_display_the_gui_explains_instead_of_aborting(tmp_path: Path) 
     assert "No display was found" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "logs").exists(), "a user mistake is not a crash"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT from a terminal is a POSIX signal")
+def test_ctrl_c_in_the_terminal_closes_the_window(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DIP_ONBOARDING_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen([sys.executable, "-m", "wizard", "gui", "--demo"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(4)  # well past the first frame; the window is idle in its event loop
+        assert proc.poll() is None, proc.communicate()
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)  # an idle event loop used to ignore Ctrl-C for ever
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert "KeyboardInterrupt" not in err

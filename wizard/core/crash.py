@@ -88,11 +88,21 @@ def _message(exc: BaseException) -> str:
 
 
 def save_crash(report: str, log_dir: Path, now: dt.datetime) -> Path | None:
-    """Write the report into the log folder; returns its path, or None if even that failed."""
+    """Write the report into the log folder under a name of its own (a second report in the same second gets
+    -2, -3, ...: none overwrites another); returns its path, or None if even that failed."""
+    import os
+
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
-        path = log_dir / f"crash-{now.strftime('%Y%m%dT%H%M%SZ')}.txt"
-        atomic_write(path, report.encode("utf-8"))
-        return path
+        stem = f"crash-{now.strftime('%Y%m%dT%H%M%SZ')}"
+        for n in range(1, 1000):
+            path = log_dir / (f"{stem}.txt" if n == 1 else f"{stem}-{n}.txt")
+            try:  # claim the name first, so two processes never pick the same one
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except FileExistsError:
+                continue
+            atomic_write(path, report.encode("utf-8"))
+            return path
+        return None
     except OSError:
         return None

@@ -125,8 +125,24 @@ def _show(app: QApplication, services: Services, dialogs: Dialogs, args: argpars
             window.show_welcome_problem(problem)
     if args.exit_after_paint:
         window.end_at_first_frame(_report_first_paint)
+    _close_on_ctrl_c(window)
     window.show()
     return app.exec()
+
+
+def _close_on_ctrl_c(window: OnboardingWizard) -> None:
+    """Ctrl-C in the terminal the wizard was started from closes it as the Close button does (settings saved).
+
+    Python runs signal handlers only between its own byte codes, and an idle Qt event loop runs none, so a timer
+    gives the interpreter a moment twice a second to notice the signal."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: None)
+    timer.start(500)
 
 
 def _open_given(window: OnboardingWizard, folder: Path) -> None:
