@@ -380,7 +380,7 @@ def audit_command(args: argparse.Namespace, s: Services) -> int:
 
     session = _open(args, s)
     if args.verify:
-        verdict = audit.verify(session.folder)
+        verdict = audit.verify(session.folder, session.revision)
         if not verdict.ok:
             raise WizardError(f"The audit trail does not check out: {verdict.problem}.")
         emit(args, f"The audit trail checks out: {verdict.lines} line{'s' if verdict.lines != 1 else ''}, none "

@@ -129,3 +129,60 @@ def test_session_commits_are_audited(tmp_path: Path, profile: Profile) -> None:
     assert entries[3].details["fingerprint"] == "ab" * 32
     assert all(e.user == audit.os_user() for e in entries)
     assert verify(folder).ok
+
+
+def test_a_project_whose_audit_files_were_deleted_does_not_check_out(tmp_path: Path, profile: Profile) -> None:
+    folder = tmp_path / "p"
+    session = ProjectSession.create(folder, profile, lambda: NOW, environment="uit",
+                                    organisation=Organisation("Acme Ltd", "01234567", "acme.example"))
+    session.commit(with_person(session.project, Person("p-1", "Jane Smith", "jane@acme.example",
+                                                       roles=("certificate-admin",))))
+    (folder / AUDIT_FILE).unlink()
+    (folder / HEAD_FILE).unlink()
+    verdict = verify(folder, revision=session.revision)
+    assert not verdict.ok
+    assert "saved 2 times" in verdict.problem
+    assert verify(tmp_path / "never-saved", revision=0).ok
+
+
+def _link_or_skip(link: Path, target: Path) -> None:
+    try:
+        link.symlink_to(target)
+    except (OSError, NotImplementedError) as exc:  # Windows without the right to make links
+        pytest.skip(f"cannot make a symbolic link here: {exc}")
+
+
+def test_the_audit_log_never_writes_through_a_link(tmp_path: Path) -> None:
+    # A dangling audit.jsonl link made `person add` create and write a file outside the project.
+    outside = tmp_path / "outside.txt"
+    project = tmp_path / "p"
+    project.mkdir()
+    _link_or_skip(project / AUDIT_FILE, outside)
+    with pytest.raises(audit.AuditError, match="link"):
+        record(project, "person added", {"name": "Jane"}, now=NOW, user="tester")
+    assert not outside.exists()
+
+
+def test_the_project_lock_never_opens_a_link(tmp_path: Path) -> None:
+    from wizard.core.errors import WizardError
+    from wizard.core.files import locked
+
+    outside = tmp_path / "outside.lock"
+    project = tmp_path / "p"
+    project.mkdir()
+    _link_or_skip(project / audit.LOCK_FILE, outside)
+    with pytest.raises(WizardError, match="link"), locked(project / audit.LOCK_FILE):
+        pass
+    assert not outside.exists()
+
+
+def test_wherever_the_trail_is_called_sealed_its_limits_are_stated() -> None:
+    root = Path(__file__).resolve().parents[2]
+    places = [root / "README.md", root / "resources" / "help" / "guide.html", root / "wizard" / "ui" / "pages" /
+              "audit.py"]
+    for place in places:
+        text = " ".join(place.read_text(encoding="utf-8").split())
+        assert "sealed" in text, place
+        stated = ("not proof against someone who can edit the project folder" in text
+                  or "Someone who can edit the project folder can rewrite every line" in text)
+        assert stated, place

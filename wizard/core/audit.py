@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.core.errors import WizardError
-from wizard.core.files import atomic_write, locked
+from wizard.core.files import atomic_write, locked, open_no_link
 
 AUDIT_FILE = "audit.jsonl"
 HEAD_FILE = "audit.head.json"
@@ -172,7 +172,7 @@ def _append(project_dir: Path, items: list[tuple[str, Mapping[str, Any]]], now: 
         entries.append(Entry(count, when, who, event, dict(details)))
     path = audit_path(project_dir)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = open_no_link(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         try:
             view = memoryview(bytes(data))
             while view:
@@ -181,6 +181,8 @@ def _append(project_dir: Path, items: list[tuple[str, Mapping[str, Any]]], now: 
         finally:
             os.close(fd)
         atomic_write(project_dir / HEAD_FILE, _canonical({"lines": count, "hash": prev}) + b"\n")
+    except WizardError as exc:
+        raise AuditError(str(exc)) from None
     except OSError as exc:
         raise AuditError(f"Could not write the audit log {path}: {exc.strerror or exc}.") from exc
     return entries
@@ -202,16 +204,21 @@ def read_entries(project_dir: Path) -> list[Entry]:
     return entries
 
 
-def verify(project_dir: Path) -> Verdict:
+def verify(project_dir: Path, revision: int = 0) -> Verdict:
     """Check every line's hash, the chain from line to line, the numbering and the head file.
 
     Names the first line at fault: an edited line fails its own hash; a removed, inserted or moved line breaks
     the numbering or the chain at that place; lines cut off the end leave fewer lines than the head records.
+    `revision` is how many times the project file says it was saved: every save since its creation (which writes
+    the first line) is audited, so a saved project with no log at all had its audit files deleted.
     """
     path = audit_path(project_dir)
-    if not path.exists():
+    if not path.exists() or path.stat().st_size == 0:
         if _read_head(project_dir) is not None:
             return Verdict(False, 0, "the audit log is missing, but the project recorded that it had one", 1)
+        if revision > 0:
+            return Verdict(False, 0, f"the audit log and its head record are missing, but the project was saved "
+                                     f"{revision} time{'s' if revision != 1 else ''}: they were deleted", 1)
         return Verdict(True, 0, "")
     raw = path.read_bytes()
     if raw and not raw.endswith(b"\n"):

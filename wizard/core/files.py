@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 import tempfile
@@ -119,7 +120,7 @@ def locked(lock: Path, *, wait: float = 5.0, busy_message: str = "") -> Iterator
 
     deadline = time.monotonic() + wait
     while True:
-        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o600)
+        fd = open_no_link(lock, os.O_CREAT | os.O_RDWR)
         try:
             taken = _try_lock(fd)
             # The holder removes the file as it lets go: a lock on a file no longer at `lock` guards nothing.
@@ -146,6 +147,27 @@ def locked(lock: Path, *, wait: float = 5.0, busy_message: str = "") -> Iterator
             # Windows refuses to remove a file another process has open: then that process holds or takes it.
             with contextlib.suppress(OSError):
                 lock.unlink()
+
+
+def open_no_link(path: Path, flags: int) -> int:
+    """os.open that never follows a symbolic link at `path` (one planted in a project folder would make the
+    wizard create or write a file elsewhere); raises `WizardError` naming the link.
+
+    POSIX refuses the link itself (O_NOFOLLOW); Windows has no such flag, so the path is looked at first.
+    """
+    from wizard.core.errors import WizardError
+
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    if not nofollow and path.is_symlink():
+        raise WizardError(f"{path} is a link to somewhere else, which the wizard never writes through. Remove the "
+                          "link (your project's own file is not there); nothing was changed.")
+    try:
+        return os.open(path, flags | nofollow, 0o600)
+    except OSError as exc:
+        if nofollow and exc.errno in (errno.ELOOP, errno.EMLINK) and path.is_symlink():
+            raise WizardError(f"{path} is a link to somewhere else, which the wizard never writes through. Remove "
+                              "the link (your project's own file is not there); nothing was changed.") from None
+        raise
 
 
 def _still_at(fd: int, lock: Path) -> bool:

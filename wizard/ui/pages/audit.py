@@ -22,7 +22,8 @@ from wizard.ui.widgets import result_label
 INTRO = ("Everything done in this project is written down here as it happens: keys made (with their "
          "fingerprints), requests and packages saved, certificates imported, people and DIP IDs changed. Each line "
          "is sealed to the one before it, so a changed, removed or reordered line is noticed when you check. "
-         "Passwords, keys and secrets are never written here.")
+         "The seal is not proof against someone who can edit the project folder: they could rewrite every line "
+         "and seal. Passwords, keys and secrets are never written here.")
 
 
 class AuditPage(BasePage):
@@ -64,7 +65,7 @@ class AuditPage(BasePage):
                 self.table.setItem(row, col, item)
 
     def check(self) -> None:
-        verdict = audit.verify(self.session().folder)
+        verdict = audit.verify(self.session().folder, self.session().revision)
         if verdict.ok:
             self.result.setStyleSheet(f"color: {tone('ok')};")
             self.result.setText(f"The audit trail checks out: {verdict.lines} lines, none changed, removed, "
