@@ -277,3 +277,61 @@ def test_mutated_bundles_are_refused_or_read_exactly_as_sent(good: bytes, edits:
     assert verified.manifest_bytes == original.manifest_bytes
     assert verified.files == original.files
     assert verified.fingerprint == original.fingerprint
+
+
+@pytest.mark.parametrize("where", ["prefix", "comment", "between", "after"])
+def test_bytes_outside_the_zip_entries_are_refused(good: bytes, where: str) -> None:
+    # A prefix (a self-extractor's stub), a zip comment ("Fingerprint: AAAA-... (trust me)"), a gap between two
+    # entries or bytes after the end: the fingerprint and the file list would no longer cover the whole file.
+    if where == "prefix":
+        hostile = b"MZ" + b"\0" * 3000 + good
+    elif where == "comment":
+        buffer = io.BytesIO(good)
+        with zipfile.ZipFile(buffer, "a") as archive:
+            archive.comment = b"Fingerprint: AAAA-BBBB-CCCC-DDDD-EEEE (trust me)"
+        hostile = buffer.getvalue()
+    elif where == "between":
+        with zipfile.ZipFile(io.BytesIO(good)) as archive:
+            second = sorted(i.header_offset for i in archive.infolist())[1]
+        hostile = _with_gap(good, second, b"hidden bytes")
+    else:
+        hostile = good + b"trailing"
+    with pytest.raises(BundleError, match="outside"):
+        read_bundle(hostile)
+
+
+def _with_gap(data: bytes, at: int, gap: bytes) -> bytes:
+    """`data` with `gap` inserted at `at`, every offset after it in the central directory moved along."""
+    import struct
+
+    out = bytearray(data[:at] + gap + data[at:])
+    eocd = out.rfind(b"PK\x05\x06")
+    size_cd, offset_cd = struct.unpack_from("<II", out, eocd + 12)
+    offset_cd += len(gap)
+    struct.pack_into("<I", out, eocd + 16, offset_cd)
+    pos = offset_cd
+    while pos < offset_cd + size_cd:
+        header = struct.unpack_from("<IHHHHHHIIIHHHHHII", out, pos)
+        if header[16] >= at:
+            struct.pack_into("<I", out, pos + 42, header[16] + len(gap))
+        pos += 46 + header[10] + header[11] + header[12]
+    return bytes(out)
+
+
+def test_an_interrupted_import_leaves_nothing_that_the_next_import_keeps(good: bytes, tmp_path: Path) -> None:
+    import os
+    import time
+
+    bundle = read_bundle(good)
+    leftover = tmp_path / ".into.abc123.import"  # a kill -9 just before the final rename left this
+    leftover.mkdir()
+    (leftover / "manifest.json").write_text("{}")
+    old = time.time() - 3600
+    os.utime(leftover, (old, old))
+    other = tmp_path / ".elsewhere.abc123.import"  # another target's: not ours to remove
+    other.mkdir()
+    os.utime(other, (old, old))
+    import_bundle(bundle, tmp_path / "into")
+    assert not leftover.exists()
+    assert other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".elsewhere.abc123.import", "into"]

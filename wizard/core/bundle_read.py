@@ -9,12 +9,14 @@ files are written. Every problem is a `BundleError`, whatever the bytes.
 from __future__ import annotations
 
 import contextlib
+import glob
 import io
 import os
 import shutil
 import stat
 import struct
 import tempfile
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -90,11 +92,42 @@ def read_bundle(data: bytes, label: str = "The file") -> VerifiedBundle:
         raise BundleError(f"{label} is not a handoff bundle: it is not a zip file, or it is cut short.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_nothing_outside(data, archive, label)
             return _verify(archive, label)
     except BundleError:
         raise
     except _ZIP_ERRORS:
         raise BundleError(f"{label} {_CUT}.") from None
+
+
+_LOCAL_HEADER = struct.Struct("<4s5H3I2H")  # signature ... file name length, extra field length
+_END_RECORD = struct.Struct("<4s4H2IH")  # signature, disk numbers, entries, size and offset of the directory
+
+
+def _check_nothing_outside(data: bytes, archive: zipfile.ZipFile, label: str) -> None:
+    """Every byte of the file belongs to an entry, the central directory or its end record, in that order and with
+    no comment: a prefix, a gap, a comment ("Fingerprint: ... (trust me)") or trailing bytes would be content that
+    the manifest, the fingerprint and the file list do not cover."""
+    outside = BundleError(f"{label} holds bytes outside its files (before, between or after them, or a comment), "
+                          "which a handoff bundle never has; it may have been altered. It was not opened.")
+    if archive.comment or len(data) < _END_RECORD.size:
+        raise outside
+    end = _END_RECORD.unpack_from(data, len(data) - _END_RECORD.size)
+    if end[0] != b"PK\x05\x06" or end[7] != 0:
+        raise outside
+    directory_size, directory_at = end[5], end[6]
+    expected = 0
+    for info in sorted(archive.infolist(), key=lambda i: i.header_offset):
+        if info.header_offset != expected or expected + _LOCAL_HEADER.size > len(data):
+            raise outside
+        header = _LOCAL_HEADER.unpack_from(data, expected)
+        if header[0] != b"PK\x03\x04":
+            raise outside
+        expected += _LOCAL_HEADER.size + header[9] + header[10] + info.compress_size
+        if info.flag_bits & 0x08:  # a data descriptor follows the data: its signature is optional
+            expected += 16 if data[expected:expected + 4] == b"PK\x07\x08" else 12
+    if directory_at != expected or directory_at + directory_size != len(data) - _END_RECORD.size:
+        raise outside
 
 
 def _verify(archive: zipfile.ZipFile, label: str) -> VerifiedBundle:
@@ -191,6 +224,7 @@ def import_bundle(bundle: VerifiedBundle, into: Path) -> ImportedBundle:
                           "nothing was written.")
     if not parent.is_dir():
         raise BundleError(f"The folder {parent} does not exist; create it or choose another. Nothing was written.")
+    _remove_stale_imports(parent, into.name)
     try:
         temp = Path(tempfile.mkdtemp(prefix=f".{into.name}.", suffix=".import", dir=parent))
     except OSError as exc:
@@ -219,6 +253,20 @@ def import_bundle(bundle: VerifiedBundle, into: Path) -> ImportedBundle:
         shutil.rmtree(temp, ignore_errors=True)
         raise
     return ImportedBundle(bundle, into, tuple(written))
+
+
+STALE_IMPORT_SECONDS = 600
+
+
+def _remove_stale_imports(parent: Path, name: str) -> None:
+    """Remove what an import into `name` killed before its final rename left behind (a hidden `.NAME.*.import`
+    folder), once it is old enough that no import can still be writing it."""
+    now = time.time()
+    for leftover in parent.glob(f".{glob.escape(name)}.*.import"):
+        with contextlib.suppress(OSError):
+            old = now - leftover.stat().st_mtime > STALE_IMPORT_SECONDS
+            if old and leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover)
 
 
 def _write_new(path: Path, content: bytes, mode: int) -> None:
