@@ -232,6 +232,15 @@ BROKEN = {
                                      "could take exponential time"),
     "channel pattern that backtracks": (_set("dip_ids.channel_pattern", "(IF-[0-9]*)*"), "dip_ids.channel_pattern",
                                         "could take exponential time"),
+    # Profile text is shown to people as it is: no control, bidi or invisible characters.
+    "role name with an escape sequence": (_set("roles.0.name", "User Admin\x1b[8m"), "roles[0].name",
+                                          "control, bidi or invisible characters"),
+    "message with a bidi override": (_set("webhook_rules.0.message", "Use https\u202e"),
+                                     "webhook_rules[0].message", "control, bidi or invisible characters"),
+    "a list entry with a newline": (_set("dip_ids.role_codes", ["LDSO", "UM\nSO"]), "dip_ids.role_codes",
+                                    "control, bidi or invisible characters"),
+    "lead days beyond sense": (_set("reminders.lead_days", [999999999999]), "reminders.lead_days",
+                               "at most 36,500"),
     "schema newer than supported": (_set("profile.schema", 2), "profile.schema",
                                     "is 2, newer than this wizard understands (1)"),
     "schema zero": (_set("profile.schema", 0), "profile.schema", "must be 1, got 0"),
@@ -407,3 +416,13 @@ def test_deeply_nested_toml_is_a_profile_error(write_profile: Callable[..., Path
     with pytest.raises(ProfileError) as info:
         load_profile(path)
     assert str(info.value).startswith("nested.toml: ")
+
+
+def test_a_number_of_thousands_of_digits_is_a_plain_profile_error(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parents[2] / "resources" / "profiles" / "dip-mhhs.toml"
+    text = shipped.read_text(encoding="utf-8").replace("lead_days = [60, 30, 14]",
+                                                             "lead_days = [" + "9" * 5000 + "]")
+    path = tmp_path / "huge.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError, match="far too long"):
+        load_profile(path)

@@ -294,6 +294,8 @@ def load_profile(path: Path) -> Profile:
         raise ProfileError(name, "", f"is not valid TOML ({exc})") from exc
     except RecursionError:
         raise ProfileError(name, "", "is nested too deeply to be a profile") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise ProfileError(name, "", "holds a number far too long to be a profile's") from None
     return parse_profile(data, file=name, path=str(path))
 
 

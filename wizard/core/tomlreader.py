@@ -12,6 +12,9 @@ from typing import Any
 
 from wizard.core.errors import ProfileError
 
+MAX_WHOLE = 36_500  # whole numbers in a profile are days, hours, counts: a hundred years of days at most
+MULTILINE_KEYS = frozenset({"description", "note"})  # text written over several lines in the TOML file
+
 _MISSING = object()
 
 
@@ -57,6 +60,7 @@ class Node:
         value = self._get(name, default)
         if not isinstance(value, str) or not value.strip():
             raise self.fail(name, f"expected non-empty text, got {_describe(value)}")
+        self._plain(name, value)
         if pattern and not re.fullmatch(pattern, value):
             raise self.fail(name, f"{_describe(value)} does not match the required form {pattern}")
         return value
@@ -79,6 +83,8 @@ class Node:
             raise self.fail(name, f"expected a whole number, got {_describe(value)}")
         if minimum is not None and value < minimum:
             raise self.fail(name, f"expected a whole number of {minimum} or more, got {value}")
+        if value > MAX_WHOLE:
+            raise self.fail(name, f"expected a whole number of at most {MAX_WHOLE:,}, got {_describe(value)}")
         return value
 
     def optional_whole(self, name: str, *, minimum: int | None = None) -> int | None:
@@ -104,6 +110,8 @@ class Node:
         value = self._get(name, _MISSING if required else [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise self.fail(name, f"expected a list of text, got {_describe(value)}")
+        for item in value:
+            self._plain(name, item)
         if allowed is not None:
             options = list(allowed)
             for item in value:
@@ -116,10 +124,19 @@ class Node:
     def wholes(self, name: str, *, minimum: int = 1) -> tuple[int, ...]:
         value = self._get(name, _MISSING)
         if not isinstance(value, list) or not value or not all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= minimum for v in value
+            isinstance(v, int) and not isinstance(v, bool) and minimum <= v <= MAX_WHOLE for v in value
         ):
-            raise self.fail(name, f"expected a non-empty list of whole numbers of {minimum} or more")
+            raise self.fail(name, f"expected a non-empty list of whole numbers of {minimum} or more and at most "
+                                  f"{MAX_WHOLE:,}")
         return tuple(value)
+
+    def _plain(self, name: str, value: str) -> None:
+        """Profile text is shown to people as it is written: it may not hold characters that draw on a terminal
+        or hide what the text says (wizard/core/shown.py)."""
+        from wizard.core.shown import is_plain, shown
+
+        if not is_plain(value.replace("\n", " ") if name in MULTILINE_KEYS else value):
+            raise self.fail(name, f"holds control, bidi or invisible characters ({shown(value)[:80]}); retype it")
 
     def table(self, name: str, *, required: bool = True) -> Node | None:
         value = self._get(name, _MISSING if required else None)
