@@ -128,6 +128,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    quiet_library_warnings()
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None:
@@ -172,6 +173,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _output_closed()
     except Exception as exc:
         return _internal_error(exc)
+
+
+def quiet_library_warnings() -> None:
+    """Warnings from libraries (cryptography's about an odd certificate, say) are for developers: the user reads
+    the wizard's own plain words. `python -W ...` or PYTHONWARNINGS still shows them."""
+    import warnings
+
+    if not sys.warnoptions:
+        warnings.simplefilter("ignore")
 
 
 EXIT_PIPE_CLOSED = 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)

@@ -85,8 +85,12 @@ def _gui_namespace(args: argparse.Namespace) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> int:
     """`cli.main` for the GUI: a `WizardError` is one line on stderr (exit 1), anything else a crash report."""
+    import warnings
+
     from wizard.core.errors import WizardError
 
+    if not sys.warnoptions:  # library warnings are for developers (cli.quiet_library_warnings)
+        warnings.simplefilter("ignore")
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:

@@ -494,7 +494,7 @@ def test_describe_degrades_per_field_on_an_unsupported_name_type(chain: Chain) -
         x509.UnrecognizedExtension(ExtensionOID.SUBJECT_ALTERNATIVE_NAME, b"\x30\x02\xa3\x00")])
     lines = describe_certificate(odd, NOW)
     names = [ln for ln in lines if ln.startswith("Domain names: ")]
-    assert names in ([], ["Domain names: (cannot be read: UnsupportedGeneralNameType)"]), names  # never a crash
+    assert names in ([], ["Domain names: (cannot be read: it holds a kind of name this wizard does not know)"]), names
     assert line(lines, "Issued to") == "acme.example, Acme Energy Ltd"
     assert line(lines, "Key") == "RSA 2048-bit"
     assert line(lines, "Valid").startswith("from 01 Mar 2026")

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -39,6 +40,35 @@ class CertificateFile:
     form: str  # "PEM", "DER", "PKCS#7 (PEM)", "PKCS#7 (DER)"
 
 
+def unreadable_words(exc: BaseException) -> str:
+    """Why part of a certificate cannot be read, in plain words (never the library's exception name)."""
+    if isinstance(exc, x509.DuplicateExtension):
+        return "the certificate lists the same extension twice, which the standard forbids"
+    if isinstance(exc, UnsupportedAlgorithm):
+        return "it uses an algorithm this wizard does not know"
+    if isinstance(exc, x509.UnsupportedGeneralNameType):
+        return "it holds a kind of name this wizard does not know"
+    return "this part of the certificate is malformed"
+
+
+def unreadable_part(cert: x509.Certificate) -> str | None:
+    """The first part of `cert` every import needs that cannot be read, as "its PART cannot be read (REASON)";
+    None if all can. Extensions are left to the checks that use them, each of which says when one is unreadable."""
+    parts: tuple[tuple[str, Callable[[], object]], ...] = (
+        ("subject name", lambda: cert.subject.rfc4514_string()),
+        ("issuer name", lambda: cert.issuer.rfc4514_string()),
+        ("validity dates", lambda: (cert.not_valid_before_utc, cert.not_valid_after_utc)),
+    )
+    for part, read in parts:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                read()
+        except Exception as exc:
+            return f"its {part} cannot be read ({unreadable_words(exc)})"
+    return None
+
+
 def certificate_fingerprint(cert: x509.Certificate) -> str:
     return cert.fingerprint(hashes.SHA256()).hex()
 
@@ -49,7 +79,7 @@ def key_fingerprint(cert: x509.Certificate) -> str | None:
     try:
         spki = cert.public_key().public_bytes(serialization.Encoding.DER,
                                               serialization.PublicFormat.SubjectPublicKeyInfo)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, UnsupportedAlgorithm):  # GOST, an unknown OID, explicit EC curve parameters
         return None
     return hashlib.sha256(spki).hexdigest()
 
@@ -294,7 +324,7 @@ def describe_certificate(cert: x509.Certificate, now: dt.datetime) -> list[str]:
         try:
             value = read() if callable(read) else read
         except Exception as exc:  # a malformed extension or name: say so for this line only
-            value = f"(cannot be read: {type(exc).__name__})"
+            value = f"(cannot be read: {unreadable_words(exc)})"
         if value:
             lines.append(f"{label}: {shown(value)}")
 

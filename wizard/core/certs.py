@@ -30,6 +30,7 @@ from wizard.core.certfiles import (
     key_fingerprint,
     likely_leaf,
     order_chain,
+    unreadable_part,
 )
 from wizard.core.csr import key_usages
 from wizard.core.errors import WizardError
@@ -79,6 +80,12 @@ def match_certificate(profile: Profile, project: Project, found: CertificateFile
 
     The other certificates become its chain. Raises `NotForThisKey` explaining what the file seems to be for.
     """
+    for number, cert in enumerate(found.certificates, 1):
+        problem = unreadable_part(cert)
+        if problem:
+            which = f"Certificate {number} in the file" if len(found.certificates) > 1 else "The certificate"
+            raise NotACertificate(f"{which} cannot be imported: {problem}. Ask your certificate supplier for the "
+                                  "file again. Nothing was changed.")
     by_fingerprint = {k.fingerprint: k for k in project.keys}
     candidates = [(c, by_fingerprint[fp]) for c in found.certificates
                   if (fp := key_fingerprint(c)) is not None and fp in by_fingerprint]

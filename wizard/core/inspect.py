@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,13 +119,9 @@ def inspect_file(data: bytes, name: str, password: str | None, now: dt.datetime)
     labels = {m.decode("ascii", "replace") for m in _PEM_LABEL.findall(data)}
     if any("CERTIFICATE REQUEST" in label for label in labels) and not any(
             label in ("CERTIFICATE", "PKCS7") for label in labels):
-        try:
-            csr = x509.load_pem_x509_csr(data)
-        except ValueError:
-            raise NotACertificate(f"{name} holds a certificate signing request that is damaged.") from None
-        report = InspectReport("csr")
-        _describe_csr(csr, report)
-        return report
+        return _inspect_csr(data, name, x509.load_pem_x509_csr)
+    if not labels and _looks_like_der_csr(data):
+        return _inspect_csr(data, name, x509.load_der_x509_csr)
     if any("PRIVATE KEY" in label for label in labels) and not any("CERTIFICATE" in label for label in labels):
         protected = any("ENCRYPTED" in label for label in labels)
         report = InspectReport("private-key")
@@ -139,6 +136,32 @@ def inspect_file(data: bytes, name: str, password: str | None, now: dt.datetime)
     found = read_certificates(data, name)
     report = InspectReport("certificates")
     _describe_certificates(found.certificates, found.form, now, report)
+    return report
+
+
+def _looks_like_der_csr(data: bytes) -> bool:
+    """A DER CSR: a SEQUENCE whose first element is a SEQUENCE starting with INTEGER 0 (its version)."""
+    try:
+        x509.load_der_x509_csr(data)
+    except x509.InvalidVersion:
+        return True  # a CSR still, of a version that does not exist: described as such
+    except Exception:
+        return False
+    return True
+
+
+def _inspect_csr(data: bytes, name: str, load: Any) -> InspectReport:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            csr = load(data)
+    except x509.InvalidVersion:
+        raise NotACertificate(f"{name} holds a certificate signing request of a version that does not exist (only "
+                              "version 1 does), so it cannot be used. Make the request again.") from None
+    except ValueError:
+        raise NotACertificate(f"{name} holds a certificate signing request that is damaged.") from None
+    report = InspectReport("csr")
+    _describe_csr(csr, report)
     return report
 
 
