@@ -35,9 +35,8 @@ from wizard.core.packaging import (
     pfx_profile,
     read_encrypted_key,
     read_pfx,
-    strength_bits,
-    strength_words,
 )
+from wizard.core.passwords import strength_bits, strength_words
 
 PASSWORD = "Plum-Kettle-Orbit-42"
 FRIENDLY = "Acme Energy Ltd DIP mTLS 2026"
@@ -433,19 +432,22 @@ def test_a_generated_passphrase_is_very_strong_and_accepted() -> None:
     ("", "weak (about 0 bits): use a generated passphrase"),
     ("aaaaaaaaaaaaaaaa", "weak"),
     ("password", "weak"),
-    ("Summer2026", "fair"),
-    ("Tr0ub4dor&3", "strong"),
-    ("correct horse battery staple", "very strong"),
+    ("Summer2026", "weak"),
+    ("P@ssw0rd2025", "weak"),
+    ("Quartz-Lantern-Meadow-9041", "strong"),
+    ("Plum-Kettle-Orbit-42-Sunrise", "strong"),
 ])
 def test_strength_words(password: str, words: str) -> None:
     assert strength_words(password).startswith(words)
     assert f"about {strength_bits(password)} bits" in strength_words(password)
 
 
-def test_strength_grows_with_length_and_variety() -> None:
-    assert strength_bits("abcdefgh") < strength_bits("abcdefghijkl") < strength_bits("abcdefghijkL") < \
-        strength_bits("abcdefghijK1") < strength_bits("abcdefghiJ1!")
-    assert strength_bits("abababababababab") < strength_bits("abcdefgh")  # repetition is not length
+def test_strength_grows_with_unguessable_parts_not_with_character_classes() -> None:
+    # Each unrelated word adds strength; a keyboard run or a repeat adds next to nothing, whatever its length.
+    assert strength_bits("Quartz-Lantern") < strength_bits("Quartz-Lantern-Meadow") < \
+        strength_bits("Quartz-Lantern-Meadow-9041")
+    assert strength_bits("abcdefghijkl") < 10
+    assert strength_bits("abababababababab") < 10
 
 
 # ---------------------------------------------------------------- bring your own key: read_pfx
@@ -583,3 +585,21 @@ def test_read_encrypted_key_on_damaged_text() -> None:
         read_encrypted_key(b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n",
                            "their password")
 
+
+
+def test_the_encrypted_key_uses_the_scheme_the_docs_name(tmp_path: Path) -> None:
+    # docs/architecture.md: PBES2 with PBKDF2-HMAC-SHA256 (2,048 iterations) and AES-256-CBC, the strongest
+    # cryptography offers for encrypted PKCS#8.
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    out = tmp_path / "key.pem"
+    packaging.export_encrypted_key(out, ec.generate_private_key(ec.SECP256R1()), "Quartz-Lantern-Meadow-9041")
+    der = base64.b64decode("".join(out.read_text().splitlines()[1:-1]))
+    pbes2, pbkdf2 = bytes.fromhex("2a864886f70d01050d"), bytes.fromhex("2a864886f70d01050c")
+    hmac_sha256, aes256cbc = bytes.fromhex("2a864886f70d0209"), bytes.fromhex("60864801650304012a")
+    assert all(oid in der[:120] for oid in (pbes2, pbkdf2, hmac_sha256, aes256cbc))
+    assert b"\x02\x02\x08\x00" in der[:120]  # INTEGER 2048: the iteration count the docs give
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert "PBKDF2-HMAC-SHA256 at 2,048 iterations and AES-256-CBC" in docs

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from wizard.app import AppPaths, Services, build_services
 from wizard.core.flow import PageId
 from wizard.core.keys import commit_new_key, create_key, load_private_key, public_fingerprint
-from wizard.core.packaging import strength_bits
+from wizard.core.passwords import strength_bits
 from wizard.core.session import ProjectSession
 from wizard.core.vault import VaultProvider
 from wizard.demo import DemoCA, issue_demo_certificate

@@ -8,7 +8,6 @@ PBMAC1, never without a password; the chain is always included.
 from __future__ import annotations
 
 import contextlib
-import math
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.files import atomic_write, check_output
 from wizard.core.keys import PrivateKey, public_fingerprint
+from wizard.core.passwords import GENERATED_ALPHABET, refuse_guessable
 from wizard.core.pfx_reopen import Reopener, reopen_here
 
 if TYPE_CHECKING:
@@ -63,46 +63,22 @@ def pfx_profile(profile_id: str) -> PfxProfile:
 
 
 def check_password(password: str) -> None:
+    """A new password for a package holding a private key: long enough and hard to guess (passwords.py)."""
     if not password.strip():
         raise InvalidInput("password", "The password is empty. A package holding a private key always needs one.")
     if len(password) < MIN_PASSWORD:
         raise InvalidInput("password", f"Use a password of at least {MIN_PASSWORD} characters; a generated "
                                        "passphrase is safest.")
+    refuse_guessable(password, "password", "password")
 
 
-_WORDS_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read out and type
+_WORDS_ALPHABET = GENERATED_ALPHABET
 
 
 def generate_passphrase(groups: int = 6) -> str:
     """Groups of four characters from 31 unambiguous ones, e.g. `7KQ2-M9XD-...`: about 19.8 bits per group, so
     six groups give about 119 bits."""
     return "-".join("".join(secrets.choice(_WORDS_ALPHABET) for _ in range(4)) for _ in range(groups))
-
-
-def strength_bits(password: str) -> int:
-    """A rough estimate of guessing strength in bits, from length and character variety."""
-    pool = 0
-    if any(c.islower() for c in password):
-        pool += 26
-    if any(c.isupper() for c in password):
-        pool += 26
-    if any(c.isdigit() for c in password):
-        pool += 10
-    if any(not c.isalnum() for c in password):
-        pool += 33
-    distinct = len(set(password))
-    return int(min(len(password), distinct * 2) * math.log2(pool)) if pool else 0
-
-
-def strength_words(password: str) -> str:
-    bits = strength_bits(password)
-    if bits >= 100:
-        return f"very strong (about {bits} bits)"
-    if bits >= 70:
-        return f"strong (about {bits} bits)"
-    if bits >= 50:
-        return f"fair (about {bits} bits): longer is better"
-    return f"weak (about {bits} bits): use a generated passphrase"
 
 
 def _write_checked(out: Path, data: bytes, check: Callable[[bytes], None], *, public: bool = False) -> None:

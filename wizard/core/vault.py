@@ -322,6 +322,9 @@ def check_passphrase(passphrase: str) -> None:
                                          "unrelated words work well.")
     if len(set(passphrase)) < 5:
         raise InvalidInput("passphrase", "That passphrase repeats too few characters to be safe; choose another.")
+    from wizard.core.passwords import refuse_guessable
+
+    refuse_guessable(passphrase, "passphrase", "passphrase")
 
 
 class FileStore:

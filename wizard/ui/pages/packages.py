@@ -313,7 +313,7 @@ class PackagesPage(BasePage):
     # The password ----------------------------------------------------------------------------------------
 
     def _on_password_edited(self) -> None:
-        from wizard.core.packaging import strength_words
+        from wizard.core.passwords import strength_words
 
         text = self.password.text()
         self.strength.setText(f"Strength: {strength_words(text)}." if text else "")
