@@ -548,3 +548,23 @@ def test_describe_the_sha1_rsa_pss_vector() -> None:
     data = Path(vectors.__file__).parent.joinpath("x509/ee-pss-sha1-cert.pem").read_bytes()
     [cert] = read_certificates(data).certificates
     assert line(describe_certificate(cert, NOW), "Signature").startswith("SHA1 — weak")
+
+
+def test_a_file_of_more_certificates_than_any_chain_is_refused_before_parsing_them(chain: Chain,
+                                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                                   ) -> None:
+    from wizard.core import certfiles
+
+    one = chain.leaf.public_bytes(serialization.Encoding.PEM)
+    parsed: list[int] = []
+    real = certfiles._load_der_quietly
+
+    def counting(data: bytes) -> x509.Certificate:
+        parsed.append(1)
+        return real(data)
+
+    monkeypatch.setattr(certfiles, "_load_der_quietly", counting)
+    with pytest.raises(NotACertificate, match="holds 600 certificates"):
+        read_certificates(one * 600, "many.pem")
+    assert parsed == []
+    assert len(read_certificates(one * 3, "three.pem").certificates) == 3

@@ -123,8 +123,20 @@ def _pem_blocks(data: bytes) -> list[tuple[str, bytes]]:
     return blocks
 
 
+# A certificate file holds a certificate and its chain; a trust store export a few hundred. More is refused before
+# each is parsed, so a file cannot make the wizard parse without end.
+MAX_CERTIFICATES = 500
+
+
+def _too_many(count: int, name: str) -> NotACertificate:
+    return NotACertificate(f"{name} holds {count:,} certificates; a certificate file holds one with its chain (at "
+                           f"most {MAX_CERTIFICATES} are read). Check you chose the file your supplier sent.")
+
+
 def _from_pem(blocks: list[tuple[str, bytes]], name: str) -> CertificateFile:
     labels = [label for label, _ in blocks]
+    if len(blocks) > MAX_CERTIFICATES:
+        raise _too_many(len(blocks), name)
     certs: list[x509.Certificate] = []
     form = "PEM"
     for label, body in blocks:
@@ -143,6 +155,8 @@ def _from_pem(blocks: list[tuple[str, bytes]], name: str) -> CertificateFile:
             except _PARSE_ERRORS:
                 raise NotACertificate(f"{name} holds a PKCS#7 bundle that is damaged or holds no certificates.") \
                     from None
+    if len(certs) > MAX_CERTIFICATES:
+        raise _too_many(len(certs), name)
     if certs:
         return CertificateFile(tuple(certs), form)
     raise NotACertificate(_explain_other(labels, name))
@@ -205,6 +219,8 @@ def _from_der(data: bytes, name: str) -> CertificateFile:
         certs = _load_pkcs7_der(data)
     except _PARSE_ERRORS:
         certs = []
+    if len(certs) > MAX_CERTIFICATES:
+        raise _too_many(len(certs), name)
     if certs:
         return CertificateFile(tuple(certs), "PKCS#7 (DER)")
     if _looks_like_pkcs12(data):
