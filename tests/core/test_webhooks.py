@@ -91,3 +91,11 @@ def test_a_stored_address_that_newer_rules_refuse_is_a_finding_not_damage(profil
     stored = Channel("8795183096", "IF-001", "https://10.1.2.3/hook")
     assert [f.code for f in channel_findings(profile, old, stored) if f.severity == "error"] == [
         "webhook-unreachable-host"]
+
+
+@pytest.mark.parametrize("url", ["https://08.1/x", "https://09/x", "https://1.2.3.4.5/x", "https://999999999999/x",
+                                 "https://acme.example.0x1/x"])
+def test_a_host_that_ends_in_a_number_but_is_no_address_is_refused_plainly(profile: Profile, url: str) -> None:
+    # Browsers refuse these too: a host ending in a number is read as an IPv4 address or not at all.
+    with pytest.raises(InvalidInput, match=r"neither a host name nor an IP address|not a valid host"):
+        check_webhook_url(profile, url, "")

@@ -87,8 +87,10 @@ def _host(hostname: str) -> str:
     host = hostname.rstrip(".").lower()
     if host.startswith("[") or ":" in host:
         return host
-    ipv4 = _ipv4(host)
-    if ipv4 is not None:
+    if re.fullmatch(r"0x[0-9a-f]*|[0-9]+", host.split(".")[-1]):  # ends in a number: an IPv4 address or nothing
+        ipv4 = _ipv4(host)
+        if ipv4 is None:
+            raise InvalidInput("url", f'"{hostname}" is neither a host name nor an IP address.')
         return str(ipv4)
     try:
         return host.encode("idna").decode("ascii")
@@ -101,8 +103,11 @@ def _ipv4(host: str) -> ipaddress.IPv4Address | None:
     parts = host.split(".")
     if not 1 <= len(parts) <= 4 or not all(re.fullmatch(r"0x[0-9a-f]*|[0-9]+", p) for p in parts):
         return None
-    numbers = [int(p, 16) if p.startswith("0x") else int(p, 8) if len(p) > 1 and p.startswith("0") else int(p)
-               for p in (q if q != "0x" else "0x0" for q in parts)]
+    try:
+        numbers = [int(p, 16) if p.startswith("0x") else int(p, 8) if len(p) > 1 and p.startswith("0") else int(p)
+                   for p in (q if q != "0x" else "0x0" for q in parts)]
+    except ValueError:  # 08, 09: not octal
+        return None
     if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
         return None
     value = numbers[-1]
