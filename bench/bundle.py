@@ -38,6 +38,7 @@ def _project() -> tuple[Any, Any, Any]:
 
     from wizard.app import default_profile_path
     from wizard.core.bundle_export import BundleFile
+    from wizard.core.bundle_format import FileKind
     from wizard.core.certs import Match, record_for
     from wizard.core.csr import build_csr, csr_pem, subject_for
     from wizard.core.keys import public_fingerprint
@@ -68,8 +69,8 @@ def _project() -> tuple[Any, Any, Any]:
         certificates.append(record_for(Match(leaf, (ca,), record, kind), now))
         if kind.id == "dip-mtls":
             pfx = BundleFile("pfx/dip-mtls.pfx", pfx_bytes(key, leaf, (ca,), PFX_PROFILES["modern"], PASSWORD,
-                                                           "Bench DIP mTLS"), "The DIP mTLS PFX.", "pfx",
-                             contains_key=True, kind="dip-mtls")
+                                                           "Bench DIP mTLS"), "The DIP mTLS PFX.", FileKind.PFX,
+                             "dip-mtls")
     project = Project(profile.id, "uit", org, now, now, people=(
         Person("p1", "Cara Cert", "cara@bench.example", roles=("certificate-admin",)),), keys=tuple(keys),
         certificates=tuple(certificates))

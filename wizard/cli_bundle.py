@@ -44,12 +44,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
     imp.add_argument("--password-file", type=Path, metavar="F", help="the PFX password (with --keychain)")
 
 
-def _files_json(manifest: Any) -> list[dict[str, Any]]:
-    return [{"name": f.name, "size": f.size, "sha256": f.sha256, "description": f.description,
-             "contains_key": f.contains_key} for f in manifest.files]
-
-
 def bundle_export(args: argparse.Namespace, s: Services) -> int:
+    from wizard.core.bundle_describe import files_json
     from wizard.core.bundle_export import PfxRequest, bundle_audit_details, export_bundle
     from wizard.core.files import check_output
     from wizard.core.keys import load_private_key
@@ -91,34 +87,20 @@ def bundle_export(args: argparse.Namespace, s: Services) -> int:
         lines.append("The PFX password is not in the bundle: give it to them separately (by phone or a password "
                      "manager), never in the same e-mail.")
     emit(args, "\n".join(lines), {"bundle": str(args.out), "audience": audience.id,
-                                  "fingerprint": exported.fingerprint, "files": _files_json(exported.manifest)})
+                                  "fingerprint": exported.fingerprint, "files": files_json(exported.manifest)})
     return 0
 
 
 def _describe(bundle: Any) -> list[str]:
-    from wizard.core.shown import shown
+    from wizard.core.bundle_describe import describe_bundle
 
-    # Every text from the manifest is the sender's (or a forger's): shown() keeps it on its own line, quoted, so
-    # it can never start a line of its own such as a fake "Fingerprint:" line above the real one.
-    m = bundle.manifest
-    org, env, audience = m.organisation, m.environment, m.audience
-    lines = [f"A handoff bundle for the {shown(audience.get('name', audience['id']))} of "
-             f"\"{shown(org.get('name', '?'))}\" ({shown(env.get('name', env['id']))}), made on "
-             f"{m.created_at:%d %b %Y %H:%M} UTC by the wizard {shown(m.tool_version)}. Every file matches its "
-             "manifest.", f"Fingerprint: {bundle.fingerprint}",
-             "Compare it with the sender's, by phone. If it differs, do not use the bundle.", "Files:"]
-    names = [shown(f.name) for f in m.files]
-    width = max(len(name) for name in names)
-    lines += [f"  {name.ljust(width)}  {f.size:>7} bytes{'  (holds a key)' if f.contains_key else ''}"
-              for name, f in zip(names, m.files, strict=True)]
-    return lines
+    return describe_bundle(bundle).lines()
 
 
 def _bundle_json(bundle: Any) -> dict[str, Any]:
-    m = bundle.manifest
-    return {"ok": True, "fingerprint": bundle.fingerprint, "format_version": m.format_version,
-            "tool_version": m.tool_version, "created_at": m.created_at.isoformat(), "organisation": m.organisation,
-            "environment": m.environment, "audience": m.audience, "files": _files_json(m)}
+    from wizard.core.bundle_describe import bundle_json
+
+    return bundle_json(bundle)
 
 
 def bundle_verify(args: argparse.Namespace, s: Services) -> int:
@@ -154,10 +136,11 @@ def bundle_import(args: argparse.Namespace, s: Services) -> int:
 
 def _keys_into_keychain(args: argparse.Namespace, s: Services, bundle: Any) -> tuple[Any, list[dict[str, Any]]]:
     """Open every PFX in the bundle with the password before anything is stored, then store each key."""
+    from wizard.core.bundle_format import FileKind
     from wizard.core.keys import public_fingerprint, store_existing_key
     from wizard.core.packaging import read_pfx
 
-    pfx_entries = [f for f in bundle.manifest.files if f.contains_key and f.name.endswith(".pfx")]
+    pfx_entries = [f for f in bundle.manifest.files if f.kind is FileKind.PFX]
     if not pfx_entries:
         raise InvalidInput("keychain", "The bundle holds no PFX, so there is no key to put in the keychain; leave "
                                        "out --keychain.")
@@ -167,7 +150,7 @@ def _keys_into_keychain(args: argparse.Namespace, s: Services, bundle: Any) -> t
     password = _read_first_line(args.password_file, "PFX password", "password")
     opened = []
     for entry in pfx_entries:
-        kind_id = entry.name.rsplit("/", 1)[-1].removesuffix(".pfx")
+        kind_id = entry.certificate_kind
         try:
             kind = s.profile.certificate_kind(kind_id)
         except UnknownId:

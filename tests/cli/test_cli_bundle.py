@@ -53,7 +53,8 @@ def test_lead_bundle_with_pfx_and_dns_bundle_export_verify_and_import(cli: Cli, 
     assert verified.code == 0, verified.err
     assert fingerprint_in(verified.out) == sent
     assert "Every file matches its manifest" in verified.out
-    assert "pfx/dip-mtls.pfx" in verified.out
+    [pfx_line] = [line for line in verified.out.splitlines() if "pfx/dip-mtls.pfx" in line]
+    assert pfx_line.endswith("certificate with its private key (PFX, password-protected) for dip-mtls")
     imported = cli("bundle", "import", lead, "--into", tmp_path / "received")
     assert imported.code == 0, imported.err
     assert fingerprint_in(imported.out) == sent
@@ -84,6 +85,10 @@ def test_json_variants_carry_the_same_fingerprint(cli: Cli, certified: Path, tmp
     assert verified["audience"] == {"id": "certificate-admin", "name": "Certificate Admin"}
     assert verified["organisation"]["name"] == "Acme Energy Ltd"
     assert {f["name"] for f in verified["files"]} == {f["name"] for f in exported["files"]}
+    kinds = {f["name"]: (f["kind"], f["certificate_kind"], f["contains_key"]) for f in verified["files"]}
+    assert kinds["instructions.txt"] == ("instructions-text", None, False)
+    assert kinds["csrs/dip-mtls.csr.pem"] == ("csr", "dip-mtls", False)
+    assert verified["format_version"] == 2
     assert len(imported["written"]) == len(verified["files"]) + 1  # and the manifest
 
 
@@ -154,6 +159,30 @@ def test_import_puts_the_pfx_key_into_the_keychain(cli: Cli, certified: Path, tm
     pfx = pkcs12.load_pkcs12((tmp_path / "in" / "pfx" / "dip-mtls.pfx").read_bytes(), PASSWORD.encode())
     assert pfx.key is not None
     assert public_fingerprint(pfx.key.public_key()) == stored["fingerprint"]  # type: ignore[arg-type]
+
+
+def test_import_takes_the_certificate_kind_from_the_manifest_not_the_file_name(cli: Cli, certified: Path,
+                                                                              tmp_path: Path,
+                                                                              keychain: TestKeychain) -> None:
+    lead = tmp_path / "lead.zip"
+    assert cli("bundle", "export", certified, "--audience", "technical-lead", "--out", lead, "--include-pfx",
+               "dip-mtls", "--password-file", tmp_path / "password").code == 0
+    with zipfile.ZipFile(lead) as archive:
+        members = {i.filename: archive.read(i) for i in archive.infolist()}
+    manifest = json.loads(members.pop("manifest.json"))
+    [entry] = [f for f in manifest["files"] if f["kind"] == "pfx"]
+    members["pfx/for-the-server.pfx"] = members.pop(entry["name"])  # a name that says nothing of its kind
+    entry["name"] = "pfx/for-the-server.pfx"
+    renamed = tmp_path / "renamed.zip"
+    with zipfile.ZipFile(renamed, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        for name, data in members.items():
+            archive.writestr(name, data)
+    done = cli("bundle", "import", renamed, "--into", tmp_path / "in", "--keychain", "--password-file",
+               tmp_path / "password", "--json")
+    assert done.code == 0, done.err
+    [stored] = json.loads(done.out)["keychain"]
+    assert (stored["file"], stored["kind"]) == ("pfx/for-the-server.pfx", "dip-mtls")
 
 
 def test_a_wrong_password_stores_nothing_and_writes_nothing(cli: Cli, certified: Path, tmp_path: Path,

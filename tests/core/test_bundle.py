@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from tests.core.bundles import AT, PASSWORD, certified_project, key_for
 from wizard.core import bundle_read
 from wizard.core.bundle_export import BundleContext, BundleFile, PfxRequest, build_bundle, export_bundle
-from wizard.core.bundle_format import BundleError, fingerprint
+from wizard.core.bundle_format import BundleError, FileKind, fingerprint
 from wizard.core.bundle_read import import_bundle, read_bundle, read_bundle_file
 from wizard.core.errors import ProfileError, WizardError
 from wizard.core.keys import public_fingerprint
@@ -66,7 +66,7 @@ def test_the_manifest_lists_every_file_with_size_and_sha256(profile: Profile, pr
     data, raw = lead_bundle(profile, project)
     manifest = json.loads(raw)
     assert manifest["format"] == "dip-onboarding-handoff-bundle"
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert manifest["tool_version"] == "0.1.0"
     assert manifest["created_at"] == "2026-03-02T10:30:00Z"
     assert manifest["organisation"] == {"id": "01234567", "name": "Acme Energy Ltd", "domain": "acme.example"}
@@ -79,6 +79,34 @@ def test_the_manifest_lists_every_file_with_size_and_sha256(profile: Profile, pr
         assert f["size"] == len(contents[f["name"]])
         assert f["sha256"] == hashlib.sha256(contents[f["name"]]).hexdigest()
     assert [f["name"] for f in manifest["files"] if f["contains_key"]] == ["pfx/dip-mtls.pfx"]
+
+
+def test_the_manifest_says_what_each_file_is_and_which_certificate_it_is_for(profile: Profile,
+                                                                             project: Project) -> None:
+    listed = json.loads(lead_bundle(profile, project)[1])["files"]
+    kinds = {f["name"]: (f["kind"], f["certificate_kind"]) for f in listed}
+    assert kinds["instructions.html"] == ("instructions-html", None)
+    assert kinds["instructions.txt"] == ("instructions-text", None)
+    assert kinds["certificates/dip-mtls.pem"] == ("certificate", "dip-mtls")
+    assert kinds["certificates/dip-mtls-fullchain.pem"] == ("fullchain", "dip-mtls")
+    assert kinds["csrs/dip-signing.csr.pem"] == ("csr", "dip-signing")
+    assert kinds["csrs/dip-signing.cnf"] == ("openssl-config", "dip-signing")
+    assert kinds["csrs/dip-signing.openssl.txt"] == ("openssl-commands", "dip-signing")
+    assert kinds["pfx/dip-mtls.pfx"] == ("pfx", "dip-mtls")
+    verified = read_bundle(lead_bundle(profile, project)[0])
+    [pfx] = [f for f in verified.manifest.files if f.kind is FileKind.PFX]
+    assert (pfx.name, pfx.certificate_kind, pfx.contains_key) == ("pfx/dip-mtls.pfx", "dip-mtls", True)
+    assert verified.manifest.organisation.name == "Acme Energy Ltd"
+    assert (verified.manifest.audience.id, verified.manifest.environment.id) == ("technical-lead", "uit")
+
+
+def test_a_contributed_file_whose_kind_does_not_fit_its_name_is_never_written(profile: Profile,
+                                                                              project: Project) -> None:
+    def mislabelled(ctx: BundleContext) -> list[BundleFile]:
+        return [BundleFile("certificates/notes.txt", b"hello", "Notes.", FileKind.CERTIFICATE, "dip-mtls")]
+
+    with pytest.raises(BundleError, match=r"such files end in \.pem"):
+        build_bundle(profile, project, "technical-lead", AT, contributors=[mislabelled])
 
 
 def test_the_fingerprint_is_base32_sha256_of_the_exact_manifest_bytes() -> None:
@@ -110,11 +138,10 @@ def test_the_dns_admin_never_gets_key_material(profile: Profile, project: Projec
                      password=PASSWORD)
 
     def smuggler(ctx: BundleContext) -> list[BundleFile]:
-        return [BundleFile("dns/key.pem", b"-----BEGIN ENCRYPTED PRIVATE KEY-----", "a key", "dns-record",
-                           contains_key=True)]
+        return [BundleFile("pfx/dip-mtls.pfx", b"a key", "a key", FileKind.PFX, "dip-mtls")]
 
-    with pytest.raises(BundleError, match="never holds key material"):
-        build_bundle(profile, project, "dns-admin", AT, contributors=[smuggler])
+    raw = json.loads(build_bundle(profile, project, "dns-admin", AT, contributors=[smuggler])[1])
+    assert [f["name"] for f in raw["files"]] == ["instructions.html", "instructions.txt"]  # a key file never goes in
 
 
 def test_the_password_is_never_inside_a_bundle_and_the_pfx_opens_with_it(profile: Profile,
@@ -143,7 +170,8 @@ def test_a_pfx_needs_a_password_and_a_certificate(profile: Profile, project: Pro
 
 def test_contributed_files_go_only_to_audiences_that_receive_them(profile: Profile, project: Project) -> None:
     def tables(ctx: BundleContext) -> list[BundleFile]:
-        return [BundleFile("tables/dip-ids.csv", b"mpid,role,dip_id\nACME,LDSO,D123\n", "Your DIP IDs.", "tables")]
+        return [BundleFile("tables/dip-ids.csv", b"mpid,role,dip_id\nACME,LDSO,D123\n", "Your DIP IDs.",
+                           FileKind.DIP_IDS)]
 
     lead = members(build_bundle(profile, project, "technical-lead", AT, contributors=[tables])[0])
     assert lead["tables/dip-ids.csv"].startswith(b"mpid,")
@@ -215,7 +243,7 @@ def test_an_existing_file_is_kept_unless_replacing_is_asked(profile: Profile, pr
         export_bundle(profile, project, "dns-admin", out, AT)
     assert out.read_bytes() == b"earlier"
     export_bundle(profile, project, "dns-admin", out, AT, overwrite=True)
-    assert read_bundle_file(out).manifest.audience["id"] == "dns-admin"
+    assert read_bundle_file(out).manifest.audience.id == "dns-admin"
 
 
 # ---------------------------------------------------------------- import, all or nothing

@@ -19,7 +19,15 @@ from hypothesis import strategies as st
 from tests.core.bundles import AT, certified_project
 from wizard.core import bundle_read
 from wizard.core.bundle_export import build_bundle
-from wizard.core.bundle_format import BundleError, FileEntry, Manifest, sha256_hex
+from wizard.core.bundle_format import (
+    BundleError,
+    FileEntry,
+    FileKind,
+    Manifest,
+    Party,
+    SenderOrganisation,
+    sha256_hex,
+)
 from wizard.core.bundle_read import VerifiedBundle, import_bundle, read_bundle, read_bundle_file
 from wizard.core.profile import Profile
 
@@ -44,6 +52,7 @@ def pack(manifest: dict[str, Any] | bytes, files: list[Member], *, relist: bool 
     (so only the property under test is wrong); `tweak` changes each non-manifest member's header."""
     if isinstance(manifest, dict) and relist:
         manifest = {**manifest, "files": [{"name": n, "size": len(d), "sha256": sha256_hex(d), "description": "x",
+                                           "kind": "instructions-text", "certificate_kind": None,
                                            "contains_key": False} for n, d in files]}
     raw = manifest if isinstance(manifest, bytes) else json.dumps(manifest).encode()
     buffer = io.BytesIO()
@@ -75,7 +84,7 @@ def refused(data: bytes, tmp_path: Path, expected: str) -> None:
 
 
 def test_the_untampered_bundle_is_accepted(good: bytes) -> None:
-    assert read_bundle(good).manifest.audience["id"] == "certificate-admin"
+    assert read_bundle(good).manifest.audience.id == "certificate-admin"
 
 
 def test_a_changed_byte_in_any_file_is_a_hash_mismatch(good: bytes, tmp_path: Path) -> None:
@@ -182,8 +191,65 @@ def test_a_header_that_understates_the_size_cannot_smuggle_a_bomb(good: bytes) -
 
 def test_a_newer_format_version_is_refused_by_name(good: bytes, tmp_path: Path) -> None:
     manifest, files = unpack(good)
-    refused(pack({**manifest, "format_version": 2}, files), tmp_path,
-            "made by a newer version of the wizard (bundle format 2; this wizard reads format 1)")
+    refused(pack({**manifest, "format_version": 3}, files), tmp_path,
+            "made by a newer version of the wizard (bundle format 3; this wizard reads format 2)")
+
+
+# ---------------------------------------------------------------- what each file is
+
+
+def _entry(manifest: dict[str, Any], name: str) -> dict[str, Any]:
+    [entry] = [f for f in manifest["files"] if f["name"] == name]
+    return entry
+
+
+@pytest.mark.parametrize(("name", "change", "expected"), [
+    ("instructions.txt", {"kind": "script"}, 'a kind of file this wizard does not know, "script"'),
+    ("instructions.txt", {"kind": "pfx\n  Fingerprint: AAAA"}, r'"pfx\n  Fingerprint: AAAA"'),
+    ("instructions.txt", {"kind": 7}, "a kind of file this wizard does not know"),
+    ("instructions.txt", {"kind": "pfx", "certificate_kind": "dip-mtls"}, "such files end in .pfx"),
+    ("instructions.txt", {"kind": "pfx", "certificate_kind": "dip-mtls", "contains_key": True},
+     "such files end in .pfx"),
+    ("csrs/dip-mtls.csr.pem", {"contains_key": True}, "holds a private key does not fit its kind"),
+    ("csrs/dip-mtls.csr.pem", {"certificate_kind": None}, "does not say which certificate"),
+    ("csrs/dip-mtls.csr.pem", {"certificate_kind": "../dip-mtls"}, "does not say which certificate"),
+    ("instructions.txt", {"certificate_kind": "dip-mtls"}, "belongs to a certificate kind"),
+])
+def test_a_kind_that_is_unknown_or_does_not_fit_its_file_is_refused(good: bytes, tmp_path: Path, name: str,
+                                                                    change: dict[str, Any], expected: str) -> None:
+    manifest, files = unpack(good)
+    _entry(manifest, name).update(change)  # e.g. a .txt that an importer would take for a PFX
+    refused(pack(manifest, files), tmp_path, expected)
+
+
+@pytest.mark.parametrize("missing", ["kind", "certificate_kind", "contains_key"])
+def test_an_entry_without_its_kind_is_refused(good: bytes, tmp_path: Path, missing: str) -> None:
+    manifest, files = unpack(good)
+    del _entry(manifest, "instructions.txt")[missing]
+    refused(pack(manifest, files), tmp_path, "a file entry does not have exactly")
+
+
+def test_format_1_bundles_are_still_read_with_the_kinds_their_names_gave(good: bytes) -> None:
+    manifest, files = unpack(good)
+    old = {**manifest, "format_version": 1,
+           "files": [{k: v for k, v in f.items() if k not in ("kind", "certificate_kind")} for f in manifest["files"]]}
+    read = read_bundle(pack(old, files)).manifest
+    assert read.format_version == 1
+    assert [(f.name, f.kind, f.certificate_kind) for f in read.files] == [
+        (f.name, f.kind, f.certificate_kind) for f in read_bundle(good).manifest.files]
+    assert {f.kind for f in read.files} >= {FileKind.INSTRUCTIONS_HTML, FileKind.CSR, FileKind.OPENSSL_CONFIG,
+                                             FileKind.OPENSSL_COMMANDS, FileKind.REMINDERS}
+
+
+def test_a_format_1_file_that_version_never_wrote_is_refused(good: bytes, tmp_path: Path) -> None:
+    manifest, files = unpack(good)
+    files.append(("notes.md", b"hello"))
+    old = {**manifest, "format_version": 1,
+           "files": [*({k: v for k, v in f.items() if k not in ("kind", "certificate_kind")} for f in
+                       manifest["files"]),
+                     {"name": "notes.md", "size": 5, "sha256": sha256_hex(b"hello"), "description": "x",
+                      "contains_key": False}]}
+    refused(pack(old, files), tmp_path, "holds notes.md, a file that version never wrote")
 
 
 @pytest.mark.parametrize(("manifest", "expected"), [
@@ -233,8 +299,9 @@ def test_a_truncated_bundle_is_refused(good: bytes, tmp_path: Path, keep: float)
 
 def test_import_itself_refuses_a_name_outside_the_target(tmp_path: Path) -> None:
     """A second line of defence: even a VerifiedBundle built by hand cannot write outside the target."""
-    entry = FileEntry("../escaped.txt", 1, sha256_hex(b"x"), "x")
-    manifest = Manifest("0.1.0", AT, {"id": "1"}, {"id": "uit"}, {"id": "dns-admin"}, (entry,))
+    entry = FileEntry("../escaped.txt", 1, sha256_hex(b"x"), "x", FileKind.INSTRUCTIONS_TEXT)
+    manifest = Manifest("0.1.0", AT, SenderOrganisation("1", "Acme", "acme.example"), Party("uit", "UIT"),
+                        Party("dns-admin", "DNS Admin"), (entry,))
     forged = VerifiedBundle(manifest, b"{}", "AAAA", {"../escaped.txt": b"x"})
     with pytest.raises(BundleError, match="climbs out"):
         import_bundle(forged, tmp_path / "target")

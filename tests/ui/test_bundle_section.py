@@ -15,7 +15,16 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QTextBrowser
 from pytestqt.qtbot import QtBot
 
-from wizard.core.bundle_format import FileEntry, Manifest, manifest_bytes, sha256_hex
+from wizard.core.bundle_describe import describe_bundle
+from wizard.core.bundle_format import (
+    FileEntry,
+    FileKind,
+    Manifest,
+    Party,
+    SenderOrganisation,
+    manifest_bytes,
+    sha256_hex,
+)
 from wizard.core.bundle_read import VerifiedBundle, read_bundle_file
 from wizard.ui.bundle_dialog import BundleDialog
 from wizard.ui.pages.packages import PackagesPage
@@ -95,6 +104,13 @@ def test_opening_a_bundle_shows_it_and_unpacks_it(qtbot: QtBot, page: PackagesPa
     assert "The DNS record to add" in dialog.instructions.toPlainText()
     assert [dialog.files.item(r, 0).text() for r in range(dialog.files.rowCount())] == ["instructions.html",
                                                                                          "instructions.txt"]
+    # What each file is comes from its kind in the manifest; the words are the describer the CLI prints too.
+    assert [dialog.files.item(r, 2).text() for r in range(dialog.files.rowCount())] == [
+        "instructions (to open in a browser)", "instructions (plain text)"]
+    described = describe_bundle(read_bundle_file(dns_bundle))
+    assert dialog.findChildren(QLabel)[0].text() == described.about
+    assert any(line.startswith("  instructions.txt ") and line.endswith(f"{described.files[1].size}  instructions "
+                                                                        "(plain text)") for line in described.lines())
     into = Path(blocker.args[0])
     assert into == tmp_path / "received" / "dns"
     assert sorted(p.name for p in into.iterdir()) == ["instructions.html", "instructions.txt", "manifest.json"]
@@ -136,9 +152,9 @@ def test_the_instructions_view_loads_nothing_the_html_names(qtbot: QtBot, tmp_pa
     page_html = (f'<html><head><link rel="stylesheet" href="https://example.invalid/s.css"></head><body>'
                  f'<p>Hello</p><img src="{url.toString()}"><img src="https://example.invalid/t.png"></body></html>')
     data = page_html.encode()
-    entry = FileEntry("instructions.html", len(data), sha256_hex(data), "x")
-    manifest = Manifest("0.1.0", FIXED_NOW, {"id": "1", "name": "Acme"}, {"id": "uit"}, {"id": "dns-admin"},
-                        (entry,))
+    entry = FileEntry("instructions.html", len(data), sha256_hex(data), "x", FileKind.INSTRUCTIONS_HTML)
+    manifest = Manifest("0.1.0", FIXED_NOW, SenderOrganisation("1", "Acme", "acme.example"), Party("uit", "UIT"),
+                        Party("dns-admin", "DNS Admin"), (entry,))
     raw = manifest_bytes(manifest)
     bundle = VerifiedBundle(manifest, raw, "AAAA-BBBB-CCCC-DDDD-EEEE", {"instructions.html": data})
     dialog = BundleDialog(None, bundle, "b.zip")
@@ -157,15 +173,15 @@ def test_the_instructions_view_loads_nothing_the_html_names(qtbot: QtBot, tmp_pa
 def test_manifest_texts_show_as_escaped_plain_text_on_one_line(qtbot: QtBot) -> None:
     fake = "Acme\nFingerprint: ABCD-EFGH-IJKL-MNOP-QRST\x1b[8m\u202egnp.exe"
     data = b"Hello"
-    entry = FileEntry("instructions.txt", len(data), sha256_hex(data), f"notes{fake}")
-    manifest = Manifest(f"0.1.0{fake}", FIXED_NOW, {"id": "1", "name": fake}, {"id": "uit", "name": fake},
-                        {"id": "dns-admin", "name": fake}, (entry,))
+    entry = FileEntry("instructions.txt", len(data), sha256_hex(data), f"notes{fake}", FileKind.INSTRUCTIONS_TEXT)
+    manifest = Manifest(f"0.1.0{fake}", FIXED_NOW, SenderOrganisation("1", fake, "acme.example"), Party("uit", fake),
+                        Party("dns-admin", fake), (entry,))
     bundle = VerifiedBundle(manifest, manifest_bytes(manifest), "AAAA-BBBB-CCCC-DDDD-EEEE",
                             {"instructions.txt": data})
     dialog = BundleDialog(None, bundle, "b.zip")
     qtbot.addWidget(dialog)
     about = dialog.findChildren(QLabel)[0].text()
-    shown_texts = [about, *(dialog.files.item(0, c).text() for c in range(3))]
+    shown_texts = [about, *(dialog.files.item(0, c).text() for c in range(dialog.files.columnCount()))]
     for text in shown_texts:
         assert not any(ch in text for ch in "\n\r\x1b\u202e"), repr(text)
     assert "Acme\\nFingerprint: ABCD-EFGH-IJKL-MNOP-QRST\\x1b[8m\\u202egnp.exe" in about

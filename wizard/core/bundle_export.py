@@ -1,8 +1,9 @@
 """Exporting a handoff bundle for one audience: only what that person needs, with instructions written for them.
 
-Files come from *contributors*: functions from the bundle's context to files, each file tagged with the kind of
-content it is (`profile.BUNDLE_CONTENTS`). Only contents the audience receives go in, so a contributor cannot
-put key material in the DNS admin's bundle. Later work adds contributors (e.g. DIP ID and channel tables, .ics
+Files come from *contributors*: functions from the bundle's context to files, each file tagged with what it is
+(`bundle_format.FileKind`, which says its content in `profile.BUNDLE_CONTENTS` terms and whether it holds a key),
+and that kind goes into the manifest. Only contents the audience receives go in, so a contributor cannot put key
+material in the DNS admin's bundle. Later work adds contributors (e.g. DIP ID and channel tables, .ics
 reminders) to `CONTRIBUTORS`. A PFX goes in only when asked, made from a key the caller read from its vault;
 its password never goes in. The zip is built in memory and written atomically.
 """
@@ -26,11 +27,15 @@ from wizard.core.bundle_format import (
     MAX_TOTAL_BYTES,
     BundleError,
     FileEntry,
+    FileKind,
     Manifest,
+    Party,
+    SenderOrganisation,
     check_name,
     fingerprint,
     manifest_bytes,
     name_key,
+    parse_manifest,
     sha256_hex,
 )
 from wizard.core.csr import openssl_commands, openssl_config
@@ -44,17 +49,20 @@ from wizard.core.profile import Audience, Profile
 
 @dataclass(frozen=True, slots=True)
 class BundleFile:
-    """One file for a bundle. `content` is one of `profile.BUNDLE_CONTENTS`, or "instructions"."""
+    """One file for a bundle: what it is (`kind`) and, for the kinds that belong to one, its certificate kind."""
 
     name: str
     data: bytes
     description: str
-    content: str
-    contains_key: bool = False
-    kind: str | None = None  # the certificate kind it belongs to, if any
+    kind: FileKind
+    certificate_kind: str | None = None
 
     def __repr__(self) -> str:
-        return f"BundleFile(name={self.name!r}, size={len(self.data)}, content={self.content!r})"
+        return f"BundleFile(name={self.name!r}, size={len(self.data)}, kind={str(self.kind)!r})"
+
+    @property
+    def contains_key(self) -> bool:
+        return self.kind.holds_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +104,12 @@ def certificate_files(ctx: BundleContext) -> Iterable[BundleFile]:
             continue
         kind = ctx.profile.certificate_kind(kind_id)
         record = held[1]
-        yield BundleFile(f"certificates/{kind_id}.pem", record.pem.encode("ascii"),
-                         f"The {kind.name} (PEM), issued to {record.subject}.", "certificates", kind=kind_id)
+        yield BundleFile(FileKind.CERTIFICATE.file_name(kind_id), record.pem.encode("ascii"),
+                         f"The {kind.name} (PEM), issued to {record.subject}.", FileKind.CERTIFICATE, kind_id)
         full = record.pem.strip() + "\n" + (record.chain_pem.strip() + "\n" if record.chain_pem.strip() else "")
-        yield BundleFile(f"certificates/{kind_id}-fullchain.pem", full.encode("ascii"),
+        yield BundleFile(FileKind.FULLCHAIN.file_name(kind_id), full.encode("ascii"),
                          f"The {kind.name} followed by the certificates that issued it (PEM): install this where "
-                         "a server or client needs the whole chain.", "certificates", kind=kind_id)
+                         "a server or client needs the whole chain.", FileKind.FULLCHAIN, kind_id)
 
 
 def csr_files(ctx: BundleContext) -> Iterable[BundleFile]:
@@ -112,15 +120,16 @@ def csr_files(ctx: BundleContext) -> Iterable[BundleFile]:
         if record is None or not record.csr_pem:
             continue
         kind = ctx.profile.certificate_kind(kind_id)
-        yield BundleFile(f"csrs/{kind_id}.csr.pem", record.csr_pem.encode("ascii"),
-                         f"The certificate signing request (CSR) for the {kind.name}.", "csrs", kind=kind_id)
-        yield BundleFile(f"csrs/{kind_id}.cnf",
+        yield BundleFile(FileKind.CSR.file_name(kind_id), record.csr_pem.encode("ascii"),
+                         f"The certificate signing request (CSR) for the {kind.name}.", FileKind.CSR, kind_id)
+        yield BundleFile(FileKind.OPENSSL_CONFIG.file_name(kind_id),
                          openssl_config(kind, ctx.project.organisation, record.algorithm).encode("utf-8"),
-                         f"OpenSSL config that asks for the same names and uses as the {kind.name} request.", "csrs",
-                         kind=kind_id)
-        yield BundleFile(f"csrs/{kind_id}.openssl.txt", openssl_commands(kind, record.algorithm).encode("utf-8"),
+                         f"OpenSSL config that asks for the same names and uses as the {kind.name} request.",
+                         FileKind.OPENSSL_CONFIG, kind_id)
+        yield BundleFile(FileKind.OPENSSL_COMMANDS.file_name(kind_id),
+                         openssl_commands(kind, record.algorithm).encode("utf-8"),
                          f"The OpenSSL commands that make a new key and a {kind.name} request with that config.",
-                         "csrs", kind=kind_id)
+                         FileKind.OPENSSL_COMMANDS, kind_id)
 
 
 def table_files(ctx: BundleContext) -> Iterable[BundleFile]:
@@ -128,11 +137,13 @@ def table_files(ctx: BundleContext) -> Iterable[BundleFile]:
     from wizard.core.dipids import channels_csv, dip_ids_csv
 
     if ctx.project.dip_ids:
-        yield BundleFile("dip-ids.csv", dip_ids_csv(ctx.project).encode("utf-8"),
-                         "Your DIP IDs: each MPID and DIP role with its DIP ID (and DCP ID, if delegated).", "tables")
+        yield BundleFile(FileKind.DIP_IDS.file_name(), dip_ids_csv(ctx.project).encode("utf-8"),
+                         "Your DIP IDs: each MPID and DIP role with its DIP ID (and DCP ID, if delegated).",
+                         FileKind.DIP_IDS)
     if ctx.project.channels:
-        yield BundleFile("message-channels.csv", channels_csv(ctx.project).encode("utf-8"),
-                         "Each DIP ID's message channels and the webhook address that receives each one.", "tables")
+        yield BundleFile(FileKind.CHANNELS.file_name(), channels_csv(ctx.project).encode("utf-8"),
+                         "Each DIP ID's message channels and the webhook address that receives each one.",
+                         FileKind.CHANNELS)
 
 
 def reminder_files(ctx: BundleContext) -> Iterable[BundleFile]:
@@ -140,9 +151,9 @@ def reminder_files(ctx: BundleContext) -> Iterable[BundleFile]:
     from wizard.core.reminders import to_ics
 
     if ctx.project.certificates:
-        yield BundleFile("certificate-reminders.ics", to_ics(ctx.profile, ctx.project, ctx.now).encode("utf-8"),
+        yield BundleFile(FileKind.REMINDERS.file_name(), to_ics(ctx.profile, ctx.project, ctx.now).encode("utf-8"),
                          "Calendar reminders to renew each certificate before it expires: open it in your calendar.",
-                         "reminders")
+                         FileKind.REMINDERS)
 
 
 CONTRIBUTORS: list[Contributor] = [certificate_files, csr_files, table_files, reminder_files]
@@ -165,9 +176,9 @@ def _pfx_file(ctx: BundleContext, request: PfxRequest, password: str) -> BundleF
     profile = pfx_profile(request.profile_id)
     data = pfx_bytes(request.key, cert, chain, profile, password, f"{ctx.project.organisation.name} {kind.name}",
                      reopen=request.reopen)
-    return BundleFile(f"pfx/{kind.id}.pfx", data, f"The {kind.name} with its private key and chain, as a "
-                      f"{profile.name} PFX protected by a password that is not in this bundle.", "pfx",
-                      contains_key=True, kind=kind.id)
+    return BundleFile(FileKind.PFX.file_name(kind.id), data, f"The {kind.name} with its private key and chain, as "
+                      f"a {profile.name} PFX protected by a password that is not in this bundle.", FileKind.PFX,
+                      kind.id)
 
 
 def build_bundle(profile: Profile, project: Project, audience_id: str, now: dt.datetime, *,
@@ -180,7 +191,7 @@ def build_bundle(profile: Profile, project: Project, audience_id: str, now: dt.d
         txt_value = project.domain_txt.value  # the value recorded from the DIP portal
     files: list[BundleFile] = []
     for contribute in CONTRIBUTORS if contributors is None else contributors:
-        files += [f for f in contribute(ctx) if f.content in audience.receives]
+        files += [f for f in contribute(ctx) if f.kind.content in audience.receives]
     if pfx:
         if not password:
             raise BundleError("A PFX in a bundle is always protected by a password: give one (it is never put in "
@@ -188,22 +199,24 @@ def build_bundle(profile: Profile, project: Project, audience_id: str, now: dt.d
         files += [_pfx_file(ctx, request, password) for request in pfx]
     if not audience.may_receive_key_material and any(f.contains_key for f in files):
         raise BundleError(f"A bundle for the {audience.name} never holds key material; nothing was written.")
-    listed = [ListedFile("instructions.html", "These instructions, to open in a web browser.", False),
-              ListedFile("instructions.txt", "The same instructions as plain text.", False),
-              *(ListedFile(f.name, f.description, f.contains_key, f.kind) for f in files)]
+    html_name, text_name = FileKind.INSTRUCTIONS_HTML.file_name(), FileKind.INSTRUCTIONS_TEXT.file_name()
+    listed = [ListedFile(html_name, "These instructions, to open in a web browser.", False),
+              ListedFile(text_name, "The same instructions as plain text.", False),
+              *(ListedFile(f.name, f.description, f.contains_key, f.certificate_kind) for f in files)]
     document = build_instructions(profile, project, audience, listed, now, txt_value=txt_value)
-    files = [BundleFile("instructions.html", document.as_html().encode("utf-8"), listed[0].description,
-                        "instructions"),
-             BundleFile("instructions.txt", document.as_text().encode("utf-8"), listed[1].description,
-                        "instructions"), *files]
+    files = [BundleFile(html_name, document.as_html().encode("utf-8"), listed[0].description,
+                        FileKind.INSTRUCTIONS_HTML),
+             BundleFile(text_name, document.as_text().encode("utf-8"), listed[1].description,
+                        FileKind.INSTRUCTIONS_TEXT), *files]
     _check_files(files, password)
     env = profile.environment(project.environment)
     org = project.organisation
-    manifest = Manifest(__version__, now, {"id": org.company_number, "name": org.name, "domain": org.domain},
-                        {"id": env.id, "name": env.name}, {"id": audience.id, "name": audience.name},
-                        tuple(FileEntry(f.name, len(f.data), sha256_hex(f.data), f.description, f.contains_key)
-                              for f in files))
+    manifest = Manifest(__version__, now, SenderOrganisation(org.company_number, org.name, org.domain),
+                        Party(env.id, env.name), Party(audience.id, audience.name),
+                        tuple(FileEntry(f.name, len(f.data), sha256_hex(f.data), f.description, f.kind,
+                                        f.certificate_kind) for f in files))
     raw_manifest = manifest_bytes(manifest)
+    parse_manifest(raw_manifest)  # a kind that does not fit its file is refused here, as a reader would refuse it
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         stamp = now.astimezone(dt.UTC).timetuple()[:6]
@@ -240,8 +253,6 @@ def export_bundle(profile: Profile, project: Project, audience_id: str, out: Pat
     check_output(out, overwrite=overwrite)
     data, raw_manifest = build_bundle(profile, project, audience_id, now, pfx=pfx, password=password,
                                       txt_value=txt_value, contributors=contributors)
-    from wizard.core.bundle_format import parse_manifest
-
     try:
         atomic_write(out, data, public=not pfx)
     except OSError as exc:

@@ -57,7 +57,7 @@ class VerifiedBundle:
     files: dict[str, bytes]
 
     def __repr__(self) -> str:
-        return f"VerifiedBundle(audience={self.manifest.audience.get('id')!r}, fingerprint={self.fingerprint!r})"
+        return f"VerifiedBundle(audience={self.manifest.audience.id!r}, fingerprint={self.fingerprint!r})"
 
     def text(self, name: str) -> str:
         return self.files[name].decode("utf-8", errors="replace")

@@ -3,6 +3,7 @@ instructions rendered from the bundle's own HTML with nothing loaded from anywhe
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
@@ -20,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.core.bundle_describe import describe_bundle, instructions
 from wizard.core.bundle_read import VerifiedBundle
-from wizard.core.shown import shown
 
 
 class OfflineBrowser(QTextBrowser):
@@ -43,45 +44,43 @@ class BundleDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, bundle: VerifiedBundle, file_name: str) -> None:
         super().__init__(parent)
-        m = bundle.manifest
+        described = describe_bundle(bundle)
         self.setWindowTitle(f"Handoff bundle: {file_name}")
         layout = QVBoxLayout(self)
-        about = QLabel(f"For the <b>{_e(m.audience.get('name', m.audience['id']))}</b> of "
-                       f"{_e(m.organisation.get('name', ''))} ({_e(m.environment.get('name', m.environment['id']))})"
-                       f", made on {m.created_at:%d %b %Y %H:%M} UTC by the wizard {_e(m.tool_version)}. Every file "
-                       "matches its manifest.")
-        about.setTextFormat(Qt.TextFormat.RichText)
+        about = QLabel(described.about)
+        about.setTextFormat(Qt.TextFormat.PlainText)
         about.setWordWrap(True)
         layout.addWidget(about)
-        self.fingerprint = QLabel(f"Fingerprint: <b><tt>{_e(bundle.fingerprint)}</tt></b>")
+        self.fingerprint = QLabel(f"Fingerprint: <b><tt>{html.escape(described.fingerprint)}</tt></b>")
         self.fingerprint.setTextFormat(Qt.TextFormat.RichText)
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.fingerprint.setAccessibleName(f"Fingerprint {bundle.fingerprint}")
+        self.fingerprint.setAccessibleName(f"Fingerprint {described.fingerprint}")
         layout.addWidget(self.fingerprint)
-        check = QLabel("Ask the sender to read you their fingerprint, by phone. If it is not exactly this one, do not "
-                       "use the bundle.")
+        check = QLabel(described.check)
         check.setWordWrap(True)
         layout.addWidget(check)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.instructions = OfflineBrowser()
         self.instructions.setAccessibleName("Instructions")
-        if "instructions.html" in bundle.files:
-            self.instructions.setHtml(bundle.text("instructions.html"))
-        elif "instructions.txt" in bundle.files:
-            self.instructions.setPlainText(bundle.text("instructions.txt"))
+        found = instructions(bundle)
+        if found is not None:
+            text, is_html = found
+            if is_html:
+                self.instructions.setHtml(text)
+            else:
+                self.instructions.setPlainText(text)
         splitter.addWidget(self.instructions)
-        self.files = QTableWidget(len(m.files), 3)
+        columns = ["File", "Size", "What it is", "Sender's description"]
+        self.files = QTableWidget(len(described.files), len(columns))
         self.files.setAccessibleName("Files in the bundle")
-        self.files.setHorizontalHeaderLabels(["File", "Size", "What it is"])
+        self.files.setHorizontalHeaderLabels(columns)
         self.files.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.files.verticalHeader().setVisible(False)
-        for row, f in enumerate(m.files):
-            self.files.setItem(row, 0, QTableWidgetItem(shown(f.name)))
-            self.files.setItem(row, 1, QTableWidgetItem(f"{f.size:,} bytes"))
-            self.files.setItem(row, 2, QTableWidgetItem(shown(f.description) + (" (password-protected private key)"
-                                                                                 if f.contains_key else "")))
-        self.files.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for row, f in enumerate(described.files):
+            for column, text in enumerate((f.name, f.size, f.what, f.description)):
+                self.files.setItem(row, column, QTableWidgetItem(text))
+        self.files.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         splitter.addWidget(self.files)
         # The instructions are what the recipient reads; the file list is short.
         splitter.setStretchFactor(0, 3)
@@ -97,11 +96,3 @@ class BundleDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 620)
 
-
-def _e(text: str) -> str:
-    """Text from the manifest as escaped plain text on one line (wizard/core/shown.py), safe inside rich text."""
-    import html
-
-    from wizard.core.shown import shown
-
-    return html.escape(shown(text))

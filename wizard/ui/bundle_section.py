@@ -153,7 +153,7 @@ class HandoffSection(QGroupBox):
 
         self.page.clear_busy()
         try:
-            details = bundle_audit_details(exported, exported.manifest.audience["id"])
+            details = bundle_audit_details(exported, exported.manifest.audience.id)
             self.page.session().record("bundle exported", details)
         except WizardError as exc:
             self.page.show_error(f"The bundle was written, but not added to the audit trail: {exc}")
