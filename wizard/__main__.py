@@ -23,11 +23,17 @@ def _main() -> int:
 
     # Opening the window does not need the command line's modules: it starts sooner without them.
     gui = gui_arguments(sys.argv[1:])
-    if gui is not None:
-        return run(gui)
-    from wizard.cli import main as cli_main
+    if gui is None:
+        from wizard.cli import main as cli_main
 
-    return cli_main(sys.argv[1:])
+        return cli_main(sys.argv[1:])
+    try:
+        return run(gui)
+    except Exception as exc:
+        # Said as any command's failure is: a WizardError in one line (exit 1), anything else a crash report.
+        from wizard.cli import report_failure
+
+        return report_failure(exc)
 
 
 if __name__ == "__main__":

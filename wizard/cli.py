@@ -26,7 +26,7 @@ from wizard.core.organisation import build_mpids, build_organisation, parse_mpid
 from wizard.core.people import build_person, role_labels
 from wizard.core.profile import Profile
 from wizard.core.session import ProjectSession
-from wizard.gui_start import add_gui_options
+from wizard.gui_start import add_gui_options, gui_defaults
 
 PROG = "dip-onboarding"
 # Which command-line option each input field comes from, so an error names what to retype.
@@ -119,9 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     args = build_parser().parse_args(argv)
     # No command means the GUI, whose options then were never parsed: give them their defaults too.
-    defaults = {"json": False, "profile": None, "project": None, "demo": False, "screenshots": None,
-                "exit_after_paint": False}
-    for name, default in defaults.items():
+    for name, default in gui_defaults().items():
         if not hasattr(args, name):
             setattr(args, name, default)
     return args
@@ -159,20 +157,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = _COMMANDS[(args.command, getattr(args, "action", None))](args, services)
         sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
         return code
-    except InvalidInput as exc:
-        option = _OPTION_FOR_FIELD.get(exc.field)
-        print(f"{PROG}: {option + ': ' if option else ''}{exc}", file=sys.stderr)
-        return EXIT_PROBLEM
-    except WizardError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return EXIT_PROBLEM
     except KeyboardInterrupt:
         print(f"{PROG}: stopped.", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return _output_closed()
     except Exception as exc:
-        return _internal_error(exc)
+        return report_failure(exc)
+
+
+def report_failure(exc: Exception) -> int:
+    """A failed command (or the GUI's start, from `__main__`) as the user sees it, and its exit code: a problem they
+    can fix in one line on stderr, a closed output pipe in silence, anything else as an internal error."""
+    if isinstance(exc, InvalidInput):
+        option = _OPTION_FOR_FIELD.get(exc.field)
+        print(f"{PROG}: {option + ': ' if option else ''}{exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    if isinstance(exc, WizardError):
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    if isinstance(exc, BrokenPipeError):
+        return _output_closed()
+    return _internal_error(exc)
 
 
 def quiet_library_warnings() -> None:

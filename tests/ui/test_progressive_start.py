@@ -187,29 +187,33 @@ def test_the_first_frame_is_painted_before_the_profile_projects_vaults_and_qt_en
     assert result.stdout.splitlines() == ["loaded: ", "Qt enums built: False"]
 
 
+_GUI_OPTIONS = ("json", "profile", "project", "demo", "screenshots", "exit_after_paint")
+
+
 @pytest.mark.parametrize("argv", [
     [], ["gui"], ["gui", "--exit-after-paint"], ["gui", "--demo"], ["gui", "--project", "some/folder"],
     ["gui", "--project=some/folder", "--json"], ["gui", "--dip-profile", "p.toml", "--screenshots", "out", "--demo"],
-    ["gui", "--project", "a", "--project", "b"],
+    ["gui", "--project", "a", "--project", "b"], ["gui", "--proj", "x"],
 ])
-def test_plain_gui_invocations_are_read_as_the_parser_reads_them(argv: list[str]) -> None:
-    from wizard import gui_start
+def test_gui_invocations_open_the_window_with_the_options_the_full_cli_reads(argv: list[str]) -> None:
+    from wizard.cli import parse
+    from wizard.gui_start import gui_arguments
 
-    quick = gui_start._read_plainly(argv[1:])
-    assert quick is not None, "read without building a parser"
-    assert quick == gui_start._parse(argv[1:])
-    assert gui_start.gui_arguments(argv) == quick
+    quick = gui_arguments(argv)
+    assert quick is not None, "opened without loading the CLI"
+    assert quick.command == "gui"
+    full = parse(argv)
+    assert {name: getattr(quick, name) for name in _GUI_OPTIONS} == {name: getattr(full, name) for name in _GUI_OPTIONS}
 
 
 @pytest.mark.parametrize("argv", [
-    ["gui", "--proj", "x"], ["gui", "--project"], ["gui", "--project", "--demo"], ["gui", "--project="],
-    ["gui", "--help"], ["gui", "--demo=yes"], ["gui", "extra"],
+    ["gui", "--project"], ["gui", "--project", "--demo"], ["gui", "--help"], ["gui", "--demo=yes"], ["gui", "extra"],
+    ["--help"], ["--version"], ["--self-test"], ["status", "some/folder"],
 ])
-def test_anything_unusual_is_left_to_the_parser(argv: list[str]) -> None:
-    from wizard import gui_start
+def test_anything_else_is_left_to_the_full_cli(argv: list[str]) -> None:
+    from wizard.gui_start import gui_arguments
 
-    assert gui_start._read_plainly(argv[1:]) is None
-    assert gui_start.gui_arguments(argv) == gui_start._parse(argv[1:])
+    assert gui_arguments(argv) is None
 
 
 def test_ending_at_the_first_frame_drops_the_deferred_work(
