@@ -1,10 +1,15 @@
 """The Packages page's handoff bundles: export one for a colleague (with the chosen certificate's PFX if asked, under
-the page's password), and open one someone sent (verify, read, import). Bundle work runs in the background."""
+the page's password), and open one someone sent (verify, read, import). Bundle work runs in the background.
+
+The section knows the page it sits on only as a `BasePage` and is lent the rest (the chosen certificate, the
+password) as functions, so it never imports the Packages page, which makes it.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,8 +22,12 @@ from wizard.ui.workers import run_in_background
 if TYPE_CHECKING:
     from wizard.core.bundle_export import ExportedBundle
     from wizard.core.bundle_read import ImportedBundle, VerifiedBundle
+    from wizard.core.model import CertificateRecord, KeyRecord
+    from wizard.core.profile import CertificateKind
     from wizard.core.vault import Vault
-    from wizard.ui.pages.packages import PackagesPage
+    from wizard.ui.pages.base import BasePage
+
+    Chosen = tuple[CertificateKind, KeyRecord, CertificateRecord]
 
 BUNDLE_FILTER = "Handoff bundles (*.zip);;All files (*)"
 
@@ -27,9 +36,17 @@ class HandoffSection(QGroupBox):
     exported = Signal(str)   # the fingerprint
     imported = Signal(str)   # the folder
 
-    def __init__(self, page: PackagesPage) -> None:
+    def __init__(self, page: BasePage, *, has_certificate: Callable[[], bool], chosen: Callable[[], Chosen | None],
+                 checked_password: Callable[[], str | None], clear_password: Callable[[], None]) -> None:
+        """`has_certificate`: whether the page offers a certificate at all; `chosen`: the one chosen, with its key;
+        `checked_password`: the page's password if acceptable (otherwise None, the page saying why);
+        `clear_password`: empty the page's password fields once a bundle holding a key is written."""
         super().__init__("5. Handoff bundles")
         self.page = page
+        self._has_certificate = has_certificate
+        self._chosen = chosen
+        self._checked_password = checked_password
+        self._clear_password = clear_password
         layout = QVBoxLayout(self)
         about = QLabel("A bundle gives a colleague what they need, with instructions written for them. When you "
                        "export one the wizard shows its fingerprint: read it to them by phone so they can check it.")
@@ -79,7 +96,7 @@ class HandoffSection(QGroupBox):
         if audience_id is not None:
             audience = self.page.session().profile.audience(str(audience_id))
             keys_allowed = "pfx" in audience.receives and audience.may_receive_key_material
-        has_certificate = self.page.kind.count() > 0
+        has_certificate = self._has_certificate()
         self.include_pfx.setEnabled(not busy and keys_allowed and has_certificate)
         if not keys_allowed:
             self.include_pfx.setChecked(False)
@@ -103,11 +120,11 @@ class HandoffSection(QGroupBox):
         page.clear_error()
         self._say("")
         password: str | None = None
-        selected = page._selected() if self.include_pfx.isChecked() else None
+        selected = self._chosen() if self.include_pfx.isChecked() else None
         if self.include_pfx.isChecked():
             if selected is None:
                 return
-            password = page._checked_password()
+            password = self._checked_password()
             if password is None:
                 return
         start = self._last_folder or Path.home()
@@ -164,7 +181,7 @@ class HandoffSection(QGroupBox):
         if has_key:
             text += (" <b>The password is not in the bundle</b>: give it to them separately, never in the same "
                      "e-mail.")
-            self.page._clear_password()
+            self._clear_password()
         self._say(text)
         self.exported.emit(exported.fingerprint)
 

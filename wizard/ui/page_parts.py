@@ -1,20 +1,24 @@
 """What every page is built with, the welcome page too: its message line, its busy indicator and its certificate
-expiry banner (all three hidden until needed).
+expiry banner (all three hidden until needed), and `StatusPage`, the page that shows the first two.
 
 Apart from `widgets` so that the first window loads only these (bench/README.md, startup_ratio); they do not touch
-`Qt`, whose enums take ~15 ms to build on first use: the banner makes its contents the first time it shows.
+`Qt`, whose enums take ~15 ms to build on first use: the banner makes its contents the first time it shows. Nothing
+here knows the wizard: `pages.base` builds on it, and `vault_access` and the like work with any `StatusPage`.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget, QWizard, QWizardPage
+
+from wizard.core.errors import WizardError
 
 if TYPE_CHECKING:
-    from wizard.ui.widgets import ExpiryLine
+    from wizard.ui.expiry import ExpiryLine
 
 
 def tone_now(name: str) -> str:
@@ -117,7 +121,7 @@ class ExpiryBanner(QFrame):
             return
         import html
 
-        from wizard.ui.widgets import expiry_status
+        from wizard.ui.expiry import expiry_status
 
         items = []
         for line in lines:
@@ -136,3 +140,64 @@ class ExpiryBanner(QFrame):
     def _on_hide(self) -> None:
         self.hide()
         self.hidden_by_user.emit()
+
+
+class StatusPage(QWizardPage):
+    """A wizard page with a page-level error line and a busy state, knowing nothing of the wizard it is in.
+
+    While background work runs (`set_busy`) the page shows a busy indicator, Next/Finish, Back and Close are
+    disabled and the window will not close, so the work's result always has a page to come back to.
+    """
+
+    busy_changed = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page_error = FieldMessage()
+        self.page_error.setAccessibleName("Problem on this page")
+        self.busy_indicator = BusyIndicator()
+        self._busy = False
+
+    def show_error(self, text: str) -> None:
+        self.page_error.show_message(text)
+
+    def clear_error(self) -> None:
+        self.page_error.show_message("")
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def report_failure(self, error: BaseException) -> None:
+        """The end of background work that failed: a `WizardError` is shown on the page in its own words; anything
+        else is not the user's doing, so the crash handler saves a redacted report and says so."""
+        self.clear_busy()
+        if isinstance(error, WizardError):
+            self.show_error(str(error))
+            return
+        sys.excepthook(type(error), error, error.__traceback__)
+
+    def set_busy(self, text: str) -> None:
+        """Show `text` with a moving bar and hold the wizard's buttons until `clear_busy`."""
+        self._busy = True
+        self.busy_indicator.start(text)
+        self.completeChanged.emit()
+        self._hold_wizard_buttons(True)
+        self.busy_changed.emit(True)
+
+    def clear_busy(self) -> None:
+        self._busy = False
+        self.busy_indicator.stop()
+        self.completeChanged.emit()  # QWizard re-enables Next/Finish and Back as they should be
+        self._hold_wizard_buttons(False)
+        self.busy_changed.emit(False)
+
+    def isComplete(self) -> bool:
+        return not self._busy and super().isComplete()
+
+    def _hold_wizard_buttons(self, hold: bool) -> None:
+        wizard: QWizard | None = self.wizard()  # None while the page is not in a wizard
+        if wizard is None:
+            return
+        if hold:
+            wizard.button(QWizard.WizardButton.BackButton).setEnabled(False)
+        wizard.button(QWizard.WizardButton.CancelButton).setEnabled(not hold)

@@ -3,6 +3,9 @@
 The OS keychain is looked for once, in the background; the opt-in file vault is opened once with its passphrase
 and then remembered until the window closes, so moving from the keys page to the certificates or packages page
 never asks for the passphrase again. Every vault call still runs through `run_in_background`.
+
+The wizard makes it (when a page first asks) and hands it the dialogs; a page that needs a vault passes itself in
+as the `StatusPage` that shows the wait and any problem, so this module knows no page and no wizard.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from wizard.core.vault import NO_KEYCHAIN, Vault, VaultProvider
 from wizard.ui.workers import run_in_background
 
 if TYPE_CHECKING:
-    from wizard.ui.pages.base import BasePage
+    from wizard.ui.dialogs import Dialogs
+    from wizard.ui.page_parts import StatusPage
 
 
 class VaultAccess(QObject):
@@ -28,9 +32,10 @@ class VaultAccess(QObject):
 
     changed = Signal()
 
-    def __init__(self, provider: VaultProvider, parent: QObject | None = None) -> None:
+    def __init__(self, provider: VaultProvider, dialogs: Dialogs, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.provider = provider
+        self.dialogs = dialogs                  # asks for the file vault's passphrase
         self.keychain: Vault | None = None      # the OS keychain, once found
         self.keychain_problem = ""              # why there is none, in plain words
         self.checking = False
@@ -72,7 +77,7 @@ class VaultAccess(QObject):
 
     # The file vault --------------------------------------------------------------------------------------
 
-    def use_file_vault(self, page: BasePage, then: Callable[[Vault], None]) -> None:
+    def use_file_vault(self, page: StatusPage, then: Callable[[Vault], None]) -> None:
         """Opt in to the file vault for new keys (asking for its passphrase unless it is open), then call `then`."""
         def choose(vault: Vault) -> None:
             self.chosen = vault
@@ -82,13 +87,12 @@ class VaultAccess(QObject):
         if self.file_vault is not None:
             choose(self.file_vault)
             return
-        wizard = page.onboarding()
-        passphrase = wizard.dialogs.ask_passphrase(page, new=not self.provider.file_vault_exists(),
-                                                   vault_path=self.provider.file_path)
+        passphrase = self.dialogs.ask_passphrase(page, new=not self.provider.file_vault_exists(),
+                                                 vault_path=self.provider.file_path)
         if passphrase is not None:
             self.open_file_vault(page, passphrase, choose)
 
-    def open_file_vault(self, page: BasePage, passphrase: str, then: Callable[[Vault], None]) -> None:
+    def open_file_vault(self, page: StatusPage, passphrase: str, then: Callable[[Vault], None]) -> None:
         """Open (or create) the file vault in the background, with `page` busy meanwhile."""
         page.clear_error()
         page.set_busy("Opening your file vault…" if self.provider.file_vault_exists() else
@@ -105,7 +109,7 @@ class VaultAccess(QObject):
 
     # Reaching a recorded key ---------------------------------------------------------------------------------
 
-    def with_vault_for(self, page: BasePage, vault_kind: str, then: Callable[[Vault], None]) -> None:
+    def with_vault_for(self, page: StatusPage, vault_kind: str, then: Callable[[Vault], None]) -> None:
         """Call `then` with the vault that holds a recorded secret (`vault_kind` is "keychain" or "file"), asking
         for the file vault's passphrase if it is not open yet; otherwise say on `page` why it cannot be reached."""
         if vault_kind != "file":
@@ -121,6 +125,6 @@ class VaultAccess(QObject):
             page.show_error(f"This key was kept in a file vault that is no longer at {self.provider.file_path}, "
                             "so it cannot be used. Make a new key.")
             return
-        passphrase = page.onboarding().dialogs.ask_passphrase(page, new=False, vault_path=self.provider.file_path)
+        passphrase = self.dialogs.ask_passphrase(page, new=False, vault_path=self.provider.file_path)
         if passphrase is not None:
             self.open_file_vault(page, passphrase, then)

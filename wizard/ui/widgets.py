@@ -2,31 +2,30 @@
 certificate expiry banner.
 
 The three that every page is built with (the message line, the busy indicator and the expiry banner) live in
-`page_parts`, so that the first window does not load the rest of this module (bench/README.md, startup_ratio); they
-are imported from here like the others. `Qt` (whose enums take ~15 ms to build) and `html` are imported where used.
+`page_parts`, so that the first window does not load the rest of this module (bench/README.md, startup_ratio), and
+the expiry wording in `expiry`; they are imported from here like the others. `Qt` (whose enums take ~15 ms to build)
+and `html` are imported where used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from wizard.core.errors import InvalidInput
+from wizard.ui.expiry import expiry_status
 from wizard.ui.page_parts import BusyIndicator, ExpiryBanner, FieldMessage, tone_now
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from PySide6.QtWidgets import QFormLayout, QLineEdit
 
     from wizard.core.findings import Finding
 
-__all__ = ["BusyIndicator", "ExpiryBanner", "ExpiryLine", "ExpiryStatus", "FieldMessage", "FindingsPanel",
-           "GentleValidator", "add_field_row", "expiry_status", "result_label"]
+__all__ = ["BusyIndicator", "ExpiryBanner", "FieldMessage", "FindingsPanel", "GentleValidator", "add_field_row",
+           "expiry_status", "result_label"]
 
 SEVERITY_WORDS = {"error": ("Must fix", "error"), "warning": ("Check", "warning"), "info": ("Note", "")}
 
@@ -121,37 +120,6 @@ class FindingsPanel(QLabel):
             caveat = " <i>(rule not confirmed by public guidance)</i>" if not f.confirmed else ""
             items.append(f"<li><b{style}>{word}:</b> {html.escape(f.message)}{caveat}</li>")
         self.setText(f"<b>{html.escape(self.heading)}</b><ul style='margin-left:-20px'>{''.join(items)}</ul>")
-
-
-@dataclass(frozen=True, slots=True)
-class ExpiryStatus:
-    """How a certificate's expiry reads: words that carry the meaning on their own, and a colour that repeats it."""
-
-    words: str
-    colour: str
-
-
-def expiry_status(status: str, days_left: int) -> ExpiryStatus:
-    """`status` is core's inventory status: "ok", "soon" (inside the reminder lead time) or "expired"."""
-    if status == "expired":
-        ago = -days_left
-        when = "today" if ago <= 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
-        return ExpiryStatus(f"Expired {when}: replace it now", tone_now("error"))
-    plural = "s" if days_left != 1 else ""
-    if status == "soon":
-        return ExpiryStatus(f"Renew soon: {days_left} day{plural} left", tone_now("warning"))
-    return ExpiryStatus(f"OK: {days_left} day{plural} left", tone_now("ok"))
-
-
-@dataclass(frozen=True, slots=True)
-class ExpiryLine:
-    """One certificate that needs attention, as the banner lists it."""
-
-    kind_name: str
-    subject: str
-    not_after: dt.datetime
-    status: str
-    days_left: int
 
 
 def result_label(accessible_name: str) -> QLabel:

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from wizard.core.model import MarketParticipant, Organisation, Project
     from wizard.core.session import ProjectSession
     from wizard.ui.dialogs import Dialogs
+    from wizard.ui.expiry import ExpiryLine
     from wizard.ui.help_viewer import HelpWindow
     from wizard.ui.vault_access import VaultAccess
-    from wizard.ui.widgets import ExpiryLine
 
 # Every page but the first is built (and its module imported) only when the wizard first needs it: the window
 # then appears sooner and uses less memory (bench/README.md, startup_ratio and rss_ratio).
@@ -145,7 +145,7 @@ class OnboardingWizard(QWizard):
         if self._vault_access is None:
             from wizard.ui.vault_access import VaultAccess
 
-            self._vault_access = VaultAccess(self.services.vaults, self)
+            self._vault_access = VaultAccess(self.services.vaults, self.dialogs, self)
         return self._vault_access
 
     def nextId(self) -> int:
@@ -155,6 +155,8 @@ class OnboardingWizard(QWizard):
     # Pages are made on first use ----------------------------------------------------------------------------
 
     def _add_page(self, page_id: PageId, page: QWizardPage) -> None:
+        if isinstance(page, BasePage):
+            page.attach(self)
         self.setPage(page_id, page)
         if isinstance(page, BasePage):
             from wizard.core.help_topics import topic_for_page
@@ -271,7 +273,7 @@ class OnboardingWizard(QWizard):
         if self.session is None or not self.session.project.certificates:
             return ()
         from wizard.core.certs import inventory  # loads cryptography: only for a project that has certificates
-        from wizard.ui.widgets import ExpiryLine
+        from wizard.ui.expiry import ExpiryLine
 
         rows = inventory(self.session.profile, self.session.project, self.session.clock())
         return tuple(ExpiryLine(r.kind_name, r.subject, r.not_after, r.status, r.days_left)

@@ -1,37 +1,79 @@
-"""What every page shares: a typed route to the wizard's services, an inline error line and a busy state."""
+"""What every page shares: its intro, help link and expiry banner, its error line and busy state (`StatusPage`),
+and a typed route to the wizard it is in (`WizardHost`).
+
+`WizardHost` is what a page may ask of the wizard, written here so that pages depend on this module and never on
+`wizard.ui.wizard`, which imports the pages: the wizard hands itself to each page it adds (`attach`), and mypy
+checks there that it is a `WizardHost`.
+"""
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from wizard.core.errors import WizardError
 from wizard.ui.help_links import HELP_SCHEME, help_link
-from wizard.ui.page_parts import BusyIndicator, ExpiryBanner, FieldMessage
+from wizard.ui.page_parts import ExpiryBanner, StatusPage
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from PySide6.QtCore import SignalInstance
+    from PySide6.QtWidgets import QWizardPage
+
+    from wizard.app import Services
+    from wizard.core.flow import PageId
+    from wizard.core.model import MarketParticipant, Organisation, Project
     from wizard.core.session import ProjectSession
+    from wizard.core.settings import Settings
+    from wizard.ui.dialogs import Dialogs
     from wizard.ui.vault_access import VaultAccess
-    from wizard.ui.wizard import OnboardingWizard
 
 
-class BasePage(QWizardPage):
+class WizardHost(Protocol):
+    """What a page may ask of the wizard it is in (`OnboardingWizard` is the one)."""
+
+    startup_problem: str  # a message for the welcome page, shown once
+
+    @property
+    def services(self) -> Services: ...
+    @property
+    def dialogs(self) -> Dialogs: ...
+    @property
+    def session(self) -> ProjectSession | None: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def vault_access(self) -> VaultAccess: ...
+    @property
+    def project_changed(self) -> SignalInstance: ...
+
+    def commit(self, project: Project) -> None: ...
+    def open_project(self, folder: Path) -> None: ...
+    def create_project(self, organisation: Organisation, environment: str,
+                       mpids: tuple[MarketParticipant, ...]) -> None: ...
+    def close_project(self) -> None: ...
+    def forget_project(self, folder: Path) -> None: ...
+    def after_first_frame(self, work: Callable[[], object]) -> None: ...
+    def currentPage(self) -> QWizardPage: ...
+    def next(self) -> None: ...
+    def walk_to(self, target: PageId) -> None: ...
+    def revisit(self, target: PageId) -> None: ...
+    def show_help(self, topic: str | None = None) -> object: ...
+    # Where a new project for this organisation and environment would go (the promotion page's suggestion).
+    def _new_project_folder(self, organisation: Organisation, environment: str) -> Path: ...
+
+
+class BasePage(StatusPage):
     """A page with an intro paragraph at the top and a page-level error line at the bottom; above the intro, a
-    banner when certificates need renewing.
-
-    While background work runs (`set_busy`) the page shows a busy indicator, Next/Finish, Back and Close are
-    disabled and the window will not close, so the work's result always has a page to come back to.
-    """
-
-    busy_changed = Signal(bool)
+    banner when certificates need renewing. The busy state and the error line are `StatusPage`'s."""
 
     def __init__(self, title: str, subtitle: str, intro: str = "") -> None:
         super().__init__()
         self.setTitle(title)
         self.setSubTitle(subtitle)
+        self._host: WizardHost | None = None
         self.body = QVBoxLayout(self)
         # Hidden unless the open project has certificates to renew (the wizard fills it on every page change).
         self.expiry_banner = ExpiryBanner()
@@ -42,11 +84,11 @@ class BasePage(QWizardPage):
         self.help_label = self.link_label("")
         self.help_label.hide()
         self.body.addWidget(self.help_label)
-        self.page_error = FieldMessage()
-        self.page_error.setAccessibleName("Problem on this page")
-        self.busy_indicator = BusyIndicator()
-        self._busy = False
         self.help_topic = ""
+
+    def attach(self, host: WizardHost) -> None:
+        """Called by the wizard that adds this page."""
+        self._host = host
 
     def link_label(self, text: str) -> QLabel:
         """A wrapping label whose `help:` links open the offline help and whose https links open the browser."""
@@ -57,10 +99,9 @@ class BasePage(QWizardPage):
         return label
 
     def open_link(self, href: str) -> None:
-        wizard = self.wizard()
         if href.startswith(f"{HELP_SCHEME}:"):
-            if wizard is not None:
-                self.onboarding().show_help(href.removeprefix(f"{HELP_SCHEME}:"))
+            if self._host is not None:
+                self._host.show_help(href.removeprefix(f"{HELP_SCHEME}:"))
         elif href.startswith("https://"):
             from PySide6.QtCore import QUrl
             from PySide6.QtGui import QDesktopServices  # not before the first frame (bench/README.md)
@@ -85,8 +126,10 @@ class BasePage(QWizardPage):
             self.body.addWidget(self.busy_indicator)
         self.body.addWidget(self.page_error)
 
-    def onboarding(self) -> OnboardingWizard:
-        return cast("OnboardingWizard", self.wizard())
+    def onboarding(self) -> WizardHost:
+        """The wizard this page is in; pages are only asked to act once the wizard has added them."""
+        assert self._host is not None, "the page has not been added to the wizard"
+        return self._host
 
     def session(self) -> ProjectSession:
         """The open project; pages after the organisation page are only reached with one open."""
@@ -96,47 +139,3 @@ class BasePage(QWizardPage):
 
     def vault_access(self) -> VaultAccess:
         return self.onboarding().vault_access
-
-    def show_error(self, text: str) -> None:
-        self.page_error.show_message(text)
-
-    def clear_error(self) -> None:
-        self.page_error.show_message("")
-
-    def is_busy(self) -> bool:
-        return self._busy
-
-    def report_failure(self, error: BaseException) -> None:
-        """The end of background work that failed: a `WizardError` is shown on the page in its own words; anything
-        else is not the user's doing, so the crash handler saves a redacted report and says so."""
-        self.clear_busy()
-        if isinstance(error, WizardError):
-            self.show_error(str(error))
-            return
-        sys.excepthook(type(error), error, error.__traceback__)
-
-    def set_busy(self, text: str) -> None:
-        """Show `text` with a moving bar and hold the wizard's buttons until `clear_busy`."""
-        self._busy = True
-        self.busy_indicator.start(text)
-        self.completeChanged.emit()
-        self._hold_wizard_buttons(True)
-        self.busy_changed.emit(True)
-
-    def clear_busy(self) -> None:
-        self._busy = False
-        self.busy_indicator.stop()
-        self.completeChanged.emit()  # QWizard re-enables Next/Finish and Back as they should be
-        self._hold_wizard_buttons(False)
-        self.busy_changed.emit(False)
-
-    def isComplete(self) -> bool:
-        return not self._busy and super().isComplete()
-
-    def _hold_wizard_buttons(self, hold: bool) -> None:
-        wizard: QWizard | None = self.wizard()  # None while the page is not in a wizard
-        if wizard is None:
-            return
-        if hold:
-            wizard.button(QWizard.WizardButton.BackButton).setEnabled(False)
-        wizard.button(QWizard.WizardButton.CancelButton).setEnabled(not hold)

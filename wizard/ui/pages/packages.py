@@ -214,7 +214,8 @@ class PackagesPage(BasePage):
         right.addWidget(save_box)
         from wizard.ui.bundle_section import HandoffSection
 
-        self.handoff = HandoffSection(self)
+        self.handoff = HandoffSection(self, has_certificate=lambda: self.kind.count() > 0, chosen=self._selected,
+                                      checked_password=self._checked_password, clear_password=self._clear_password)
         right.addWidget(self.handoff)
         right.addStretch(1)
         self.finish_layout()
