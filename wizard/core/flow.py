@@ -1,4 +1,8 @@
-"""The wizard's page graph, as data: which page follows which, and where a reopened project resumes."""
+"""The wizard's page graph, as data: which page follows which, which pages commit (Back cannot return past them),
+what is remembered as a project's place and where a reopened project resumes.
+
+The Qt wizard (`ui/wizard.py`) only presents these decisions; tests/core/test_flow.py checks them without Qt.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,28 @@ def next_page(current: PageId) -> PageId | None:
     """The page after `current`, or None on the last page."""
     index = _ORDER.index(current)
     return _ORDER[index + 1] if index + 1 < len(_ORDER) else None
+
+
+# Pages whose Next has effects outside the project (keys go into the keychain, CSR files are written): once past one,
+# Back cannot return to it or to any page before it.
+_COMMIT_PAGES = frozenset({PageId.KEYS})
+
+
+def is_commit_point(page: PageId) -> bool:
+    return page in _COMMIT_PAGES
+
+
+def pages_to(start: PageId, target: PageId) -> tuple[PageId, ...] | None:
+    """The pages Next opens, in order, to go from `start` to `target` (empty when already there); None when `target`
+    is not ahead of `start`, so that only starting again (from the welcome page) reaches it."""
+    begin, end = _ORDER.index(start), _ORDER.index(target)
+    return _ORDER[begin + 1:end + 1] if begin <= end else None
+
+
+def remembered_as(page: PageId) -> str | None:
+    """What is saved as a project's place when `page` opens (`resume_page` reads it back); None for the welcome
+    page, which is never a project's place."""
+    return None if page == PageId.WELCOME else page.name
 
 
 def resume_page(saved: str | None) -> PageId:

@@ -14,7 +14,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from wizard import APP_NAME
-from wizard.core.flow import PageId, next_page, resume_page
+from wizard.core.flow import PageId, is_commit_point, next_page, pages_to, remembered_as, resume_page
 from wizard.ui.pages.base import BasePage
 from wizard.ui.pages.welcome import WelcomePage
 
@@ -157,6 +157,7 @@ class OnboardingWizard(QWizard):
     def _add_page(self, page_id: PageId, page: QWizardPage) -> None:
         if isinstance(page, BasePage):
             page.attach(self)
+        page.setCommitPage(is_commit_point(page_id))
         self.setPage(page_id, page)
         if isinstance(page, BasePage):
             from wizard.core.help_topics import topic_for_page
@@ -232,16 +233,16 @@ class OnboardingWizard(QWizard):
         self.walk_to(PageId[name])
 
     def walk_to(self, target: PageId) -> None:
-        """Go forward page by page to `target`, so Back works as if the user had clicked through."""
+        """Go forward page by page to `target`, so Back works as if the user had clicked through. Stops where a page
+        refuses to be left (its `validatePage`); does nothing when `target` is not ahead (see `revisit`)."""
         if self.currentId() < 0:
             self.restart()
         welcome = self.page(PageId.WELCOME)
         assert isinstance(welcome, WelcomePage)
         welcome.choose_open_project()
-        while self.currentId() != int(target):
-            before = self.currentId()
+        for following in pages_to(PageId(self.currentId()), target) or ():
             self.next()
-            if self.currentId() == before:
+            if self.currentId() != following:
                 break
 
     def revisit(self, target: PageId) -> None:
@@ -323,8 +324,9 @@ class OnboardingWizard(QWizard):
         if target is not None:
             target.setFocus()
         self._show_expiry()
-        if self.session is not None and page_id != PageId.WELCOME:
-            self.settings = self.settings.remembering(self.session.folder, PageId(page_id).name)
+        place = remembered_as(PageId(page_id))
+        if self.session is not None and place is not None:
+            self.settings = self.settings.remembering(self.session.folder, place)
             self.services.settings.save(self.settings)
 
     def is_busy(self) -> bool:
