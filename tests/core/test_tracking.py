@@ -36,7 +36,7 @@ from wizard.core.model import (
 )
 from wizard.core.profile import Profile, parse_profile
 from wizard.core.promotion import promote, promoted_project, tick_by_user
-from wizard.core.reminders import escape_text, fold, next_reminder, reminders, to_ics
+from wizard.core.reminders import escape_text, fold, reminders, to_ics
 from wizard.core.renewal import renewal_state
 from wizard.core.session import ProjectSession
 from wizard.core.signing import content_hash, self_test, sign_request, verify_request
@@ -139,9 +139,6 @@ def test_reminders_at_the_profiles_lead_times(profile: Profile) -> None:
     assert [r.lead_days for r in found] == list(profile.reminders.lead_days)
     expiry = project.certificates[0].not_after
     assert [r.due for r in found] == [(expiry - dt.timedelta(days=d)).date() for d in profile.reminders.lead_days]
-    upcoming = next_reminder(profile, project, NOW)
-    assert upcoming is not None
-    assert upcoming.lead_days == 30
 
 
 def test_text_escaping_and_folding_follow_rfc_5545() -> None:

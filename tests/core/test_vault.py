@@ -687,8 +687,8 @@ def test_vault_provider_creates_then_opens_the_file_vault(tmp_path: Path) -> Non
         provider.file()
     provider.file(PASSPHRASE).put("k-1", SECRET)
     assert provider.file_vault_exists()
-    assert provider.for_kind("file").get("k-1") == SECRET  # reused once open
-    assert VaultProvider(path).for_kind("file", PASSPHRASE).get("k-1") == SECRET
+    assert provider.file().get("k-1") == SECRET  # reused once open
+    assert VaultProvider(path).file(PASSPHRASE).get("k-1") == SECRET
     with pytest.raises(WrongPassphrase):
         VaultProvider(path).file("not the passphrase at all")
 

@@ -22,7 +22,6 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from wizard.core.atlas import read_credentials
 from wizard.core.keychain import SERVICE, KeychainStatus
 from wizard.core.keys import PrivateKey, load_private_key
 from wizard.core.store import load_project
@@ -384,8 +383,8 @@ def test_atlas_credentials_go_to_the_keychain_only(real_keychain: KeychainStatus
     record = load_project(folder).atlas_credentials
     assert record is not None
     assert record.vault == "keychain"
-    stored = read_credentials(Vault(open_keychain()), record)
-    assert (stored.api_key, stored.api_secret) == (API_KEY, API_SECRET)
+    stored = json.loads(Vault(open_keychain()).get(record.id))  # as atlas.store_credentials wrote it
+    assert (stored["api_key"], stored["api_secret"]) == (API_KEY, API_SECRET)
 
     # Only the files the user gave hold the values; nothing the wizard wrote does.
     new_temp = new_temp_files(temp_before, tmp_path_factory.getbasetemp())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from wizard.core.errors import InvalidInput
 from wizard.core.model import StoredSecret
 from wizard.core.session import ProjectSession
-from wizard.core.vault import SecretDamaged, Vault
+from wizard.core.vault import Vault
 
 _TOKEN = re.compile(r"[\x21-\x7e]{8,256}")
 
@@ -75,12 +75,3 @@ def save_credentials(session: ProjectSession, vault: Vault, credentials: AtlasCr
         vault.delete(previous.id)
     return record
 
-
-def read_credentials(vault: Vault, record: StoredSecret) -> AtlasCredentials:
-    data = vault.get(record.id, what="GlobalSign Atlas API key and secret")
-    try:
-        doc = json.loads(data.decode("utf-8"))
-        return AtlasCredentials(str(doc["api_key"]), str(doc["api_secret"]))
-    except (ValueError, KeyError, TypeError):
-        raise SecretDamaged("The saved Atlas API key and secret cannot be read. Generate a new credential in "
-                            "Atlas and save it again.") from None

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from wizard.core.errors import WizardError
-from wizard.core.model import ChecklistItem, KeyRecord, Person, Project, StepProgress
+from wizard.core.model import ChecklistItem, KeyRecord, Project, StepProgress
 from wizard.core.people import role_labels
 from wizard.core.profile import Profile
 from wizard.core.session import ProjectSession
@@ -115,8 +115,3 @@ def tick_by_user(project: Project, item_id: str, now: dt.datetime, done: bool = 
 
 def open_items(project: Project) -> tuple[ChecklistItem, ...]:
     return tuple(i for i in project.checklist if not i.done)
-
-
-def people_to_create(project: Project) -> tuple[Person, ...]:
-    done = {i.id for i in project.checklist if i.done}
-    return tuple(p for p in project.people if f"person:{p.id}" not in done)

@@ -43,11 +43,6 @@ def reminders(profile: Profile, project: Project, now: dt.datetime) -> tuple[Rem
     return tuple(sorted(found, key=lambda r: (r.due, r.kind)))
 
 
-def next_reminder(profile: Profile, project: Project, now: dt.datetime) -> Reminder | None:
-    today = now.date()
-    return next((r for r in reminders(profile, project, now) if r.due >= today), None)
-
-
 def _in_use(project: Project) -> list[CertificateRecord]:
     """The certificates a reminder is about: each kind's current one (not one already replaced)."""
     kinds = dict.fromkeys(c.kind for c in project.certificates)

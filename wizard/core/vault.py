@@ -497,9 +497,6 @@ class VaultProvider:
                           else FileStore.create(self.file_path, passphrase))
         return Vault(self._file)
 
-    def for_kind(self, kind: str, passphrase: str | None = None) -> Vault:
-        return self.keychain() if kind == "keychain" else self.file(passphrase)
-
 
 def _aad(header: dict[str, Any]) -> bytes:
     # The header is authenticated too, so nobody can lower the key-derivation cost without detection.
