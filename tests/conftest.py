@@ -9,8 +9,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
+from keyring.backends import fail
 
 # tests/windows uses keyring's real Windows backend: only on Windows (the Windows stage runs it under Wine).
 collect_ignore = [] if sys.platform == "win32" else ["windows"]
@@ -29,38 +28,16 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring that lives in memory, for unit tests.
-
-    keyring registers every KeyringBackend subclass as a candidate for its automatic choice, so the priority is
-    negative: keyring must never pick this on its own (only `set_keyring` below installs it).
-    """
-
-    priority = -1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.items.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
-
-
 @pytest.fixture(autouse=True)
-def memory_keychain(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Unit tests get an in-memory keyring; only tests marked `keychain` reach the real OS keychain."""
+def no_os_keychain(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Only tests marked `keychain` reach the real OS keychain. The others get keyring's fail backend, so the wizard
+    finds no keychain and anything that calls keyring by mistake fails loudly; a test that needs a keychain gives
+    the wizard `wizard.core.memory_keychain.MemoryKeychain`."""
     if request.node.get_closest_marker("keychain"):
         yield
         return
     previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
+    keyring.set_keyring(fail.Keyring())
     try:
         yield
     finally:

@@ -7,7 +7,6 @@ the tests can show certificates without a real supplier. cryptography is importe
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,39 +82,13 @@ def add_demo_tracking(session: ProjectSession) -> None:
     session.commit(with_txt_value(project, DEMO_TXT, session.clock()))
 
 
-class DemoKeychain:
-    """A keychain that lives in memory and is forgotten when the process ends.
-
-    Only for the demo, screenshots and benchmarks, whose projects live in a temporary folder: keys made there must
-    not land in the user's real keychain, where nothing would ever remove them. Never used for real projects.
-    """
-
-    kind = "keychain"
-    name = "Demo keychain (in memory)"
-
-    def __init__(self) -> None:
-        self._entries: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def __repr__(self) -> str:
-        return "DemoKeychain()"
-
-    def put(self, entry: str, value: str) -> None:
-        with self._lock:
-            self._entries[entry] = value
-
-    def get(self, entry: str) -> str | None:
-        with self._lock:
-            return self._entries.get(entry)
-
-    def delete(self, entry: str) -> None:
-        with self._lock:
-            self._entries.pop(entry, None)
-
-
 def with_demo_keychain(services: Services) -> Services:
-    """The same services, but keys and secrets go to a fresh in-memory `DemoKeychain`."""
-    keychain = DemoKeychain()
+    """The same services, but keys and secrets go to a fresh in-memory keychain, forgotten when the process ends:
+    the demo's projects live in a temporary folder, and keys made there must not land in the user's real keychain,
+    where nothing would ever remove them."""
+    from wizard.core.memory_keychain import DEMO, MemoryKeychain
+
+    keychain = MemoryKeychain("Demo keychain (in memory)", demo=DEMO)
     return services._replace(vault_source=OnFirstUse.ready(VaultProvider(services.vaults.file_path,
                                                                         keychain=lambda: keychain)))
 

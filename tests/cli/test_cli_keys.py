@@ -15,9 +15,8 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from tests.conftest import MemoryKeyring
 from wizard.core import vault as vault_module
-from wizard.core.keychain import SERVICE
+from wizard.core.memory_keychain import MemoryKeychain
 
 Cli = Callable[..., Any]
 Typed = Callable[..., Any]
@@ -33,20 +32,21 @@ def one_line(err: str) -> str:
     return err
 
 
-class TestKeychain(MemoryKeyring):
-    """The shared in-memory keyring, which the wizard is told is the OS keychain (by patching what it looks up)."""
+class TestKeychain(MemoryKeychain):
+    """The in-memory keychain, under the name the CLI tests know it by (not a test class, whatever its name)."""
 
     __test__ = False
 
     def key_ids(self) -> set[str]:
-        return {user.split("/")[0] for service, user in self.items if service == SERVICE}
+        """The ids of the secrets held (the last part of each secret's name)."""
+        return {name.rsplit("/", 1)[-1] for name in self.secret_names()}
 
 
 @pytest.fixture
 def keychain(monkeypatch: pytest.MonkeyPatch) -> TestKeychain:
-    backend = TestKeychain()
-    monkeypatch.setattr(vault_module, "os_keychain_backend", lambda: (backend, "Test Keychain"))
-    return backend
+    keychain = TestKeychain()  # where keyring's OS backend would be, so the wizard reaches it through KeyringStore
+    monkeypatch.setattr(vault_module, "os_keychain_backend", lambda: (keychain, "Test Keychain"))
+    return keychain
 
 
 @pytest.fixture
@@ -174,7 +174,7 @@ def test_csr_export_when_the_keychain_has_gone(cli: Cli, uit_project: Path, keyc
 def test_csr_export_when_the_key_was_deleted_from_the_keychain(cli: Cli, uit_project: Path, keychain: TestKeychain,
                                                                tmp_path: Path) -> None:
     assert cli("key", "generate", uit_project, "--cert", "dip-mtls").code == 0
-    keychain.items.clear()
+    keychain.entries.clear()
     done = cli("csr", "export", uit_project, "--cert", "dip-mtls", "--out", tmp_path / "x.pem")
     assert done.code == 1
     err = one_line(done.err)
@@ -199,7 +199,7 @@ def test_unknown_kind_is_refused_naming_the_option(cli: Cli, uit_project: Path, 
     for kind in ("atlas-api", "dip-signing", "dip-mtls", "webhook-tls"):
         assert kind in err
     assert project_bytes(uit_project) == before
-    assert keychain.items == {}
+    assert keychain.entries == {}
     assert err.startswith("dip-onboarding: --cert: "), f"the error does not say which option was wrong: {err!r}"
 
 
@@ -214,7 +214,7 @@ def test_unsupported_algorithm_is_refused(cli: Cli, uit_project: Path, keychain:
     assert err.startswith(f'dip-onboarding: --algorithm: "{algorithm}" is not accepted for the ')
     assert "rsa-2048, rsa-3072, rsa-4096" in err
     assert project_bytes(uit_project) == before
-    assert keychain.items == {}
+    assert keychain.entries == {}
 
 
 def test_unsupported_algorithm_is_refused_before_the_keychain_is_needed(cli: Cli, uit_project: Path,
@@ -227,7 +227,7 @@ def test_unsupported_algorithm_is_refused_before_the_keychain_is_needed(cli: Cli
 def test_existing_key_without_replace_is_refused(cli: Cli, uit_project: Path, keychain: TestKeychain) -> None:
     assert cli("key", "generate", uit_project, "--cert", "atlas-api").code == 0
     before = project_bytes(uit_project)
-    stored = dict(keychain.items)
+    stored = dict(keychain.entries)
     done = cli("key", "generate", uit_project, "--cert", "atlas-api", "--algorithm", "rsa-3072")
     assert done.code == 1
     err = one_line(done.err)
@@ -235,7 +235,7 @@ def test_existing_key_without_replace_is_refused(cli: Cli, uit_project: Path, ke
     assert "--replace" in err
     assert done.out == ""
     assert project_bytes(uit_project) == before
-    assert keychain.items == stored
+    assert keychain.entries == stored
 
 
 def test_csr_export_without_a_key(cli: Cli, uit_project: Path, keychain: TestKeychain, tmp_path: Path) -> None:
@@ -265,7 +265,7 @@ def test_key_commands_on_a_folder_without_project(cli: Cli, tmp_path: Path, keyc
     done = cli("key", "generate", tmp_path, "--cert", "atlas-api")
     assert done.code == 1
     assert "There is no onboarding project in" in one_line(done.err)
-    assert keychain.items == {}
+    assert keychain.entries == {}
 
 
 @pytest.mark.parametrize(("argv", "mentions"), [
@@ -371,7 +371,7 @@ def test_atlas_save_refuses_bad_values_without_echoing_them(cli: Cli, uit_projec
     assert err.startswith(f"dip-onboarding: {option}: ")
     assert hint in err
     assert secret not in err
-    assert keychain.items == {}
+    assert keychain.entries == {}
     assert project_bytes(uit_project) == before
 
 

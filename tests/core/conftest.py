@@ -15,9 +15,10 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
+from wizard.core.memory_keychain import MemoryKeychain
 from wizard.core.model import Organisation, Person, Project, StepProgress
 from wizard.core.profile import Profile, load_profile
-from wizard.core.vault import KeyringStore, SecretStore, Vault, VaultError
+from wizard.core.vault import KeyringStore, SecretStore, Vault
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED_PROFILE = REPO / "resources" / "profiles" / "dip-mhhs.toml"
@@ -140,32 +141,6 @@ def full_team() -> tuple[Person, ...]:
 WINDOWS_BLOB_BYTES = 2560
 
 
-class MemoryStore:
-    """A `SecretStore` in a dict that logs every call in order; it can be told to refuse its Nth put."""
-
-    kind = "keychain"
-
-    def __init__(self, name: str = "the test keychain", fail_on_put: int | None = None) -> None:
-        self.name = name
-        self.fail_on_put = fail_on_put
-        self.entries: dict[str, str] = {}
-        self.log: list[tuple[str, str]] = []
-
-    def put(self, entry: str, value: str) -> None:
-        self.log.append(("put", entry))
-        if self.fail_on_put is not None and sum(1 for op, _ in self.log if op == "put") == self.fail_on_put:
-            raise VaultError(f"{self.name} refused to store an entry (test).")
-        self.entries[entry] = value
-
-    def get(self, entry: str) -> str | None:
-        self.log.append(("get", entry))
-        return self.entries.get(entry)
-
-    def delete(self, entry: str) -> None:
-        self.log.append(("delete", entry))
-        self.entries.pop(entry, None)
-
-
 class CredWriteError(Exception):
     """Stands in for pywintypes.error, which CredWrite raises for a blob over the limit."""
 
@@ -202,8 +177,8 @@ class WindowsLimitKeyring(KeyringBackend):
 
 
 @pytest.fixture
-def make_memory_store() -> Callable[..., MemoryStore]:
-    return MemoryStore
+def make_memory_store() -> Callable[..., MemoryKeychain]:
+    return MemoryKeychain
 
 
 @pytest.fixture
@@ -220,7 +195,7 @@ def make_windows_store() -> Callable[..., KeyringStore]:
 def store(request: pytest.FixtureRequest) -> SecretStore:
     """Each vault test runs over the in-memory store and over the Windows-limited keychain."""
     if request.param == "memory":
-        return MemoryStore()
+        return MemoryKeychain()
     return KeyringStore(WindowsLimitKeyring(), "Windows Credential Manager")
 
 

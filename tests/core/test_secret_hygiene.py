@@ -20,12 +20,13 @@ from cryptography.hazmat.primitives import serialization
 from keyring.backend import KeyringBackend
 
 from tests.core.bundles import AT, certified_project, key_for
-from tests.core.conftest import NOW, MemoryStore
+from tests.core.conftest import NOW
 from tests.pki import make_chain
 from wizard.core.atlas import AtlasCredentials, check_credentials, store_credentials
 from wizard.core.bundle_export import PfxRequest, build_bundle, export_bundle
 from wizard.core.errors import WizardError
 from wizard.core.keys import create_key, load_private_key, store_existing_key
+from wizard.core.memory_keychain import MemoryKeychain
 from wizard.core.model import Project
 from wizard.core.packaging import (
     PFX_PROFILES,
@@ -90,7 +91,7 @@ def session(tmp_path: Path, profile: Profile) -> ProjectSession:
 
 def test_reprs_of_everything_that_holds_or_names_a_secret_show_none(profile: Profile, tmp_path: Path,
                                                                      session: ProjectSession) -> None:
-    store = MemoryStore()
+    store = MemoryKeychain()
     vault = Vault(store)
     new = create_key(profile.certificate_kind("dip-mtls"), "rsa-2048", vault, NOW)
     made = load_private_key(vault, new.record)

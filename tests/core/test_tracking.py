@@ -24,6 +24,7 @@ from wizard.core.certfiles import certificate_fingerprint
 from wizard.core.domain import dns_sheet, lookup_txt, normalise_txt_value, parse_dig, parse_nslookup, with_txt_value
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.keys import _private_der, public_fingerprint
+from wizard.core.memory_keychain import MemoryKeychain
 from wizard.core.model import (
     CertificateRecord,
     Channel,
@@ -44,23 +45,6 @@ from wizard.core.vault import Vault
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 ORG = Organisation("Ærø Energy; Ltd, \"North\"", "01234567", "acme.example")
-
-
-class Store:
-    kind = "keychain"
-    name = "test keychain"
-
-    def __init__(self) -> None:
-        self.entries: dict[str, str] = {}
-
-    def put(self, entry: str, value: str) -> None:
-        self.entries[entry] = value
-
-    def get(self, entry: str) -> str | None:
-        return self.entries.get(entry)
-
-    def delete(self, entry: str) -> None:
-        self.entries.pop(entry, None)
 
 
 def cert_record(kind: str, key: rsa.RSAPrivateKey, days_left: int, *, cid: str = "c-1",
@@ -303,7 +287,7 @@ def test_sign_and_verify_follow_the_profile_scheme(profile: Profile) -> None:
 def test_self_test_uses_the_key_from_the_vault(profile: Profile) -> None:
     key = rsa_key(0)
     k, c, _ = cert_record("dip-signing", key, 200)
-    vault = Vault(Store())
+    vault = Vault(MemoryKeychain())
     vault.put(k.id, _private_der(key))
     project = Project("dip-mhhs", "uit", ORG, NOW, NOW, keys=(k,), certificates=(c,),
                       dip_ids=(DipId("8795183096", "ABCD", "LDSO"),))

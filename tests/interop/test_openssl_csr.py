@@ -20,6 +20,7 @@ from cryptography import x509
 from wizard.app import default_profile_path
 from wizard.cli import main
 from wizard.core import vault as vault_module
+from wizard.core.memory_keychain import MemoryKeychain
 from wizard.core.profile import load_profile
 
 PROFILE = load_profile(default_profile_path())
@@ -27,22 +28,6 @@ COMBOS = [(kind.id, algorithm) for kind in PROFILE.certificate_kinds for algorit
 ACME = "Acme Energy Ltd"
 PASSWORD = "interop-test-passphrase"
 HEXDUMP = re.compile(r"^\s+([0-9a-f]{2}:)*[0-9a-f]{2}:?$")
-
-
-class MemoryKeychain:
-    """Stands in for the OS keychain: the interop tests are about the files, not about where the key lives."""
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 @dataclass(frozen=True)
@@ -65,7 +50,7 @@ def _cli(*argv: str | Path) -> str:
 @pytest.fixture(scope="module")
 def export(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Export]:
     """`project init`, `key generate` and `csr export` through the CLI, once per (kind, algorithm, organisation)."""
-    keychain = MemoryKeychain()
+    keychain = MemoryKeychain()  # the interop tests are about the files, not about where the key lives
     made: dict[tuple[str, str, str], Export] = {}
 
     def make(kind: str, algorithm: str, org: str = ACME) -> Export:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from wizard.app import AppPaths, Services, build_services
 from wizard.core.atlas import AtlasCredentials
 from wizard.core.bundle_read import VerifiedBundle
+from wizard.core.memory_keychain import MemoryKeychain
 from wizard.core.model import Person, Project
 from wizard.core.profile import Profile
 from wizard.core.vault import NO_KEYCHAIN, KeychainUnavailable, SecretStore, VaultProvider
@@ -32,27 +32,7 @@ AtlasFiller = Callable[[AtlasCredentialsDialog], None]
 FilePasswordFiller = Callable[[FilePasswordDialog], None]
 
 
-class MemorySecretStore:
-    """The OS keychain as the vault sees it (a flat store of short text entries), in memory, for tests."""
-
-    kind = "keychain"
-    name = "Test keychain"
-
-    def __init__(self) -> None:
-        self.entries: dict[str, str] = {}
-        self._lock = threading.Lock()  # the page reaches it from worker threads
-
-    def put(self, entry: str, value: str) -> None:
-        with self._lock:
-            self.entries[entry] = value
-
-    def get(self, entry: str) -> str | None:
-        with self._lock:
-            return self.entries.get(entry)
-
-    def delete(self, entry: str) -> None:
-        with self._lock:
-            self.entries.pop(entry, None)
+MemorySecretStore = MemoryKeychain  # the name the UI tests know it by
 
 
 def no_keychain() -> SecretStore:
@@ -140,12 +120,12 @@ class FakeDialogs(Dialogs):
 
 
 @pytest.fixture
-def keychain() -> MemorySecretStore:
-    return MemorySecretStore()
+def keychain() -> MemoryKeychain:
+    return MemoryKeychain()
 
 
 @pytest.fixture
-def keychain_factory(keychain: MemorySecretStore) -> Callable[[], SecretStore]:
+def keychain_factory(keychain: MemoryKeychain) -> Callable[[], SecretStore]:
     """What the vault provider calls to open the keychain. For a machine without one, a test parametrizes this
     name with `no_keychain`."""
     return lambda: keychain

@@ -20,7 +20,7 @@ from wizard.core.flow import PageId
 from wizard.core.keys import format_fingerprint, public_fingerprint
 from wizard.core.model import KeyRecord
 from wizard.core.store import PROJECT_FILE
-from wizard.core.vault import NO_KEYCHAIN, VaultError, VaultProvider
+from wizard.core.vault import NO_KEYCHAIN, VaultProvider
 from wizard.demo import create_demo_project
 from wizard.ui.pages.keys import KeysPage
 from wizard.ui.secret_dialogs import AtlasCredentialsDialog, PassphraseDialog
@@ -259,23 +259,9 @@ def test_the_ui_keeps_running_while_an_rsa_4096_key_is_made(qtbot: QtBot, keys_p
     assert keys_of(keys_page, "dip-signing")[0].algorithm == "rsa-4096"
 
 
-class BrokenKeychain(MemorySecretStore):
-    """Refuses the third write, as a keychain that fills up or locks part-way through would."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.writes = 0
-
-    def put(self, entry: str, value: str) -> None:
-        self.writes += 1
-        if self.writes == 3:
-            raise VaultError("The keychain (Test keychain) refused to store an entry. Nothing was changed.")
-        super().put(entry, value)
-
-
-@pytest.mark.parametrize("keychain", [BrokenKeychain()])
+@pytest.mark.parametrize("keychain", [MemorySecretStore(fail_on_put=3)])  # as a keychain that fills up part-way
 def test_a_keychain_failure_is_shown_inline_and_leaves_nothing_behind(
-        qtbot: QtBot, keys_page: KeysPage, keychain: BrokenKeychain) -> None:
+        qtbot: QtBot, keys_page: KeysPage, keychain: MemorySecretStore) -> None:
     keys_page.select_kind("dip-mtls")
     keys_page.algorithm.setCurrentIndex(keys_page.algorithm.findData("rsa-4096"))  # several parts
     qtbot.mouseClick(keys_page.make_button, Qt.MouseButton.LeftButton)
