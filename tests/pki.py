@@ -120,6 +120,45 @@ def make_leaf(issuer: Issuer, public_key: object, *, cn: str = "acme.example", o
     return _sign(builder, issuer.key, algorithm)
 
 
+USAGES = {"client_auth": CLIENT, "server_auth": SERVER}  # the profile's extended key usage names
+
+
+@dataclass(frozen=True)
+class SupplierCA:
+    """A root and the issuing CA under it, as a certificate supplier has: `chain` is what it sends with a
+    certificate, nearest issuer first."""
+
+    top: Issuer
+    issuing: Issuer
+
+    @property
+    def root(self) -> x509.Certificate:
+        return self.top.cert
+
+    @property
+    def intermediate(self) -> x509.Certificate:
+        return self.issuing.cert
+
+    @property
+    def chain(self) -> tuple[x509.Certificate, ...]:
+        return (self.issuing.cert, self.top.cert)
+
+    def issue(self, public_key: object, *, common_name: str, organisation: str | None = None,
+              dns_names: Sequence[str] = (), usages: Sequence[str] = ("client_auth",), not_before: dt.datetime,
+              not_after: dt.datetime) -> x509.Certificate:
+        """The certificate the supplier issues for `public_key`; `usages` are the profile's names (client_auth,
+        server_auth); the names default to the common name when it is a domain."""
+        names = tuple(dns_names) or ((common_name,) if "." in common_name else ())
+        return make_leaf(self.issuing, public_key, cn=common_name, o=organisation, sans=names,
+                         eku=[USAGES[u] for u in usages], not_before=not_before, not_after=not_after)
+
+
+def make_ca(name: str = "Acme Test", now: dt.datetime = NOW) -> SupplierCA:
+    """A supplier's CA, valid around `now`: "<name> Root CA" and "<name> Issuing CA"."""
+    root = make_root(f"{name} Root CA", ec_key(110), now)
+    return SupplierCA(root, make_intermediate(root, f"{name} Issuing CA", ec_key(111), now))
+
+
 def pem(*certs: x509.Certificate) -> bytes:
     return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certs)
 

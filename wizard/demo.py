@@ -1,7 +1,8 @@
 """A realistic demo project, for `gui --demo`, screenshots and benchmarks. Fictional people and domain.
 
-Also a two-level test certificate authority made in code (root → intermediate → certificate), so that the demo and
-the tests can show certificates without a real supplier. cryptography is imported only when it is used.
+Also a two-level certificate authority made in code (root → intermediate → certificate), so that the demo, the
+screenshots and the benchmarks can show certificates without a real supplier (the tests have theirs in
+tests/pki.py, with the odd certificates they need). cryptography is imported only when it is used.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def with_demo_keychain(services: Services) -> Services:
 class DemoCA:
     """A throw-away two-level certificate authority: a root, and an intermediate that issues certificates.
 
-    For the demo, screenshots and tests only; its keys live in memory and its root is trusted by nobody.
+    For the demo, screenshots and benchmarks only; its keys live in memory and its root is trusted by nobody.
     """
 
     root: x509.Certificate

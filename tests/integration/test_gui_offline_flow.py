@@ -19,13 +19,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.integration.test_keys_secret_service import PEM_MARKER, Needle, files_under, key_needles, scan
+from tests.pki import make_ca
 from tests.ui.conftest import FIXED_NOW, FakeDialogs
 from tests.ui.test_whole_journey import walk_to_an_exported_pfx
 from wizard.app import AppPaths, build_services
 from wizard.core.keychain import KeychainStatus
 from wizard.core.keys import load_private_key
 from wizard.core.vault import Vault, VaultProvider, open_keychain
-from wizard.demo import make_demo_ca
 from wizard.ui.wizard import OnboardingWizard
 
 pytestmark = [pytest.mark.keychain,
@@ -129,7 +129,7 @@ def test_whole_gui_journey_offline_with_the_real_keychain_leaves_no_key_on_disk_
     qtbot.addWidget(window)
     vault = Vault(open_keychain())
     try:
-        passphrase = walk_to_an_exported_pfx(qtbot, window, dialogs, make_demo_ca(FIXED_NOW), out)
+        passphrase = walk_to_an_exported_pfx(qtbot, window, dialogs, make_ca("Northwind Demo Test", FIXED_NOW), out)
         assert window.session is not None
         [record] = window.session.project.keys
         assert record.vault == "keychain"

@@ -10,6 +10,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 
+from tests.pki import SupplierCA
 from wizard.app import Services
 from wizard.core.certfiles import CertificateFile
 from wizard.core.certs import commit_certificate, match_certificate
@@ -17,7 +18,7 @@ from wizard.core.keys import commit_new_key, create_key, load_private_key
 from wizard.core.model import CertificateRecord, KeyRecord
 from wizard.core.session import ProjectSession
 from wizard.core.vault import Vault
-from wizard.demo import DemoCA, create_demo_project, issue_demo_certificate
+from wizard.demo import create_demo_project
 
 from .conftest import FIXED_NOW, MemorySecretStore
 
@@ -41,17 +42,17 @@ def add_key(services: Services, session: ProjectSession, keychain: MemorySecretS
     return commit_new_key(session, create_key(kind, kind.default_algorithm, vault, services.clock()), vault)
 
 
-def issue_for(ca: DemoCA, services: Services, keychain: MemorySecretStore, record: KeyRecord, *,
+def issue_for(ca: SupplierCA, services: Services, keychain: MemorySecretStore, record: KeyRecord, *,
               days_left: int = 365, days_old: int = 3, common_name: str = DOMAIN,
               usages: tuple[str, ...] | None = None) -> x509.Certificate:
     """The certificate a supplier would issue for the recorded key: the kind's usages, the verified domain."""
     kind = services.profile.certificate_kind(record.kind)
     key = load_private_key(Vault(keychain), record)
-    return issue_demo_certificate(ca, key.public_key(), common_name=common_name,
-                                  organisation="Northwind Networks Ltd", dns_names=[DOMAIN],
-                                  usages=usages or kind.extended_key_usage,
-                                  not_before=FIXED_NOW - dt.timedelta(days=days_old),
-                                  not_after=FIXED_NOW + dt.timedelta(days=days_left))
+    return ca.issue(key.public_key(), common_name=common_name,
+                    organisation="Northwind Networks Ltd", dns_names=[DOMAIN],
+                    usages=usages or kind.extended_key_usage,
+                    not_before=FIXED_NOW - dt.timedelta(days=days_old),
+                    not_after=FIXED_NOW + dt.timedelta(days=days_left))
 
 
 def import_with_core(session: ProjectSession, cert: x509.Certificate,

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.pki import SupplierCA, make_ca
 from wizard.app import AppPaths, Services, build_services
 from wizard.core.atlas import AtlasCredentials
 from wizard.core.bundle_read import VerifiedBundle
@@ -17,7 +18,6 @@ from wizard.core.memory_keychain import MemoryKeychain
 from wizard.core.model import Person, Project
 from wizard.core.profile import Profile
 from wizard.core.vault import NO_KEYCHAIN, KeychainUnavailable, SecretStore, VaultProvider
-from wizard.demo import DemoCA, make_demo_ca
 from wizard.ui.bundle_dialog import BundleDialog
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.person_dialog import PersonDialog
@@ -154,9 +154,10 @@ def make_wizard(qtbot: QtBot, services: Services, dialogs: FakeDialogs) -> Calla
 
 
 @pytest.fixture(scope="session")
-def demo_ca() -> DemoCA:
-    """A two-level test CA (root → intermediate), made in code, that issues certificates for the project's keys."""
-    return make_demo_ca(FIXED_NOW)
+def demo_ca() -> SupplierCA:
+    """A supplier's two-level CA (tests/pki.py) that issues certificates for the keys of the demo project the UI
+    tests work on."""
+    return make_ca("Northwind Demo Test", FIXED_NOW)
 
 
 def activate(qtbot: QtBot, window: QWidget) -> None:

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from tests.pki import SupplierCA
 from wizard.app import Services
 from wizard.core.flow import PageId
-from wizard.demo import DemoCA, create_demo_project
+from wizard.demo import create_demo_project
 from wizard.ui.pages.certificates import CertificatesPage
 from wizard.ui.pages.keys import KeysPage
 from wizard.ui.pages.packages import PackagesPage
@@ -137,7 +138,7 @@ def test_window_size_is_remembered(qtbot: QtBot, make_wizard: Callable[[], Onboa
 
 def test_the_certificates_and_packages_pages_are_named_and_usable_from_the_keyboard(
         qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], services: Services, keychain: MemorySecretStore,
-        demo_ca: DemoCA) -> None:
+        demo_ca: SupplierCA) -> None:
     # A certificate inside its lead time: the pages with a table, details, checks and the expiry reminder.
     session = project_with_keys(services, keychain, "dip-mtls")
     (key,) = session.project.keys_for("dip-mtls")

@@ -21,12 +21,12 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWizard
 from pytestqt.qtbot import QtBot
 
+from tests.pki import SupplierCA
 from wizard.app import Services
 from wizard.core.flow import PageId
 from wizard.core.keys import public_fingerprint
 from wizard.core.session import ProjectSession
 from wizard.core.store import PROJECT_FILE
-from wizard.demo import DemoCA, issue_demo_certificate
 from wizard.ui.pages import certificates as certificates_module
 from wizard.ui.pages.certificates import CertificatesPage
 from wizard.ui.pages.journey import JourneyPage
@@ -144,7 +144,7 @@ def test_go_to_keys_reaches_the_keys_page_behind_the_commit_page(qtbot: QtBot, p
 
 @pytest.mark.parametrize("form", ["p7b", "p7b-pem", "pem"])
 def test_a_chain_file_chosen_in_the_dialog_is_imported_with_its_chain(
-        qtbot: QtBot, page: CertificatesPage, dialogs: FakeDialogs, demo_ca: DemoCA, services: Services,
+        qtbot: QtBot, page: CertificatesPage, dialogs: FakeDialogs, demo_ca: SupplierCA, services: Services,
         keychain: MemorySecretStore, tmp_path: Path, form: str) -> None:
     (key,) = session_of(page).project.keys_for("dip-mtls")
     leaf = issue_for(demo_ca, services, keychain, key)
@@ -179,7 +179,7 @@ def test_a_chain_file_chosen_in_the_dialog_is_imported_with_its_chain(
     assert "Valid until 27 Nov 2027" in checks
 
 
-def test_a_dropped_der_file_is_imported(qtbot: QtBot, page: CertificatesPage, demo_ca: DemoCA,
+def test_a_dropped_der_file_is_imported(qtbot: QtBot, page: CertificatesPage, demo_ca: SupplierCA,
                                         services: Services, keychain: MemorySecretStore, tmp_path: Path) -> None:
     (key,) = session_of(page).project.keys_for("dip-mtls")
     path = write_certificates(tmp_path / "northwind.cer", [issue_for(demo_ca, services, keychain, key)], "der")
@@ -193,7 +193,7 @@ def test_a_dropped_der_file_is_imported(qtbot: QtBot, page: CertificatesPage, de
 
 
 def test_several_dropped_files_make_one_certificate_with_its_chain(
-        qtbot: QtBot, page: CertificatesPage, demo_ca: DemoCA, services: Services, keychain: MemorySecretStore,
+        qtbot: QtBot, page: CertificatesPage, demo_ca: SupplierCA, services: Services, keychain: MemorySecretStore,
         tmp_path: Path) -> None:
     (key,) = session_of(page).project.keys_for("dip-mtls")
     leaf = write_certificates(tmp_path / "leaf.crt", [issue_for(demo_ca, services, keychain, key)], "pem")
@@ -204,7 +204,7 @@ def test_several_dropped_files_make_one_certificate_with_its_chain(
     assert record.chain_pem.count("BEGIN CERTIFICATE") == 2
 
 
-def test_pasted_and_dropped_text_is_imported(qtbot: QtBot, page: CertificatesPage, demo_ca: DemoCA,
+def test_pasted_and_dropped_text_is_imported(qtbot: QtBot, page: CertificatesPage, demo_ca: SupplierCA,
                                              services: Services, keychain: MemorySecretStore) -> None:
     (key,) = session_of(page).project.keys_for("dip-mtls")
     leaf = issue_for(demo_ca, services, keychain, key)
@@ -283,11 +283,11 @@ def test_anything_but_a_certificate_is_refused_in_plain_words_and_nothing_is_sto
 
 
 def test_a_certificate_for_another_key_is_refused_with_what_to_do(
-        qtbot: QtBot, page: CertificatesPage, dialogs: FakeDialogs, demo_ca: DemoCA, tmp_path: Path) -> None:
+        qtbot: QtBot, page: CertificatesPage, dialogs: FakeDialogs, demo_ca: SupplierCA, tmp_path: Path) -> None:
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = issue_demo_certificate(demo_ca, other.public_key(), common_name=DOMAIN, dns_names=[DOMAIN],
-                                  not_before=FIXED_NOW - dt.timedelta(days=1),
-                                  not_after=FIXED_NOW + dt.timedelta(days=365))
+    cert = demo_ca.issue(other.public_key(), common_name=DOMAIN, dns_names=[DOMAIN],
+                         not_before=FIXED_NOW - dt.timedelta(days=1),
+                         not_after=FIXED_NOW + dt.timedelta(days=365))
     # Leaf first: with a P7B (a DER set, sorted by its bytes) core may name the intermediate instead (reported).
     path = write_certificates(tmp_path / "someone-elses.pem", [cert, demo_ca.intermediate], "pem")
     choose(qtbot, page, dialogs, path)
@@ -301,7 +301,7 @@ def test_a_certificate_for_another_key_is_refused_with_what_to_do(
 
 
 def test_a_certificate_that_fails_its_checks_is_not_imported(
-        qtbot: QtBot, page: CertificatesPage, dialogs: FakeDialogs, demo_ca: DemoCA, services: Services,
+        qtbot: QtBot, page: CertificatesPage, dialogs: FakeDialogs, demo_ca: SupplierCA, services: Services,
         keychain: MemorySecretStore, tmp_path: Path) -> None:
     (key,) = session_of(page).project.keys_for("dip-mtls")
     expired = issue_for(demo_ca, services, keychain, key, days_left=-2, days_old=400)
@@ -318,7 +318,7 @@ def test_a_certificate_that_fails_its_checks_is_not_imported(
 
 
 def test_the_certificate_of_a_replacement_key_retires_the_old_key_and_its_vault_entries(
-        qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], dialogs: FakeDialogs, demo_ca: DemoCA,
+        qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], dialogs: FakeDialogs, demo_ca: SupplierCA,
         services: Services, keychain: MemorySecretStore, mtls_session: ProjectSession, tmp_path: Path) -> None:
     (old,) = mtls_session.project.keys_for("dip-mtls")
     import_with_core(mtls_session, issue_for(demo_ca, services, keychain, old, days_left=20), demo_ca.chain)
@@ -355,7 +355,7 @@ def test_the_certificate_of_a_replacement_key_retires_the_old_key_and_its_vault_
 
 
 @pytest.fixture
-def three_certificates(services: Services, keychain: MemorySecretStore, demo_ca: DemoCA) -> ProjectSession:
+def three_certificates(services: Services, keychain: MemorySecretStore, demo_ca: SupplierCA) -> ProjectSession:
     """Atlas API certificate fine for a year, mTLS inside its lead time, signing expired (imported long ago)."""
     session = project_with_keys(services, keychain, "atlas-api", "dip-mtls", "dip-signing")
     for kind_id, days_left in (("atlas-api", 365), ("dip-mtls", 20), ("dip-signing", -3)):
@@ -424,7 +424,7 @@ def test_the_expiry_reminder_shows_on_start_without_blocking_and_can_be_hidden(
 
 def test_the_reminder_shows_wherever_the_project_resumes_and_not_when_all_is_well(
         qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], services: Services,
-        keychain: MemorySecretStore, demo_ca: DemoCA) -> None:
+        keychain: MemorySecretStore, demo_ca: SupplierCA) -> None:
     session = project_with_keys(services, keychain, "dip-mtls")
     (key,) = session.project.keys_for("dip-mtls")
     import_with_core(session, issue_for(demo_ca, services, keychain, key, days_left=61), demo_ca.chain)
@@ -454,12 +454,12 @@ def password(text: str) -> Callable[[FilePasswordDialog], None]:
 
 
 def test_bring_your_own_key_from_a_pfx_stores_the_key_and_its_certificate(
-        qtbot: QtBot, page: CertificatesPage, dialogs: FakeDialogs, demo_ca: DemoCA, keychain: MemorySecretStore,
+        qtbot: QtBot, page: CertificatesPage, dialogs: FakeDialogs, demo_ca: SupplierCA, keychain: MemorySecretStore,
         tmp_path: Path) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = issue_demo_certificate(demo_ca, key.public_key(), common_name=DOMAIN, dns_names=[DOMAIN],
-                                  not_before=FIXED_NOW - dt.timedelta(days=1),
-                                  not_after=FIXED_NOW + dt.timedelta(days=300))
+    cert = demo_ca.issue(key.public_key(), common_name=DOMAIN, dns_names=[DOMAIN],
+                         not_before=FIXED_NOW - dt.timedelta(days=1),
+                         not_after=FIXED_NOW + dt.timedelta(days=300))
     pfx = tmp_path / "made-elsewhere.pfx"
     pfx.write_bytes(pkcs12.serialize_key_and_certificates(
         b"ours", key, cert, [demo_ca.intermediate], serialization.BestAvailableEncryption(b"pfx password 1")))
@@ -496,18 +496,18 @@ def test_bring_your_own_key_from_a_pfx_stores_the_key_and_its_certificate(
 
 
 def test_bring_your_own_encrypted_key_with_its_certificate_file(
-        qtbot: QtBot, page: CertificatesPage, dialogs: FakeDialogs, demo_ca: DemoCA, keychain: MemorySecretStore,
+        qtbot: QtBot, page: CertificatesPage, dialogs: FakeDialogs, demo_ca: SupplierCA, keychain: MemorySecretStore,
         tmp_path: Path) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     key_file = tmp_path / "server.key"
     key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.BestAvailableEncryption(b"key password 1")))
-    cert = issue_demo_certificate(demo_ca, key.public_key(), common_name=DOMAIN, dns_names=[DOMAIN],
-                                  usages=("server_auth",), not_before=FIXED_NOW - dt.timedelta(days=1),
-                                  not_after=FIXED_NOW + dt.timedelta(days=90))
-    other = issue_demo_certificate(demo_ca, rsa.generate_private_key(public_exponent=65537, key_size=2048)
-                                   .public_key(), common_name=DOMAIN, usages=("server_auth",),
-                                   not_before=FIXED_NOW, not_after=FIXED_NOW + dt.timedelta(days=90))
+    cert = demo_ca.issue(key.public_key(), common_name=DOMAIN, dns_names=[DOMAIN],
+                         usages=("server_auth",), not_before=FIXED_NOW - dt.timedelta(days=1),
+                         not_after=FIXED_NOW + dt.timedelta(days=90))
+    other = demo_ca.issue(rsa.generate_private_key(public_exponent=65537, key_size=2048)
+                          .public_key(), common_name=DOMAIN, usages=("server_auth",),
+                          not_before=FIXED_NOW, not_after=FIXED_NOW + dt.timedelta(days=90))
     page.select_kind("webhook-tls")
 
     # The certificate of another key: refused before anything is stored.

@@ -16,13 +16,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
+from tests.pki import SupplierCA
 from wizard.app import AppPaths, Services, build_services
 from wizard.core.flow import PageId
 from wizard.core.keys import commit_new_key, create_key, load_private_key, public_fingerprint
 from wizard.core.passwords import strength_bits
 from wizard.core.session import ProjectSession
 from wizard.core.vault import VaultProvider
-from wizard.demo import DemoCA, issue_demo_certificate
 from wizard.ui import clipboard
 from wizard.ui.pages.keys import KeysPage
 from wizard.ui.pages.packages import PackagesPage, key_file_for
@@ -38,7 +38,7 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def certified(services: Services, keychain: MemorySecretStore, demo_ca: DemoCA) -> ProjectSession:
+def certified(services: Services, keychain: MemorySecretStore, demo_ca: SupplierCA) -> ProjectSession:
     """The demo project with an mTLS key whose certificate (with its chain) has been imported, and a signing key
     still waiting for its certificate."""
     session = project_with_keys(services, keychain, "dip-mtls", "dip-signing")
@@ -103,7 +103,7 @@ def test_the_page_asks_destination_first_and_offers_only_imported_certificates(
 
 @pytest.mark.parametrize(("profile", "mac"), [("modern", "sha256"), ("compat", "sha1")])
 def test_pfx_files_are_written_and_open_with_their_password(
-        qtbot: QtBot, page: PackagesPage, dialogs: FakeDialogs, certified: ProjectSession, demo_ca: DemoCA,
+        qtbot: QtBot, page: PackagesPage, dialogs: FakeDialogs, certified: ProjectSession, demo_ca: SupplierCA,
         tmp_path: Path, profile: str, mac: str) -> None:
     page.choose_destination(profile)
     type_password(page, PASSWORD)
@@ -147,7 +147,7 @@ def _mac_algorithm(pfx: bytes) -> str:
 
 
 def test_the_linux_route_writes_the_chain_and_an_encrypted_key(
-        qtbot: QtBot, page: PackagesPage, dialogs: FakeDialogs, certified: ProjectSession, demo_ca: DemoCA,
+        qtbot: QtBot, page: PackagesPage, dialogs: FakeDialogs, certified: ProjectSession, demo_ca: SupplierCA,
         tmp_path: Path) -> None:
     page.choose_destination("pem")
     assert page.password_box.isEnabled()
@@ -274,7 +274,7 @@ def test_key_file_names() -> None:
 @pytest.mark.parametrize("keychain_factory", [no_keychain])
 def test_the_file_vault_opened_on_the_keys_page_is_not_asked_for_again(
         qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], services: Services, dialogs: FakeDialogs,
-        demo_ca: DemoCA, tmp_path: Path) -> None:
+        demo_ca: SupplierCA, tmp_path: Path) -> None:
     # A key kept in the file vault, with its certificate: made in an earlier run.
     session = project_with_keys(services, MemorySecretStore())  # no keys yet
     vaults = services.vaults
@@ -282,9 +282,9 @@ def test_the_file_vault_opened_on_the_keys_page_is_not_asked_for_again(
     kind = services.profile.certificate_kind("dip-mtls")
     record = commit_new_key(session, create_key(kind, kind.default_algorithm, vault, FIXED_NOW), vault)
     assert record.vault == "file"
-    cert = issue_demo_certificate(demo_ca, load_private_key(vault, record).public_key(),
-                                  common_name="northwind-networks.example", not_before=FIXED_NOW,
-                                  not_after=FIXED_NOW.replace(year=2027))
+    cert = demo_ca.issue(load_private_key(vault, record).public_key(),
+                         common_name="northwind-networks.example", not_before=FIXED_NOW,
+                         not_after=FIXED_NOW.replace(year=2027))
     import_with_core(session, cert, demo_ca.chain)
 
     later = build_services(paths=AppPaths.under(tmp_path / "home"), clock=lambda: FIXED_NOW,

@@ -14,12 +14,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from tests.pki import SupplierCA
 from wizard.app import Services
 from wizard.core import audit
 from wizard.core.domain import LookupResult
 from wizard.core.flow import PageId
 from wizard.core.session import ProjectSession
-from wizard.demo import DemoCA, create_demo_project
+from wizard.demo import create_demo_project
 from wizard.ui.pages import domain as domain_module
 from wizard.ui.pages.audit import AuditPage
 from wizard.ui.pages.dip_ids import DipIdsPage
@@ -138,7 +139,7 @@ def test_domain_page_records_copies_and_checks_only_when_asked(
 
 
 @pytest.fixture
-def near_expiry(services: Services, keychain: MemorySecretStore, demo_ca: DemoCA) -> ProjectSession:
+def near_expiry(services: Services, keychain: MemorySecretStore, demo_ca: SupplierCA) -> ProjectSession:
     session = project_with_keys(services, keychain, "dip-mtls", "dip-signing")
     for kind, days in (("dip-mtls", 20), ("dip-signing", 300)):
         (key,) = session.project.keys_for(kind)

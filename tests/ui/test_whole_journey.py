@@ -20,9 +20,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
+from tests.pki import SupplierCA
 from wizard.app import Services
 from wizard.core.flow import PageId
-from wizard.demo import DemoCA, issue_demo_certificate
 from wizard.ui.pages.certificates import CertificatesPage
 from wizard.ui.pages.journey import JourneyPage
 from wizard.ui.pages.keys import KeysPage
@@ -86,12 +86,12 @@ def fill_by_keyboard(qtbot: QtBot, name: str, email: str, roles: tuple[str, ...]
 
 def test_a_new_user_goes_from_an_empty_start_to_an_exported_pfx_by_keyboard_alone(
         qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], dialogs: FakeDialogs, services: Services,
-        keychain: MemorySecretStore, demo_ca: DemoCA, tmp_path: Path) -> None:
+        keychain: MemorySecretStore, demo_ca: SupplierCA, tmp_path: Path) -> None:
     walk_to_an_exported_pfx(qtbot, make_wizard(), dialogs, demo_ca, tmp_path)
     assert keychain.entries, "the key went to the keychain"
 
 
-def walk_to_an_exported_pfx(qtbot: QtBot, window: OnboardingWizard, dialogs: FakeDialogs, demo_ca: DemoCA,
+def walk_to_an_exported_pfx(qtbot: QtBot, window: OnboardingWizard, dialogs: FakeDialogs, demo_ca: SupplierCA,
                             out: Path) -> str:
     """The whole journey by keyboard, writing the CSR, the supplier's certificate and the PFX into `out`;
     returns the generated PFX passphrase. Also run against the real keychain (tests/integration)."""
@@ -169,10 +169,10 @@ def walk_to_an_exported_pfx(qtbot: QtBot, window: OnboardingWizard, dialogs: Fak
     # The certificate supplier issues a certificate for the CSR the user sent.
     csr = x509.load_pem_x509_csr(csr_file.read_bytes())
     assert csr.is_signature_valid
-    issued = issue_demo_certificate(demo_ca, csr.public_key(), common_name="acme-energy.example",  # type: ignore[arg-type]
-                                    organisation="Acme Energy Ltd", dns_names=["acme-energy.example"],
-                                    not_before=FIXED_NOW - dt.timedelta(days=1),
-                                    not_after=FIXED_NOW + dt.timedelta(days=365))
+    issued = demo_ca.issue(csr.public_key(), common_name="acme-energy.example",  # type: ignore[arg-type]
+                           organisation="Acme Energy Ltd", dns_names=["acme-energy.example"],
+                           not_before=FIXED_NOW - dt.timedelta(days=1),
+                           not_after=FIXED_NOW + dt.timedelta(days=365))
     delivered = out / "from-supplier.pem"
     delivered.write_bytes(b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (issued, *demo_ca.chain)))
     next_page()
