@@ -16,6 +16,7 @@ import pytest
 from keyring.backends import fail
 
 from wizard.core import vault as vault_module
+from wizard.core.keychain import SERVICE
 from wizard.core.memory_keychain import MemoryKeychain
 
 Cli = Callable[..., Any]
@@ -40,6 +41,11 @@ class TestKeychain(MemoryKeychain):
     def key_ids(self) -> set[str]:
         """The ids of the secrets held (the last part of each secret's name)."""
         return {name.rsplit("/", 1)[-1] for name in self.secret_names()}
+
+    @property
+    def items(self) -> dict[tuple[str, str], str]:
+        """The entries as keyring's backend would list them, by (service, entry): a copy, to read."""
+        return {(SERVICE, entry): value for entry, value in self.entries.items()}
 
 
 @pytest.fixture
