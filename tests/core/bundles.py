@@ -36,7 +36,8 @@ def certified_project(profile: Profile, kinds: tuple[str, ...] = ("dip-mtls", "w
         key = rsa_key(KEY_INDEX[kind_id])
         record = KeyRecord(id=f"key-{kind_id}", kind=kind_id, algorithm="rsa-2048",
                            fingerprint=public_fingerprint(key.public_key()), created_at=NOW,
-                           csr_pem=csr_pem(build_csr(kind, ACME, key)), csr_exported_at=NOW)
+                           csr_pem=csr_pem(build_csr(kind, ACME, key)), csr_exported_at=NOW,
+                           state="active" if kind_id in kinds else "pending")
         keys.append(record)
         if kind_id in kinds:
             eku = [e for e in kind.extended_key_usage]

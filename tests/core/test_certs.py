@@ -1,6 +1,7 @@
 """Issued certificates: matched to the project's keys whatever the order in the file, refused with a plain
 explanation when they answer another key, checked in plain words (validity, usage, chain, names), recorded (a
-replacement key takes over), listed for expiry, and kept in the project file (format 3)."""
+replacement key takes over once its certificate is valid; the old key is retired, never deleted here; a certificate
+the checks reject is refused), listed for expiry, and kept in the project file (format 3)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from tests.pki import (
     pem,
     rsa_key,
 )
+from wizard.actions.certificates import CertificateImported, commit_certificate, examine
 from wizard.core import store
 from wizard.core.algorithms import format_fingerprint
 from wizard.core.certfiles import CertificateFile, certificate_fingerprint
@@ -34,14 +36,14 @@ from wizard.core.certs import (
     Match,
     NotForThisKey,
     check_certificate,
-    commit_certificate,
     inventory,
     match_certificate,
     public_roots,
 )
-from wizard.core.errors import ProjectDamaged, ProjectTooNew, UnknownId
+from wizard.core.errors import ProjectDamaged, ProjectTooNew, UnknownId, WizardError
 from wizard.core.findings import Finding
 from wizard.core.keys import public_fingerprint
+from wizard.core.lifecycle import due_switches, key_status, kind_state, with_switch
 from wizard.core.model import CertificateRecord, KeyRecord, Organisation, Project, with_key
 from wizard.core.profile import Profile
 from wizard.core.session import ProjectSession
@@ -414,7 +416,7 @@ def test_our_private_test_root_is_not_public(mtls: Chain) -> None:
     assert mtls.root.cert not in public_roots()
 
 
-# ---------------------------------------------------------------- commit_certificate
+# ---------------------------------------------------------------- commit_certificate (wizard/actions/certificates.py)
 
 
 @pytest.fixture
@@ -422,13 +424,26 @@ def session(tmp_path: Path, profile: Profile) -> ProjectSession:
     return ProjectSession.create(tmp_path / "acme", profile, lambda: NOW, organisation=ACME, environment="uit")
 
 
-def test_commit_records_the_certificate_and_its_chain(profile: Profile, session: ProjectSession,
-                                                      mtls: Chain) -> None:
+def _import(session: ProjectSession, *certs: x509.Certificate) -> CertificateImported:
+    found = CertificateFile(certs, "PEM")
+    return commit_certificate(session, examine(session.project, session.profile, found, session.clock()))
+
+
+def _in_use(session: ProjectSession, mtls: Chain) -> tuple[KeyRecord, CertificateRecord]:
+    """k-00 with its certificate imported and valid now."""
     session.commit(with_key(session.project, key_record(0, "dip-mtls")))
-    match = match_certificate(profile, session.project, CertificateFile((mtls.root.cert, mtls.leaf,
-                                                                         mtls.intermediate.cert), "PEM"))
-    record, retired = commit_certificate(session, match)
-    assert retired == ()
+    imported = _import(session, mtls.leaf, *mtls.above)
+    return session.project.key("k-00"), imported.record
+
+
+def test_commit_records_the_certificate_and_its_chain(session: ProjectSession, mtls: Chain) -> None:
+    session.commit(with_key(session.project, key_record(0, "dip-mtls")))
+    imported = _import(session, mtls.root.cert, mtls.leaf, mtls.intermediate.cert)
+    record = imported.record
+    assert (imported.outcome.state, imported.outcome.retired) == ("active", ())
+    assert imported.outcome.valid_from == mtls.leaf.not_valid_before_utc
+    assert (imported.kind.id, imported.chain, imported.form) == ("dip-mtls", 2, "PEM")
+    assert imported.summary() == "Imported the DIP mTLS client certificate (PEM, with 2 issuer certificates)."
     assert record.kind == "dip-mtls"
     assert record.key_id == "k-00"
     assert record.pem == pem(mtls.leaf).decode()
@@ -439,54 +454,131 @@ def test_commit_records_the_certificate_and_its_chain(profile: Profile, session:
     assert (record.not_before, record.not_after) == (mtls.leaf.not_valid_before_utc, mtls.leaf.not_valid_after_utc)
     assert record.imported_at == NOW
     assert record.id.startswith("c-")
+    assert session.project.keys == (key_record(0, "dip-mtls", state="active"),)  # the first key is now in use
     assert session.project.certificates == (record,)
     assert session.project.certificate_for("k-00") == record
-    assert load_project(session.folder).certificates == (record,)
-
-
-def test_reimporting_replaces_the_record(profile: Profile, session: ProjectSession, mtls: Chain,
-                                         issuing: Issuer) -> None:
-    session.commit(with_key(session.project, key_record(0, "dip-mtls")))
-    first, _ = commit_certificate(session, match_certificate(profile, session.project,
-                                                             CertificateFile((mtls.leaf,), "PEM")))
-    renewed = make_leaf(issuing, rsa_key(0).public_key(), not_after=NOW + dt.timedelta(days=730))
-    second, retired = commit_certificate(session, match_certificate(
-        profile, session.project, CertificateFile((renewed, *mtls.above), "PEM")))
-    assert retired == ()
-    assert second.id != first.id
-    assert session.project.certificates == (second,)
-    assert load_project(session.folder).certificates == (second,)
-
-
-def test_a_certificate_for_the_replacement_key_retires_the_old_key(profile: Profile, session: ProjectSession,
-                                                                   mtls: Chain, issuing: Issuer) -> None:
-    old, new = key_record(0, "dip-mtls"), key_record(1, "dip-mtls", replaces="k-00")
-    webhook = key_record(3, "webhook-tls")
-    session.commit(with_key(session.project, old))
-    old_cert, _ = commit_certificate(session, match_certificate(profile, session.project,
-                                                                CertificateFile((mtls.leaf,), "PEM")))
-    session.commit(with_key(with_key(session.project, webhook), new))
-    assert [k.id for k in session.project.keys_for("dip-mtls")] == ["k-00", "k-01"]
-    new_leaf = make_leaf(issuing, rsa_key(1).public_key())
-    match = match_certificate(profile, session.project, CertificateFile((new_leaf, *mtls.above), "PEM"))
-    assert match.key == new
-    record, retired = commit_certificate(session, match)
-    assert retired == (old,)
-    assert session.project.keys == (webhook, replace(new, replaces=None))
-    assert session.project.certificates == (record,)
-    assert old_cert not in session.project.certificates
+    assert session.project.current_certificate("dip-mtls") == (session.project.key("k-00"), record)
     assert load_project(session.folder) == session.project
 
 
-def test_a_certificate_for_the_key_in_use_leaves_the_replacement_waiting(profile: Profile, session: ProjectSession,
-                                                                         mtls: Chain) -> None:
-    old, new = key_record(0, "dip-mtls"), key_record(1, "dip-mtls", replaces="k-00")
-    session.commit(with_key(with_key(session.project, old), new))
-    record, retired = commit_certificate(session, match_certificate(profile, session.project,
-                                                                    CertificateFile((mtls.leaf,), "PEM")))
-    assert retired == ()
+def test_reimporting_for_the_key_in_use_replaces_its_record(session: ProjectSession, mtls: Chain,
+                                                            issuing: Issuer) -> None:
+    active, first = _in_use(session, mtls)
+    renewed = make_leaf(issuing, rsa_key(0).public_key(), not_after=NOW + dt.timedelta(days=730))
+    second = _import(session, renewed, *mtls.above)
+    assert (second.outcome.state, second.outcome.retired) == ("active", ())
+    assert second.record.id != first.id
+    assert session.project.keys == (active,)
+    assert session.project.certificates == (second.record,)
+    assert session.project.current_certificate("dip-mtls") == (active, second.record)
+    assert load_project(session.folder).certificates == (second.record,)
+
+
+def test_a_certificate_for_the_replacement_key_retires_the_old_key(session: ProjectSession, mtls: Chain,
+                                                                   issuing: Issuer) -> None:
+    """Valid now: the replacement becomes the key in use; the old key is retired, not deleted, and keeps its
+    certificate record until it is destroyed."""
+    old, old_cert = _in_use(session, mtls)
+    webhook = key_record(3, "webhook-tls")
+    new = key_record(1, "dip-mtls", replaces="k-00")
+    session.commit(with_key(with_key(session.project, webhook), new))
+    imported = _import(session, make_leaf(issuing, rsa_key(1).public_key()), *mtls.above)
+    retired = replace(old, state="retired")
+    assert imported.outcome.state == "active"
+    assert imported.outcome.retired == (retired,)
+    assert "the previous key is retired and kept until its certificate expires" in imported.summary()
+    assert session.project.keys == (retired, webhook, replace(new, state="active", replaces=None))
+    assert session.project.certificates == (old_cert, imported.record)
+    assert session.project.certificate_for("k-00") == old_cert
+    assert session.project.current_certificate("dip-mtls") == (session.project.key("k-01"), imported.record)
+    assert load_project(session.folder) == session.project
+
+
+def test_a_certificate_not_yet_valid_waits_and_the_old_key_stays_in_use(session: ProjectSession, mtls: Chain,
+                                                                        issuing: Issuer) -> None:
+    old, old_cert = _in_use(session, mtls)
+    new = key_record(1, "dip-mtls", replaces="k-00")
+    session.commit(with_key(session.project, new))
+    starts = NOW + dt.timedelta(days=5)
+    imported = _import(session, make_leaf(issuing, rsa_key(1).public_key(), not_before=starts), *mtls.above)
+    assert (imported.outcome.state, imported.outcome.valid_from, imported.outcome.retired) == ("waiting", starts, ())
+    assert "It is waiting: it becomes valid on 07 Mar 2026" in imported.summary()
+    assert session.project.keys == (old, new)  # still pending, still replacing the key in use
+    assert session.project.certificates == (old_cert, imported.record)
+    assert session.project.current_certificate("dip-mtls") == (old, old_cert)
+    assert kind_state(session.project, "dip-mtls") == "New certificate waiting, valid from 07 Mar 2026"
+    assert key_status(session.project, new, NOW) == "waiting, valid from 07 Mar 2026"
+    assert load_project(session.folder) == session.project
+
+    # The switch happens at the first open on or after its start (wizard/actions/opening.py), not before.
+    assert due_switches(session.project, NOW) == ()
+    assert due_switches(session.project, starts - dt.timedelta(seconds=1)) == ()
+    assert due_switches(session.project, starts) == (new,)
+    assert due_switches(session.project, starts + dt.timedelta(days=30)) == (new,)
+    switched, outcome = with_switch(session.project, new)
+    assert (outcome.state, outcome.valid_from, outcome.retired) == ("active", starts, (replace(old, state="retired"),))
+    assert switched.keys == (replace(old, state="retired"), replace(new, state="active", replaces=None))
+    assert switched.current_certificate("dip-mtls") == (switched.key("k-01"), imported.record)
+    assert switched.certificates == (old_cert, imported.record)
+    assert due_switches(switched, starts) == ()
+
+
+def test_a_certificate_for_the_key_in_use_leaves_the_replacement_pending(session: ProjectSession, mtls: Chain,
+                                                                         issuing: Issuer) -> None:
+    old, _ = _in_use(session, mtls)
+    new = key_record(1, "dip-mtls", replaces="k-00")
+    session.commit(with_key(session.project, new))
+    renewed = _import(session, make_leaf(issuing, rsa_key(0).public_key()), *mtls.above)
+    assert (renewed.outcome.state, renewed.outcome.retired) == ("active", ())
     assert session.project.keys == (old, new)
-    assert session.project.certificates == (record,)
+    assert session.project.certificates == (renewed.record,)
+    assert session.project.current_certificate("dip-mtls") == (old, renewed.record)
+
+
+def test_the_key_is_taken_as_it_is_at_the_commit(session: ProjectSession, mtls: Chain) -> None:
+    """Examined on a worker, committed later: a change made to the key meanwhile (its CSR exported) is kept."""
+    session.commit(with_key(session.project, key_record(0, "dip-mtls")))
+    examined = examine(session.project, session.profile, CertificateFile((mtls.leaf,), "PEM"), NOW)
+    exported = replace(session.project.key("k-00"), csr_pem="csr", csr_exported_at=NOW)
+    session.commit(with_key(session.project, exported))
+    commit_certificate(session, examined)
+    assert session.project.keys == (replace(exported, state="active"),)
+
+
+@pytest.mark.parametrize("problem", ["expired", "wrong-usage"])
+def test_a_certificate_the_checks_reject_is_refused_and_nothing_changes(session: ProjectSession, mtls: Chain,
+                                                                        issuing: Issuer, problem: str) -> None:
+    old, old_cert = _in_use(session, mtls)
+    new = key_record(1, "dip-mtls", replaces="k-00")
+    session.commit(with_key(session.project, new))
+    leaf = (make_leaf(issuing, rsa_key(1).public_key(), not_before=NOW - dt.timedelta(days=400),
+                      not_after=NOW - dt.timedelta(days=2)) if problem == "expired"
+            else make_leaf(issuing, rsa_key(1).public_key(), eku=(SERVER,)))
+    examined = examine(session.project, session.profile, CertificateFile((leaf, *mtls.above), "PEM"), NOW)
+    assert problem in codes(examined.findings)
+    assert examined.problems
+    state = session.project
+    before = project_file(session.folder).read_bytes()
+    with pytest.raises(WizardError, match="Not imported: it is for the DIP mTLS client certificate, but it cannot "
+                                          "be used"):
+        commit_certificate(session, examined)
+    assert session.project == state
+    assert project_file(session.folder).read_bytes() == before
+    assert session.project.keys == (old, new)
+    assert session.project.current_certificate("dip-mtls") == (old, old_cert)
+
+
+def test_a_waiting_certificate_is_not_an_error(session: ProjectSession, mtls: Chain, issuing: Issuer) -> None:
+    """"Not yet valid" is a warning: the certificate is kept, waiting, rather than refused."""
+    session.commit(with_key(session.project, key_record(0, "dip-mtls")))
+    leaf = make_leaf(issuing, rsa_key(0).public_key(), not_before=NOW + dt.timedelta(days=1))
+    examined = examine(session.project, session.profile, CertificateFile((leaf, *mtls.above), "PEM"), NOW)
+    assert "not-yet-valid" in codes(examined.findings)
+    assert examined.problems == ()
+    imported = commit_certificate(session, examined)
+    assert imported.outcome.state == "waiting"
+    assert session.project.key("k-00").state == "pending"
+    assert session.project.current_certificate("dip-mtls") is None
 
 
 # ---------------------------------------------------------------- inventory
@@ -518,7 +610,8 @@ def test_inventory_statuses_soonest_first(profile: Profile) -> None:
         ("dip-mtls", 200, "ok"),
     ]
     assert rows[0] == InventoryRow("atlas-api", "GlobalSign Atlas API certificate", "Acme Energy Ltd Atlas API",
-                                   "Acme Test Issuing CA", NOW - dt.timedelta(days=3), -3, "expired")
+                                   "Acme Test Issuing CA", NOW - dt.timedelta(days=3), -3, "expired",
+                                   records[2].not_before)
     assert rows[1].kind_name == "Webhook server certificate"
 
 
@@ -607,7 +700,10 @@ def test_version_2_files_gain_certificates_after_a_backup(tmp_path: Path) -> Non
     doc = json.loads(project_file(folder).read_text(encoding="utf-8"))
     assert doc["format_version"] == store.FORMAT_VERSION  # 3, then on through any later migrations
     assert doc["project"]["certificates"] == []
-    assert doc["project"]["keys"] == v2["project"]["keys"]  # type: ignore[index]
+    # The keys are kept as they were; version 5 gave each its lifecycle state (no certificate: still pending).
+    [key] = doc["project"]["keys"]
+    assert key.pop("state") == "pending"
+    assert [key] == v2["project"]["keys"]  # type: ignore[index]
     assert load_project(folder) == project
     assert list(folder.glob("project.v2.*.json")) == [backup]  # a second load migrates nothing
 

@@ -17,7 +17,7 @@ from wizard.core.dipids import build_dip_id, channels_csv, dip_ids_csv, set_chan
 from wizard.core.errors import InvalidInput
 from wizard.core.model import Channel, ChecklistItem, DipId, DomainTxt, MarketParticipant, Organisation, Project
 from wizard.core.profile import Profile, parse_profile
-from wizard.core.store import create_project, load_project, project_file
+from wizard.core.store import FORMAT_VERSION, create_project, load_project, project_file
 from wizard.core.webhooks import accept_webhook_url, check_webhook_url
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
@@ -154,12 +154,12 @@ def full_project() -> Project:
                               ChecklistItem("domain", "Confirm domain")))
 
 
-def test_format_4_round_trip(tmp_path: Path) -> None:
+def test_the_current_format_round_trips_tracking_records(tmp_path: Path) -> None:
     project = full_project()
     create_project(tmp_path / "p", project)
     assert load_project(tmp_path / "p") == project
     doc = json.loads(project_file(tmp_path / "p").read_text(encoding="utf-8"))
-    assert doc["format_version"] == 4
+    assert doc["format_version"] == FORMAT_VERSION == 5
     assert doc["project"]["channels"][0]["url"] == "https://hook.acme.example/"
 
 

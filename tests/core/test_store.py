@@ -367,3 +367,38 @@ def test_version_1_files_gain_keys_after_a_backup(tmp_path: Path) -> None:
     assert backup.read_bytes() == raw
     assert document(folder)["format_version"] == store.FORMAT_VERSION
     assert document(folder)["project"]["keys"] == []
+
+
+def test_a_version_4_project_gains_key_states_identity_and_intents(tmp_path: Path) -> None:
+    """Version 4 kept a kind's key in use (the one with a certificate) and at most one replacement without."""
+    folder = tmp_path / "v4"
+    folder.mkdir()
+
+    def key(key_id: str, kind: str) -> dict[str, Any]:
+        return {"id": key_id, "kind": kind, "algorithm": "ec-p256", "fingerprint": "ab" * 32,
+                "created_at": "2026-03-02T09:30:00+00:00", "vault": "keychain", "replaces": None, "csr_pem": None,
+                "csr_exported_at": None}
+
+    def cert(cert_id: str, key_id: str) -> dict[str, Any]:
+        return {"id": cert_id, "kind": "dip-mtls", "key_id": key_id, "pem": "", "chain_pem": "",
+                "fingerprint": "cd" * 32, "subject": "acme.example", "issuer": "Test CA",
+                "not_before": "2026-03-01T00:00:00+00:00", "not_after": "2027-03-01T00:00:00+00:00",
+                "imported_at": "2026-03-02T09:30:00+00:00"}
+
+    v4 = {"format": "dip-onboarding-project", "format_version": 4, "written_by": "0.4.0", "revision": 2,
+          "project": {"profile_id": "dip-mhhs", "environment": "uit", "created_at": "2026-03-02T09:30:00+00:00",
+                      "updated_at": "2026-03-02T09:30:00+00:00", "promoted_from": None,
+                      "organisation": {"name": "Old Co", "company_number": "01234567", "domain": "old.example",
+                                       "description": "", "is_dcp": False},
+                      "mpids": [], "people": [], "progress": [], "notes": {},
+                      "keys": [key("k-1", "dip-mtls"), {**key("k-2", "dip-mtls"), "replaces": "k-1"},
+                               key("k-3", "webhook-tls")],
+                      "atlas_credentials": None, "certificates": [cert("c-1", "k-1")], "dip_ids": [],
+                      "channels": [], "role_codes": [], "domain_txt": None, "checklist": []}}
+    project_file(folder).write_text(json.dumps(v4), encoding="utf-8")
+    project = load_project(folder)
+    assert [(k.id, k.state, k.vault_entry) for k in project.keys] == \
+        [("k-1", "active", "k-1"), ("k-2", "pending", "k-2"), ("k-3", "pending", "k-3")]
+    assert (project.identity, project.home, project.key_intents) == ("", None, ())  # given at the first open
+    assert document(folder)["format_version"] == store.FORMAT_VERSION == 5
+    assert len(list(folder.glob("project.v4.*.json"))) == 1

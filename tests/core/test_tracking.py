@@ -48,12 +48,13 @@ ORG = Organisation("Ærø Energy; Ltd, \"North\"", "01234567", "acme.example")
 
 
 def cert_record(kind: str, key: rsa.RSAPrivateKey, days_left: int, *, cid: str = "c-1",
-                key_id: str = "k-1") -> tuple[KeyRecord, CertificateRecord, x509.Certificate]:
+                key_id: str = "k-1", state: str = "active") -> tuple[KeyRecord, CertificateRecord, x509.Certificate]:
     root = make_root(now=NOW)
     leaf = make_leaf(make_intermediate(root, now=NOW), key.public_key(), not_before=NOW - dt.timedelta(days=300),
                      not_after=NOW + dt.timedelta(days=days_left))
     pem = leaf.public_bytes(serialization.Encoding.PEM).decode()
-    k = KeyRecord(key_id, kind, "rsa-2048", public_fingerprint(key.public_key()), NOW - dt.timedelta(days=301))
+    k = KeyRecord(key_id, kind, "rsa-2048", public_fingerprint(key.public_key()), NOW - dt.timedelta(days=301),
+                  state=state)
     c = CertificateRecord(cid, kind, key_id, pem, "", certificate_fingerprint(leaf), "acme.example", "Test CA",
                           leaf.not_valid_before_utc, leaf.not_valid_after_utc, NOW - dt.timedelta(days=300))
     return k, c, leaf
@@ -162,7 +163,7 @@ def test_ics_file_is_strict_rfc_5545_and_parses(profile: Profile) -> None:
 
 
 def test_a_replaced_certificate_gets_no_reminders(profile: Profile) -> None:
-    old_key, old_cert, _ = cert_record("dip-mtls", rsa_key(0), 10)
+    old_key, old_cert, _ = cert_record("dip-mtls", rsa_key(0), 10, state="retired")
     new_key, new_cert, _ = cert_record("dip-mtls", rsa_key(1), 400, cid="c-2", key_id="k-2")
     project = Project("dip-mhhs", "uit", ORG, NOW, NOW, keys=(old_key, new_key), certificates=(old_cert, new_cert))
     assert {r.certificate_id for r in reminders(profile, project, NOW)} == {"c-2"}
@@ -315,3 +316,19 @@ def test_the_domain_reaches_dig_as_a_query_name_and_never_as_an_option(profile: 
         with pytest.raises(InvalidInput):
             lookup_txt(profile, hostile, "gs=abc", which=lambda t: f"/usr/bin/{t}", runner=runner)
     assert len(ran) == 1
+
+
+def test_the_inventory_says_waiting_and_retired_and_never_asks_to_renew_them(profile: Profile) -> None:
+    from wizard.core.certs import inventory
+
+    retired_key, retired_cert, _ = cert_record("dip-mtls", rsa_key(0), 10, state="retired")
+    active_key, active_cert, _ = cert_record("dip-mtls", rsa_key(1), 400, cid="c-2", key_id="k-2")
+    waiting_key, waiting_cert, _ = cert_record("dip-mtls", rsa_key(2), 20, cid="c-3", key_id="k-3", state="pending")
+    waiting_cert = replace(waiting_cert, not_before=NOW + dt.timedelta(days=3))
+    project = Project("dip-mhhs", "uit", ORG, NOW, NOW, keys=(retired_key, active_key, waiting_key),
+                      certificates=(retired_cert, active_cert, waiting_cert))
+    rows = {r.not_after: r for r in inventory(profile, project, NOW)}
+    assert rows[retired_cert.not_after].status == "retired"
+    assert (rows[waiting_cert.not_after].status, rows[waiting_cert.not_after].not_before) == \
+        ("waiting", NOW + dt.timedelta(days=3))
+    assert rows[active_cert.not_after].status == "ok"

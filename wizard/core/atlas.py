@@ -42,10 +42,14 @@ def check_credentials(api_key: str, api_secret: str) -> AtlasCredentials:
     return AtlasCredentials(key, secret)
 
 
-def store_credentials(vault: Vault, credentials: AtlasCredentials, now: dt.datetime) -> StoredSecret:
-    """Put the pair into `vault` (slow: a keychain call, so off the UI thread); the project is not changed."""
-    record = StoredSecret(id="s-" + secrets.token_hex(8), vault=vault.kind, saved_at=now)
-    vault.put(record.id, json.dumps({"api_key": credentials.api_key,
+def store_credentials(vault: Vault, credentials: AtlasCredentials, now: dt.datetime, identity: str = "") -> \
+        StoredSecret:
+    """Put the pair into `vault` under the project's `identity` (slow: a keychain call, so off the UI thread); the
+    project is not changed."""
+    secret_id = "s-" + secrets.token_hex(8)
+    record = StoredSecret(id=secret_id, vault=vault.kind, saved_at=now,
+                          entry=f"{identity}/{secret_id}" if identity else "")
+    vault.put(record.vault_entry, json.dumps({"api_key": credentials.api_key,
                                      "api_secret": credentials.api_secret}).encode("utf-8"))
     return record
 
@@ -65,13 +69,16 @@ def save_credentials(session: ProjectSession, vault: Vault, credentials: AtlasCr
 
     If the project cannot be saved, the new entry is removed from the vault again.
     """
-    record = store_credentials(vault, credentials, session.clock())
+    from wizard.core.lifecycle import owns_entry
+
+    record = store_credentials(vault, credentials, session.clock(), session.project.identity)
     try:
         previous = commit_credentials(session, record)
     except Exception:
-        vault.delete(record.id)
+        vault.delete(record.vault_entry)
         raise
-    if previous is not None and previous.vault == vault.kind:
-        vault.delete(previous.id)
+    # Only an entry under this project's identity is its own to remove (a copied folder's is the original's).
+    if previous is not None and previous.vault == vault.kind and owns_entry(session.project, previous.vault_entry):
+        vault.delete(previous.vault_entry)
     return record
 

@@ -91,11 +91,16 @@ def _keys(old: Project, new: Project) -> list[Event]:
         if was is None:
             events.append(("key generated", {"kind": k.kind, "algorithm": k.algorithm, "fingerprint": k.fingerprint,
                                              "vault": k.vault, "key": k.id, "replaces": k.replaces}))
-        elif k.csr_exported_at is not None and k.csr_exported_at != was.csr_exported_at:
+            continue
+        if k.csr_exported_at is not None and k.csr_exported_at != was.csr_exported_at:
             events.append(("CSR exported", {"kind": k.kind, "fingerprint": k.fingerprint, "key": k.id}))
+        if k.state != was.state:  # the lifecycle's moves (core/lifecycle.py)
+            event = {"active": "key in use", "retired": "key retired"}.get(k.state, "key state changed")
+            events.append((event, {"kind": k.kind, "fingerprint": k.fingerprint, "key": k.id, "state": k.state}))
     for k in old.keys:
         if k.id not in after:
-            events.append(("key retired", {"kind": k.kind, "fingerprint": k.fingerprint, "key": k.id}))
+            events.append(("key destroyed", {"kind": k.kind, "fingerprint": k.fingerprint, "key": k.id,
+                                             "was": k.state}))
     return events
 
 

@@ -212,18 +212,24 @@ class ImportedBundle:
     written: tuple[Path, ...]
 
 
+def check_import_target(into: Path) -> None:
+    """A bundle is imported into a new or empty folder whose parent exists; raises BundleError otherwise."""
+    if into.exists() and (not into.is_dir() or any(into.iterdir())):
+        raise BundleError(f"{into} already exists and is not an empty folder. Choose a new folder to import into; "
+                          "nothing was written.")
+    if not into.parent.is_dir():
+        raise BundleError(f"The folder {into.parent} does not exist; create it or choose another. Nothing was "
+                          "written.")
+
+
 def import_bundle(bundle: VerifiedBundle, into: Path) -> ImportedBundle:
     """Write a verified bundle's files (and manifest) into a new folder `into`, all or nothing.
 
     `into` must not exist, or be an empty folder; its parent must exist. The files go to a temp folder beside it,
     which is renamed into place once every file is written; on any failure the temp folder is removed.
     """
+    check_import_target(into)
     parent = into.parent
-    if into.exists() and (not into.is_dir() or any(into.iterdir())):
-        raise BundleError(f"{into} already exists and is not an empty folder. Choose a new folder to import into; "
-                          "nothing was written.")
-    if not parent.is_dir():
-        raise BundleError(f"The folder {parent} does not exist; create it or choose another. Nothing was written.")
     _remove_stale_imports(parent, into.name)
     try:
         temp = Path(tempfile.mkdtemp(prefix=f".{into.name}.", suffix=".import", dir=parent))

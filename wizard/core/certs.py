@@ -11,7 +11,7 @@ import functools
 import re
 import secrets
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -35,9 +35,8 @@ from wizard.core.certfiles import (
 from wizard.core.csr import key_usages
 from wizard.core.errors import WizardError
 from wizard.core.findings import Finding, most_serious_first
-from wizard.core.model import CertificateRecord, KeyRecord, Project, with_key, without_key
+from wizard.core.model import CertificateRecord, KeyRecord, Project
 from wizard.core.profile import CertificateKind, Profile
-from wizard.core.session import ProjectSession
 
 _EKU = {"client_auth": ExtendedKeyUsageOID.CLIENT_AUTH, "server_auth": ExtendedKeyUsageOID.SERVER_AUTH,
         "code_signing": ExtendedKeyUsageOID.CODE_SIGNING, "email_protection": ExtendedKeyUsageOID.EMAIL_PROTECTION}
@@ -257,27 +256,6 @@ def record_for(match: Match, now: dt.datetime) -> CertificateRecord:
                              imported_at=now)
 
 
-def commit_certificate(session: ProjectSession, match: Match) -> tuple[CertificateRecord, tuple[KeyRecord, ...]]:
-    """Record the certificate. If it answers a replacement key, that key takes over and the key it replaced is
-    retired; the retired records are returned so the caller can remove them from their vault."""
-    project = session.project
-    record = record_for(match, session.clock())
-    retired: list[KeyRecord] = []
-    keys_of_kind = project.keys_for(match.key.kind)
-    updated = replace(project, certificates=tuple(c for c in project.certificates if c.key_id != match.key.id))
-    if match.key.replaces is not None:
-        for old in keys_of_kind:
-            if old.id != match.key.id:
-                retired.append(old)
-                updated = without_key(updated, old.id)
-        updated = with_key(updated, replace(match.key, replaces=None))
-    retired_ids = {k.id for k in retired}
-    updated = replace(updated, certificates=(*(c for c in updated.certificates if c.key_id not in retired_ids),
-                                             record))
-    session.commit(updated)
-    return record, tuple(retired)
-
-
 @dataclass(frozen=True, slots=True)
 class InventoryRow:
     kind: str
@@ -286,7 +264,9 @@ class InventoryRow:
     issuer: str
     not_after: dt.datetime
     days_left: int
-    status: str  # "ok", "soon" (inside the first reminder lead time), "expired"
+    status: str  # "ok", "soon" (inside the first reminder lead time), "expired"; for a key not in use: "waiting"
+    # (valid from `not_before`, its key not yet switched to) or "retired" (kept until it expires; never a reminder)
+    not_before: dt.datetime
 
 
 def inventory(profile: Profile, project: Project, now: dt.datetime) -> tuple[InventoryRow, ...]:
@@ -294,12 +274,16 @@ def inventory(profile: Profile, project: Project, now: dt.datetime) -> tuple[Inv
     lead = max(profile.reminders.lead_days)
     names = {k.id: k.name for k in profile.certificate_kinds}
     rows = []
+    states = {k.id: k.state for k in project.keys}
     for c in project.certificates:
         days = (c.not_after - now).days
-        status = "expired" if c.not_after <= now else "soon" if days <= lead else "ok"
-        rows.append(InventoryRow(c.kind, names.get(c.kind, c.kind), c.subject, c.issuer, c.not_after, days, status))
+        state = states.get(c.key_id, "active")
+        status = "waiting" if state == "pending" else "retired" if state == "retired" else \
+            "expired" if c.not_after <= now else "soon" if days <= lead else "ok"
+        rows.append(InventoryRow(c.kind, names.get(c.kind, c.kind), c.subject, c.issuer, c.not_after, days, status,
+                                 c.not_before))
     return tuple(sorted(rows, key=lambda r: r.not_after))
 
 
-__all__ = ["InventoryRow", "Match", "NotACertificate", "NotForThisKey", "check_certificate", "commit_certificate",
-           "inventory", "match_certificate", "public_roots"]
+__all__ = ["InventoryRow", "Match", "NotACertificate", "NotForThisKey", "check_certificate", "inventory",
+           "match_certificate", "public_roots", "record_for"]

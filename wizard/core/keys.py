@@ -11,7 +11,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -21,9 +21,8 @@ from wizard.core.algorithms import choose_algorithm as choose_algorithm
 from wizard.core.algorithms import describe_algorithm as describe_algorithm
 from wizard.core.algorithms import format_fingerprint as format_fingerprint
 from wizard.core.errors import InvalidInput
-from wizard.core.model import KeyRecord, with_key, without_key
+from wizard.core.model import KeyRecord
 from wizard.core.profile import CertificateKind
-from wizard.core.session import ProjectSession
 from wizard.core.vault import SecretDamaged, Vault
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
@@ -56,7 +55,7 @@ def _private_der(key: PrivateKey) -> bytes:
 
 def load_private_key(vault: Vault, record: KeyRecord) -> PrivateKey:
     """Read a key from its vault and check it is the key the project recorded."""
-    data = vault.get(record.id, what=f"private key for the {record.kind} certificate")
+    data = vault.get(record.vault_entry, what=f"private key for the {record.kind} certificate")
     try:
         # RSA validation is skipped: it holds Python's GIL for about a quarter of a second on RSA-4096 (the GUI
         # freezes meanwhile), and it proves nothing here. The key was validated when it was made or brought in,
@@ -86,25 +85,22 @@ class NewKey:
     generation_seconds: float
 
 
-def create_key(kind: CertificateKind, algorithm: str, vault: Vault, now: dt.datetime) -> NewKey:
-    """Generate a key pair for `kind` and store its private half in `vault`. Slow: run it off the UI thread.
+def create_key(kind: CertificateKind, algorithm: str, vault: Vault, now: dt.datetime, *, key_id: str | None = None,
+               entry: str | None = None) -> NewKey:
+    """Generate a key pair for `kind` and store its private half in `vault` under `entry`. Slow: run it off the
+    UI thread.
 
-    On a vault failure nothing is kept anywhere. The project is not changed here: `commit_new_key` records the
-    key (on the UI thread), so a key that is never committed is removed again by its caller.
+    On a vault failure nothing is kept anywhere. The project is not changed here: the key's intent was recorded
+    before and the key is recorded after (wizard/actions/keys.py), so a key that is never recorded is removed.
     """
     started = time.perf_counter()
     key = generate_private_key(algorithm)
     generation = time.perf_counter() - started
-    key_id = new_key_id()
-    vault.put(key_id, _private_der(key))
-    record = KeyRecord(id=key_id, kind=kind.id, algorithm=algorithm,
-                       fingerprint=public_fingerprint(key.public_key()), created_at=now, vault=vault.kind)
-    return NewKey(record, generation)
+    return NewKey(_store(kind, key, algorithm, vault, now, key_id, entry), generation)
 
 
-def store_existing_key(kind: CertificateKind, key: PrivateKey, vault: Vault, now: dt.datetime) -> NewKey:
-    """Put a key brought from elsewhere (a PFX, an encrypted key file) into `vault`, like `create_key` does for a
-    new one; record it with `commit_new_key`. Refuses a key type the profile does not accept for the kind."""
+def algorithm_of(kind: CertificateKind, key: PrivateKey) -> str:
+    """The key's algorithm id; refuses a key type the profile does not accept for the kind."""
     if isinstance(key, rsa.RSAPrivateKey):
         algorithm = f"rsa-{key.key_size}"
     else:
@@ -113,40 +109,21 @@ def store_existing_key(kind: CertificateKind, key: PrivateKey, vault: Vault, now
         accepted = ", ".join(describe_algorithm(a) for a in kind.algorithms)
         raise InvalidInput("algorithm", f"That key is {describe_algorithm(algorithm)}, which the {kind.name} does "
                                         f"not accept (it takes {accepted}).")
-    key_id = new_key_id()
-    vault.put(key_id, _private_der(key))
-    record = KeyRecord(id=key_id, kind=kind.id, algorithm=algorithm,
-                       fingerprint=public_fingerprint(key.public_key()), created_at=now, vault=vault.kind)
-    return NewKey(record, 0.0)
+    return algorithm
 
 
-def commit_new_key(session: ProjectSession, new: NewKey, vault: Vault,
-                   discard: Callable[[str], None] | None = None) -> KeyRecord:
-    """Record a freshly stored key in the project and save it.
+def store_existing_key(kind: CertificateKind, key: PrivateKey, vault: Vault, now: dt.datetime, *,
+                       key_id: str | None = None, entry: str | None = None) -> NewKey:
+    """Put a key brought from elsewhere (a PFX, an encrypted key file) into `vault` under `entry`, as
+    `create_key` does for a new one."""
+    return NewKey(_store(kind, key, algorithm_of(kind, key), vault, now, key_id, entry), 0.0)
 
-    A kind keeps at most two keys: the one in use and one replacement. A new key for a kind that has one
-    becomes its replacement; one made while a replacement is already waiting takes that replacement's place
-    (a replacement has no certificate yet, so nothing is lost). If the project cannot be saved, the new key
-    is removed from the vault again and the error is raised.
 
-    Removing entries from the vault goes through `discard` (default: at once). The GUI passes a function that
-    does it on a worker thread, as every keychain call there must be.
-    """
-    remove = discard or vault.delete
-    project = session.project
-    kind_keys = project.keys_for(new.record.kind)
-    in_use = kind_keys[0] if kind_keys else None
-    superseded = [k for k in kind_keys if k.replaces is not None]
-    record = replace(new.record, replaces=in_use.id if in_use is not None else None)
-    updated = project
-    for old in superseded:
-        updated = without_key(updated, old.id)
-    try:
-        session.commit(with_key(updated, record))
-    except Exception:
-        remove(record.id)
-        raise
-    for old in superseded:
-        if old.vault == vault.kind:
-            remove(old.id)
-    return record
+def _store(kind: CertificateKind, key: PrivateKey, algorithm: str, vault: Vault, now: dt.datetime,
+           key_id: str | None, entry: str | None) -> KeyRecord:
+    """Write the key to `vault` under `entry` (by default its id); the record says where, never what."""
+    key_id = key_id or new_key_id()
+    entry = entry or key_id
+    vault.put(entry, _private_der(key))
+    return KeyRecord(id=key_id, kind=kind.id, algorithm=algorithm, fingerprint=public_fingerprint(key.public_key()),
+                     created_at=now, vault=vault.kind, entry=entry)

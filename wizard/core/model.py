@@ -59,6 +59,9 @@ class StepProgress:
 
 
 VAULTS = ("keychain", "file")
+# The key lifecycle (wizard/core/lifecycle.py): a key is made "pending", becomes "active" when a certificate for it
+# is valid, "retired" when a newer key of its kind becomes active; a destroyed key leaves the project.
+KEY_STATES = ("pending", "active", "retired")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +69,9 @@ class KeyRecord:
     """What the project knows about a private key: never the key itself, which lives in a vault under `id`.
 
     `replaces` names the key this one will take over from once its certificate is imported; until then both
-    are kept. `csr_pem` is the last exported certificate signing request (public data).
+    are kept. `csr_pem` is the last exported certificate signing request (public data). `state` is its place in
+    the lifecycle (KEY_STATES); `entry` the vault entry that holds it, which carries the project's identity ("" on
+    keys recorded before entries did: their entry is the key id).
     """
 
     id: str
@@ -78,6 +83,33 @@ class KeyRecord:
     replaces: str | None = None
     csr_pem: str | None = None
     csr_exported_at: dt.datetime | None = None
+    state: str = "pending"
+    entry: str = ""
+
+    @property
+    def vault_entry(self) -> str:
+        return self.entry or self.id
+
+
+@dataclass(frozen=True, slots=True)
+class KeyIntent:
+    """A key about to be written to a vault, recorded in the project first: if the program stops before the key is
+    recorded, the next open finds this and removes whatever part of the entry was written (lifecycle.py)."""
+
+    id: str
+    kind: str
+    entry: str
+    vault: str
+    started_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FolderHome:
+    """Where the project file lives: its folder's path and file id (device and inode, or the volume serial and
+    file index on Windows). A folder with another path and another file id is a copy (lifecycle.py)."""
+
+    path: str
+    file_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +139,11 @@ class StoredSecret:
     id: str
     vault: str
     saved_at: dt.datetime
+    entry: str = ""
+
+    @property
+    def vault_entry(self) -> str:
+        return self.entry or self.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +212,10 @@ class Project:
     role_codes: tuple[str, ...] = ()  # DIP role codes the user added beyond the profile's list
     domain_txt: DomainTxt | None = None
     checklist: tuple[ChecklistItem, ...] = ()
+    # Keychain entries carry the identity, so two project folders never share (and so never delete) a key.
+    identity: str = ""
+    home: FolderHome | None = None
+    key_intents: tuple[KeyIntent, ...] = ()
 
     def person(self, person_id: str) -> Person:
         for p in self.people:
@@ -186,8 +227,13 @@ class Project:
         return tuple(p for p in self.people if p.holds(role_id))
 
     def keys_for(self, kind_id: str) -> tuple[KeyRecord, ...]:
-        """The keys of one certificate kind, oldest first: the one in use, then any replacement."""
+        """The keys of one certificate kind, oldest first: retired ones, the one in use, then any replacement."""
         return tuple(k for k in self.keys if k.kind == kind_id)
+
+    def key_in_state(self, kind_id: str, state: str) -> KeyRecord | None:
+        """The newest key of a kind in a lifecycle state (there is at most one pending and one active)."""
+        found = [k for k in self.keys_for(kind_id) if k.state == state]
+        return found[-1] if found else None
 
     def newest_key(self, kind_id: str) -> KeyRecord | None:
         keys = self.keys_for(kind_id)
@@ -203,12 +249,10 @@ class Project:
         return next((c for c in self.certificates if c.key_id == key_id), None)
 
     def current_certificate(self, kind_id: str) -> tuple[KeyRecord, CertificateRecord] | None:
-        """The newest of a kind's keys that has a certificate, with that certificate."""
-        for key in reversed(self.keys_for(kind_id)):
-            record = self.certificate_for(key.id)
-            if record is not None:
-                return key, record
-        return None
+        """The certificate in use for a kind (its active key's), with that key."""
+        key = self.key_in_state(kind_id, "active")
+        record = self.certificate_for(key.id) if key is not None else None
+        return (key, record) if key is not None and record is not None else None
 
     def dip_id(self, dip_id: str) -> DipId:
         for d in self.dip_ids:

@@ -60,7 +60,7 @@ def promoted_project(profile: Profile, uit: Project, uit_folder: Path, now: dt.d
         if held is None:
             continue
         if handling.get(kind.step) == "reuse" and copy_key is not None:
-            key = replace(copy_key(held[0]), replaces=None, csr_pem=None, csr_exported_at=None)
+            key = replace(copy_key(held[0]), replaces=None, csr_pem=None, csr_exported_at=None, state="active")
             keys.append(key)
             certificates.append(replace(held[1], key_id=key.id))
             items.append(ChecklistItem(f"kind:{kind.id}", f"Check that the {kind.name} carried over from UIT is "
@@ -87,15 +87,21 @@ def promoted_project(profile: Profile, uit: Project, uit_folder: Path, now: dt.d
         checklist=tuple(items))
 
 
-def promote(uit: ProjectSession, out: Path, copy_key: KeyCopier | None = None) -> ProjectSession:
-    """Create the Production project in `out` (which must not hold a project) from the open UIT project."""
+def promote(uit: ProjectSession, out: Path,
+            copy_key: Callable[[ProjectSession], KeyCopier] | None = None) -> ProjectSession:
+    """Create the Production project in `out` (which must not hold a project) from the open UIT project.
+    `copy_key` is given the new project's session (its keys go under its identity: wizard/actions/promotion.py)."""
     if out.resolve() == uit.folder.resolve():
         raise WizardError("Choose a different folder for the Production project; the UIT project stays as it is.")
-    content = promoted_project(uit.profile, uit.project, uit.folder, uit.clock(), copy_key)
-    session = ProjectSession.create(out, uit.profile, uit.clock, organisation=content.organisation,
-                                    environment=PRODUCTION, mpids=content.mpids)
+    promoted_project(uit.profile, uit.project, uit.folder, uit.clock())  # refuses before anything is made
+    session = ProjectSession.create(out, uit.profile, uit.clock, organisation=uit.project.organisation,
+                                    environment=PRODUCTION, mpids=uit.project.mpids)
+    content = promoted_project(uit.profile, uit.project, uit.folder, uit.clock(),
+                               copy_key(session) if copy_key is not None else None)
     session.record("promoted from UIT", {"from": str(uit.folder.resolve()), "checklist": len(content.checklist)})
-    session.commit(replace(content, created_at=session.project.created_at))
+    # The new project's own identity and folder stay; the copied keys' intents end with this save.
+    session.commit(replace(content, created_at=session.project.created_at, identity=session.project.identity,
+                           home=session.project.home))
     return session
 
 

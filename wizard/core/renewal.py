@@ -1,7 +1,8 @@
 """Guided renewal of a certificate kind: a new key and CSR while the current certificate stays in use.
 
-Builds on the key rules in `keys.commit_new_key` (a kind keeps its key in use and at most one replacement) and
-`certs.commit_certificate` (importing the replacement's certificate retires the old key and certificate).
+Builds on the key lifecycle in `lifecycle.py` (a kind keeps its active key and at most one pending replacement;
+the replacement's certificate, once valid, makes it active and retires the old key, which is kept until its
+certificate expires).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ core functions and saved the same way.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -86,10 +87,15 @@ class ProjectSession:
     @classmethod
     def create(cls, folder: Path, profile: Profile, clock: Clock, *, organisation: Organisation,
                environment: str, mpids: tuple[MarketParticipant, ...] = ()) -> ProjectSession:
+        from wizard.core.lifecycle import folder_home, new_identity
+
         profile.environment(environment)
         now = clock()
+        with contextlib.suppress(OSError):  # create_project explains a folder that cannot be made
+            folder.mkdir(parents=True, exist_ok=True)
+        home = folder_home(folder) if folder.is_dir() else None
         project = Project(profile_id=profile.id, environment=environment, organisation=organisation,
-                          created_at=now, updated_at=now, mpids=mpids)
+                          created_at=now, updated_at=now, mpids=mpids, identity=new_identity(), home=home)
         create_project(folder, project)
         audit.record(folder, "project created", {"organisation": organisation.name, "environment": environment,
                                                  "profile": f"{profile.id} {profile.version}"}, now=now)

@@ -28,6 +28,7 @@ from wizard.core.errors import (
 )
 from wizard.core.files import atomic_write, locked, remove_stale_temp_files
 from wizard.core.model import (
+    KEY_STATES,
     PORTAL_STATUSES,
     STEP_STATUSES,
     VAULTS,
@@ -36,6 +37,8 @@ from wizard.core.model import (
     ChecklistItem,
     DipId,
     DomainTxt,
+    FolderHome,
+    KeyIntent,
     KeyRecord,
     MarketParticipant,
     Organisation,
@@ -48,7 +51,7 @@ from wizard.core.model import (
 PROJECT_FILE = "project.json"
 MAX_REVISION = 2**53  # saves a project could ever see; more is damage
 FORMAT_NAME = "dip-onboarding-project"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MAX_PROJECT_BYTES = 5 * 1024 * 1024
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -79,8 +82,29 @@ def _v3_to_v4(doc: dict[str, Any]) -> dict[str, Any]:
     return {**doc, "project": project}
 
 
+def _v4_to_v5(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 5 gives each key its lifecycle state and the project an identity (assigned at the first open, with
+    its keychain entries copied under it: wizard/actions/opening.py). A version-4 kind held at most its key in use
+    (the newest with a certificate) and one replacement waiting for its certificate."""
+    project = dict(doc["project"])
+    keys = [dict(k) for k in project.get("keys", []) if isinstance(k, dict)]
+    certified = {c.get("key_id") for c in project.get("certificates", []) if isinstance(c, dict)}
+    active: dict[object, object] = {}
+    for k in keys:
+        if k.get("id") in certified:
+            active[k.get("kind")] = k.get("id")  # the newest certified key of its kind
+    for k in keys:
+        k["state"] = "active" if active.get(k.get("kind")) == k.get("id") else \
+            "retired" if k.get("id") in certified else "pending"
+    project["keys"] = keys
+    project.setdefault("identity", "")
+    project.setdefault("home", None)
+    project.setdefault("key_intents", [])
+    return {**doc, "project": project}
+
+
 # MIGRATIONS[n] turns a version-n document into a version-(n + 1) one.
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 def project_file(folder: Path) -> Path:
@@ -281,11 +305,12 @@ def _to_doc(p: Project) -> dict[str, Any]:
         "keys": [{"id": k.id, "kind": k.kind, "algorithm": k.algorithm, "fingerprint": k.fingerprint,
                   "created_at": k.created_at.isoformat(), "vault": k.vault, "replaces": k.replaces,
                   "csr_pem": k.csr_pem,
-                  "csr_exported_at": k.csr_exported_at.isoformat() if k.csr_exported_at else None}
+                  "csr_exported_at": k.csr_exported_at.isoformat() if k.csr_exported_at else None,
+                  "state": k.state, "entry": k.entry}
                  for k in p.keys],
         "atlas_credentials": None if p.atlas_credentials is None else {
             "id": p.atlas_credentials.id, "vault": p.atlas_credentials.vault,
-            "saved_at": p.atlas_credentials.saved_at.isoformat()},
+            "saved_at": p.atlas_credentials.saved_at.isoformat(), "entry": p.atlas_credentials.entry},
         "certificates": [{"id": c.id, "kind": c.kind, "key_id": c.key_id, "pem": c.pem, "chain_pem": c.chain_pem,
                           "fingerprint": c.fingerprint, "subject": c.subject, "issuer": c.issuer,
                           "not_before": c.not_before.isoformat(), "not_after": c.not_after.isoformat(),
@@ -299,6 +324,10 @@ def _to_doc(p: Project) -> dict[str, Any]:
                                                          "captured_at": p.domain_txt.captured_at.isoformat()},
         "checklist": [{"id": i.id, "text": i.text, "done": i.done,
                        "done_at": i.done_at.isoformat() if i.done_at else None} for i in p.checklist],
+        "identity": p.identity,
+        "home": None if p.home is None else {"path": p.home.path, "file_id": p.home.file_id},
+        "key_intents": [{"id": t.id, "kind": t.kind, "entry": t.entry, "vault": t.vault,
+                         "started_at": t.started_at.isoformat()} for t in p.key_intents],
     }
 
 
@@ -414,6 +443,12 @@ def _check_values(p: Project) -> None:
             raise InvalidInput("text", "It holds control or invisible characters.")
         return value
 
+    def entry_name(value: str) -> object:
+        # A keychain entry name is ours to delete only when it carries the identity: nothing else may get in.
+        if len(value) > 80 or any(c not in "abcdefghijklmnopqrstuvwxyz0123456789-/" for c in value):
+            raise InvalidInput("text", "It is not a name this wizard gives keychain entries.")
+        return value
+
     o = p.organisation
     _valid("organisation.name", text("registered company name"), o.name)
     _valid("organisation.company_number", normalise_company_number, o.company_number)
@@ -431,6 +466,12 @@ def _check_values(p: Project) -> None:
     for i, k in enumerate(p.keys):
         _valid(f"keys[{i}].fingerprint", hex64, k.fingerprint)
         _valid(f"keys[{i}].id", one_line, k.id)
+        _valid(f"keys[{i}].entry", entry_name, k.entry)
+    for i, t in enumerate(p.key_intents):
+        _valid(f"key_intents[{i}].entry", entry_name, t.entry)
+    if p.atlas_credentials is not None:
+        _valid("atlas_credentials.entry", entry_name, p.atlas_credentials.entry)
+    _valid("identity", entry_name, p.identity)
     for i, c in enumerate(p.certificates):
         _valid(f"certificates[{i}].fingerprint", hex64, c.fingerprint)
     for i, d in enumerate(p.dip_ids):
@@ -467,7 +508,8 @@ def _build(data: object) -> Project:
         KeyRecord(id=k.text("id"), kind=k.text("kind"), algorithm=k.text("algorithm"),
                   fingerprint=k.text("fingerprint"), created_at=k.when("created_at"),
                   vault=k.choice("vault", VAULTS, "keychain"), replaces=k.opt_text("replaces"),
-                  csr_pem=k.opt_text("csr_pem"), csr_exported_at=k.opt_when("csr_exported_at"))
+                  csr_pem=k.opt_text("csr_pem"), csr_exported_at=k.opt_when("csr_exported_at"),
+                  state=k.choice("state", KEY_STATES, "pending"), entry=k.text("entry", ""))
         for k in r.items("keys")
     )
     if len({k.id for k in keys}) != len(keys):
@@ -475,7 +517,8 @@ def _build(data: object) -> Project:
     atlas = None
     if r.data.get("atlas_credentials") is not None:
         a = _Reader(r.data["atlas_credentials"], "atlas_credentials")
-        atlas = StoredSecret(a.text("id"), a.choice("vault", VAULTS, "keychain"), a.when("saved_at"))
+        atlas = StoredSecret(a.text("id"), a.choice("vault", VAULTS, "keychain"), a.when("saved_at"),
+                             a.text("entry", ""))
     certificates = tuple(
         CertificateRecord(id=c.text("id"), kind=c.text("kind"), key_id=c.text("key_id"), pem=c.text("pem"),
                           chain_pem=c.text("chain_pem", ""), fingerprint=c.text("fingerprint"),
@@ -498,6 +541,12 @@ def _build(data: object) -> Project:
         txt = DomainTxt(t.text("value"), t.when("captured_at"))
     checklist = tuple(ChecklistItem(i.text("id"), i.text("text"), i.flag("done"), i.opt_when("done_at"))
                       for i in r.items("checklist"))
+    home = None
+    if r.data.get("home") is not None:
+        h = _Reader(r.data["home"], "home")
+        home = FolderHome(h.text("path"), h.text("file_id"))
+    intents = tuple(KeyIntent(t.text("id"), t.text("kind"), t.text("entry"), t.choice("vault", VAULTS, "keychain"),
+                              t.when("started_at")) for t in r.items("key_intents"))
     return Project(
         profile_id=r.text("profile_id"),
         environment=r.text("environment"),
@@ -521,4 +570,7 @@ def _build(data: object) -> Project:
         role_codes=r.texts("role_codes"),
         domain_txt=txt,
         checklist=checklist,
+        identity=r.text("identity", ""),
+        home=home,
+        key_intents=intents,
     )
