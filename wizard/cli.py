@@ -21,7 +21,8 @@ from wizard.core.crash import format_crash, save_crash
 from wizard.core.errors import InvalidInput, UnknownId, WizardError
 from wizard.core.findings import Finding, errors
 from wizard.core.journey import PlannedStep
-from wizard.core.model import with_person
+from wizard.core.lifecycle import key_status
+from wizard.core.model import Project, with_person
 from wizard.core.organisation import build_mpids, build_organisation, parse_mpid_spec
 from wizard.core.people import build_person, role_labels
 from wizard.core.profile import Profile
@@ -37,7 +38,7 @@ _OPTION_FOR_FIELD = {"name": "--name", "org_name": "--org", "email": "--email", 
                      "env": "--env", "cert": "--cert", "algorithm": "--algorithm", "passphrase": "--passphrase-file",
                      "api_key": "--key-file", "api_secret": "--secret-file",
                      "profile": "--profile", "password": "--password-file", "file": "FILE",
-                     "audience": "--audience", "include_pfx": "--include-pfx", "keychain": "--keychain"}
+                     "audience": "--audience", "include_pfx": "--include-pfx", "keychain": "--keychain", "yes": "--yes"}
 EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 70
 
 
@@ -230,7 +231,7 @@ def _project_init(args: argparse.Namespace, s: Services) -> int:
 
 
 def _person_add(args: argparse.Namespace, s: Services) -> int:
-    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    session = cli_keys.open_session(args, s)
     roles = [r.strip().lower() for r in args.role]
     primary: list[str] = []
     if args.primary:
@@ -247,7 +248,7 @@ def _person_add(args: argparse.Namespace, s: Services) -> int:
 
 
 def _roles_check(args: argparse.Namespace, s: Services) -> int:
-    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    session = cli_keys.open_session(args, s)
     findings = session.staffing()
     lines = [_finding_line(f) for f in findings] or ["The staffing meets every rule in the profile."]
     problems = errors(findings)
@@ -258,7 +259,7 @@ def _roles_check(args: argparse.Namespace, s: Services) -> int:
 
 
 def _status(args: argparse.Namespace, s: Services) -> int:
-    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    session = cli_keys.open_session(args, s)
     data = _status_json(session)
     emit(args, _status_text(session), data)
     return 0
@@ -270,6 +271,9 @@ _COMMANDS = {
     ("roles", "check"): _roles_check,
     ("status", None): _status,
     ("key", "generate"): cli_keys.key_generate,
+    ("key", "abandon"): cli_keys.key_abandon,
+    ("keys", "check"): cli_keys.keys_check,
+    ("keys", "destroy-retired"): cli_keys.keys_destroy_retired,
     ("csr", "export"): cli_keys.csr_export,
     ("atlas", "save"): cli_keys.atlas_save,
     ("key", "import"): cli_certs.key_import,
@@ -318,6 +322,12 @@ def _step_json(item: PlannedStep) -> dict[str, Any]:
             "confirmed": s.provenance.confirmed}
 
 
+def _certificate_state(project: Project, key_id: str) -> str:
+    """"in use" (its key is active), "waiting" (valid later; its key not switched to yet) or "retired"."""
+    state = next((k.state for k in project.keys if k.id == key_id), "active")
+    return {"pending": "waiting", "retired": "retired"}.get(state, "in use")
+
+
 def _status_json(session: ProjectSession) -> dict[str, Any]:
     p, profile = session.project, session.profile
     env = profile.environment(p.environment)
@@ -334,7 +344,8 @@ def _status_json(session: ProjectSession) -> dict[str, Any]:
                  for k in p.keys if k.csr_exported_at is not None],
         "certificates": [{"kind": c.kind, "key": c.key_id, "subject": c.subject, "issuer": c.issuer,
                           "not_before": c.not_before.isoformat(), "not_after": c.not_after.isoformat(),
-                          "days_left": (c.not_after - session.clock()).days, "fingerprint": c.fingerprint}
+                          "days_left": (c.not_after - session.clock()).days, "fingerprint": c.fingerprint,
+                          "state": _certificate_state(p, c.key_id)}
                          for c in p.certificates],
         "atlas_credentials_saved": p.atlas_credentials.saved_at.isoformat() if p.atlas_credentials else None,
         "dip_ids": cli_track.dip_ids_json(session),
@@ -369,8 +380,8 @@ def _status_text(session: ProjectSession) -> str:
     lines.append("Keys:" if p.keys else "Keys: none yet")
     for k in p.keys:
         kind = profile.certificate_kind(k.kind).name if k.kind in {c.id for c in profile.certificate_kinds} else k.kind
-        state = "CSR exported" if k.csr_exported_at else "key made"
-        extra = " (replacement, waiting for its certificate)" if k.replaces else ""
+        state = key_status(p, k, session.clock())
+        extra = " (replacement, waiting for its certificate)" if k.replaces and k.state == "pending" else ""
         lines.append(f"  {kind}: {describe_algorithm(k.algorithm)}, {state}{extra}, fingerprint "
                      f"{format_fingerprint(k.fingerprint, groups=4)}")
     if p.atlas_credentials:
@@ -379,8 +390,13 @@ def _status_text(session: ProjectSession) -> str:
         from wizard.core.certs import inventory
 
         lines.append("Certificates:")
-        words = {"ok": "", "soon": "  <- renew soon", "expired": "  <- EXPIRED"}
+        words = {"ok": "", "soon": "  <- renew soon", "expired": "  <- EXPIRED", "retired": "  (retired: its key is "
+                 "no longer in use and is kept until this expires)"}
         for row in inventory(profile, p, session.clock()):
+            if row.status == "waiting":
+                lines.append(f"  {row.kind_name}: {row.subject}, waiting, valid from {row.not_before:%d %b %Y} "
+                             f"(the current certificate stays in use until then), expires {row.not_after:%d %b %Y}")
+                continue
             lines.append(f"  {row.kind_name}: {row.subject}, expires {row.not_after:%d %b %Y} "
                          f"({row.days_left} days){words[row.status]}")
     if p.dip_ids:

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from wizard.app import Services
-from wizard.cli_keys import _kind, _read_first_line, _vault
+from wizard.cli_keys import _kind, _read_first_line, _vault, open_session
 from wizard.cli_output import emit
 from wizard.core.errors import InvalidInput, UnknownId, WizardError
-from wizard.core.session import ProjectSession
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[argparse.ArgumentParser],
@@ -51,7 +50,7 @@ def bundle_export(args: argparse.Namespace, s: Services) -> int:
     from wizard.core.keys import load_private_key
     from wizard.core.packaging import check_password, pfx_profile
 
-    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    session = open_session(args, s)
     try:
         audience = s.profile.audience(args.audience.strip().lower())
     except UnknownId as exc:
@@ -112,61 +111,36 @@ def bundle_verify(args: argparse.Namespace, s: Services) -> int:
 
 
 def bundle_import(args: argparse.Namespace, s: Services) -> int:
-    from wizard.core.bundle_read import import_bundle, read_bundle_file
+    from wizard.core.bundle_read import check_import_target, import_bundle, read_bundle_file
 
     bundle = read_bundle_file(args.file)
-    stored: list[dict[str, Any]] = []
-    vault = None
-    if args.keychain:
-        vault, stored = _keys_into_keychain(args, s, bundle)
-    try:
+    if not args.keychain:
         imported = import_bundle(bundle, args.into)
-    except BaseException:
-        for entry in stored:  # the import failed: leave no key in the keychain that nothing refers to
-            assert vault is not None
-            vault.delete(entry["entry"])
-        raise
-    lines = [*_describe(bundle), f"Imported {len(imported.written)} files into {args.into}."]
-    lines += [f"Stored the key from {e['file']} in {e['vault']} (entry {e['entry']}, fingerprint "
-              f"{e['fingerprint'][:16]}…)." for e in stored]
+        lines = [*_describe(bundle), f"Imported {len(imported.written)} files into {args.into}."]
+        emit(args, "\n".join(lines), {**_bundle_json(bundle), "imported_into": str(args.into),
+                                      "written": [str(p) for p in imported.written], "keychain": []})
+        return 0
+    check_import_target(args.into)
+    done = _import_with_keys(args, s, bundle)
+    lines = [*_describe(bundle), f"Imported {len(done.imported.written)} files into {args.into}, as a project "
+                                 f"that records the keys stored (dip-onboarding keys check {args.into})."]
+    lines += [f"Stored the key from {k.file} in {k.vault} (fingerprint {k.fingerprint[:16]}…); its certificate: "
+              f"{k.certificate}." for k in done.stored]
+    stored = [{"file": k.file, "kind": k.kind, "entry": k.entry, "vault": k.vault, "fingerprint": k.fingerprint,
+               "certificate": k.certificate} for k in done.stored]
     emit(args, "\n".join(lines), {**_bundle_json(bundle), "imported_into": str(args.into),
-                                  "written": [str(p) for p in imported.written], "keychain": stored})
+                                  "written": [str(p) for p in done.imported.written], "keychain": stored})
     return 0
 
 
-def _keys_into_keychain(args: argparse.Namespace, s: Services, bundle: Any) -> tuple[Any, list[dict[str, Any]]]:
-    """Open every PFX in the bundle with the password before anything is stored, then store each key."""
-    from wizard.core.bundle_format import FileKind
-    from wizard.core.keys import public_fingerprint, store_existing_key
-    from wizard.core.packaging import read_pfx
+def _import_with_keys(args: argparse.Namespace, s: Services, bundle: Any) -> Any:
+    """Everything checked (folder, environment, kinds, every PFX opened) before the keychain is touched."""
+    from wizard.actions.bundles import check_bundle_keys, import_with_keys
 
-    pfx_entries = [f for f in bundle.manifest.files if f.kind is FileKind.PFX]
-    if not pfx_entries:
-        raise InvalidInput("keychain", "The bundle holds no PFX, so there is no key to put in the keychain; leave "
-                                       "out --keychain.")
     if args.password_file is None:
         raise InvalidInput("password", "The PFX's password is needed to put its key in the keychain: add "
                                        "--password-file F.")
     password = _read_first_line(args.password_file, "PFX password", "password")
-    opened = []
-    for entry in pfx_entries:
-        kind_id = entry.certificate_kind
-        try:
-            kind = s.profile.certificate_kind(kind_id)
-        except UnknownId:
-            raise WizardError(f"{entry.name} is for a certificate kind this wizard's profile does not know "
-                              f"({kind_id}), so its key was not stored.") from None
-        opened.append((entry, kind, read_pfx(bundle.files[entry.name], password).key))
+    keys = check_bundle_keys(bundle, s.profile, password)
     args.file_vault = False
-    vault = _vault(args, s)
-    stored: list[dict[str, Any]] = []
-    try:
-        for entry, kind, key in opened:
-            new = store_existing_key(kind, key, vault, s.clock())
-            stored.append({"file": entry.name, "kind": kind.id, "entry": new.record.id, "vault": vault.name,
-                           "fingerprint": public_fingerprint(key.public_key())})
-    except BaseException:
-        for done in stored:
-            vault.delete(done["entry"])
-        raise
-    return vault, stored
+    return import_with_keys(bundle, args.into, s.profile, s.clock, password, keys, _vault(args, s))

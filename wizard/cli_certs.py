@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from wizard.app import Services
-from wizard.cli_keys import _kind, _read_first_line, _vault
+from wizard.cli_keys import _kind, _read_first_line, _vault, open_session
 from wizard.cli_output import emit
-from wizard.core.errors import InvalidInput, WizardError
-from wizard.core.session import ProjectSession
+from wizard.core.errors import InvalidInput
 
 MAX_INPUT = 1024 * 1024
 
@@ -76,31 +75,24 @@ def _read(path: Path, what: str) -> bytes:
 
 
 def cert_import(args: argparse.Namespace, s: Services) -> int:
+    from wizard.actions.certificates import commit_certificate, examine
     from wizard.core.certfiles import describe_certificate, read_certificates
-    from wizard.core.certs import check_certificate, commit_certificate, match_certificate
 
-    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    session = open_session(args, s)
     found = read_certificates(_read(args.file, "certificate file"), args.file.name)
     kind_hint = _kind(s, args.cert).id if args.cert else None
-    match = match_certificate(s.profile, session.project, found, kind_hint)
     now = s.clock()
-    findings = check_certificate(match.kind, match.leaf, match.chain, now, session.project.organisation.domain)
-    problems = [f for f in findings if f.severity == "error"]
-    if problems:
-        raise WizardError("Not imported: " + " ".join(f.message for f in problems))
-    record, retired = commit_certificate(session, match)
-    for old in retired:
-        _vault(args, s, old.vault).delete(old.id)
-    lines = [f"Imported the {match.kind.name} ({found.form}, with {len(match.chain)} issuer "
-             f"certificate{'s' if len(match.chain) != 1 else ''}).", *describe_certificate(match.leaf, now),
-             *(f"  {f.severity}: {f.message}" for f in findings)]
-    if retired:
-        lines.append("Its key replaces the earlier key, which has been removed from the keychain.")
+    examined = examine(session.project, s.profile, found, now, kind_hint)
+    done = commit_certificate(session, examined)
+    lines = [done.summary().replace("DIR", str(args.dir)), *describe_certificate(examined.match.leaf, now),
+             *(f"  {f.severity}: {f.message}" for f in examined.findings)]
+    record = done.record
     emit(args, "\n".join(lines), {"certificate": {"id": record.id, "kind": record.kind, "subject": record.subject,
                                                    "issuer": record.issuer, "not_after": record.not_after.isoformat(),
-                                                   "fingerprint": record.fingerprint},
+                                                   "fingerprint": record.fingerprint, "state": done.outcome.state,
+                                                   "valid_from": record.not_before.isoformat()},
                                   "findings": [{"severity": f.severity, "code": f.code, "message": f.message}
-                                               for f in findings]})
+                                               for f in examined.findings]})
     return 0
 
 
@@ -115,93 +107,69 @@ def cert_inspect(args: argparse.Namespace, s: Services) -> int:
     return 0
 
 
-def _certificate_parts(session: ProjectSession, kind_id: str) -> tuple[Any, Any, tuple[Any, ...]]:
-    from cryptography import x509
-
-    held = session.project.current_certificate(kind_id)
-    if held is None:
-        raise WizardError(f"The {kind_id} certificate has not been imported yet. Import it first: "
-                          f"dip-onboarding cert import DIR FILE")
-    key_record, cert_record = held
-    cert = x509.load_pem_x509_certificate(cert_record.pem.encode("ascii"))
-    chain = tuple(x509.load_pem_x509_certificates(cert_record.chain_pem.encode("ascii"))) \
-        if cert_record.chain_pem else ()
-    return key_record, cert, chain
+def _read_password(path: Path, what: str) -> str:
+    return _read_first_line(path, what, "password")
 
 
 def pfx_export(args: argparse.Namespace, s: Services) -> int:
-    from wizard.core.keys import load_private_key
-    from wizard.core.packaging import check_password, export_pfx, pfx_profile
+    from wizard.actions.packages import package_source, record_package, write_package
+    from wizard.core.packaging import check_password, pfx_profile
 
     profile = pfx_profile(args.pfx_profile)
-    password = _read_first_line(args.password_file, "PFX password", "password") \
-        if args.password_file.exists() and args.password_file.stat().st_size else ""
+    password = _read_password(args.password_file, "PFX password")
     check_password(password)
-    session = ProjectSession.open(args.dir, s.profile, s.clock)
-    kind = _kind(s, args.cert)
-    key_record, cert, chain = _certificate_parts(session, kind.id)
-    key = load_private_key(_vault(args, s, key_record.vault), key_record)
-    export_pfx(args.out, key, cert, chain, profile, password, friendly_name=f"{kind.id}", overwrite=args.force)
-    session.record("package exported", {"kind": kind.id, "format": f"pfx-{profile.id}", "file": str(args.out),
-                                        "fingerprint": key_record.fingerprint})
-    emit(args, f"Wrote {args.out}: a {profile.name} PFX with the {kind.name} key, certificate and "
-               f"{len(chain)} issuer certificate{'s' if len(chain) != 1 else ''}. It was re-opened with its password "
+    session = open_session(args, s)
+    source = package_source(session, _kind(s, args.cert))
+    vault = _vault(args, s, source.key.vault)
+    written = write_package(source, profile.id, args.out, vault=vault, password=password, overwrite=args.force)
+    record_package(session, source, profile.id, written)
+    chain = source.certificate.chain_pem.count("-----BEGIN CERTIFICATE-----")
+    emit(args, f"Wrote {args.out}: a {profile.name} PFX with the {source.kind.name} key, certificate and "
+               f"{chain} issuer certificate{'s' if chain != 1 else ''}. It was re-opened with its password "
                "and checked. Send the password separately from the file.",
-         {"pfx": str(args.out), "profile": profile.id, "chain": len(chain)})
+         {"pfx": str(args.out), "profile": profile.id, "chain": chain, "friendly_name": source.friendly_name})
     return 0
 
 
 def pem_export(args: argparse.Namespace, s: Services) -> int:
-    from wizard.core.keys import load_private_key
-    from wizard.core.packaging import export_encrypted_key, export_pem_chain
+    from wizard.actions.packages import package_source, record_package, write_package
 
-    session = ProjectSession.open(args.dir, s.profile, s.clock)
-    kind = _kind(s, args.cert)
-    key_record, cert, chain = _certificate_parts(session, kind.id)
+    session = open_session(args, s)
+    source = package_source(session, _kind(s, args.cert))
     password = ""
+    vault = None
     if args.key_out is not None:
         if args.password_file is None:
             raise InvalidInput("password", "The key is always written password-protected: add --password-file F.")
-        password = _read_first_line(args.password_file, "key password", "password")
-        from wizard.core.packaging import check_password
-
-        check_password(password)
-    from wizard.core.files import check_output
-
-    if args.key_out is not None:
-        check_output(args.key_out, overwrite=args.force)  # before anything is written
-    export_pem_chain(args.out, cert, chain, overwrite=args.force)
-    written = [str(args.out)]
-    if args.key_out is not None:
-        key = load_private_key(_vault(args, s, key_record.vault), key_record)
-        export_encrypted_key(args.key_out, key, password, overwrite=args.force)
-        written.append(str(args.key_out))
-    session.record("package exported", {"kind": kind.id, "format": "pem", "files": written,
-                                        "fingerprint": key_record.fingerprint})
-    emit(args, "Wrote " + " and ".join(written) + ". Each was re-opened and checked.", {"written": written})
+        password = _read_password(args.password_file, "key password")
+        vault = _vault(args, s, source.key.vault)
+    format_id = "pem" if args.key_out is not None else "chain"
+    written = write_package(source, format_id, args.out, vault=vault, password=password, key_out=args.key_out,
+                            overwrite=args.force)
+    record_package(session, source, format_id, written)
+    emit(args, "Wrote " + " and ".join(str(p) for p in written) + ". Each was re-opened and checked.",
+         {"written": [str(p) for p in written]})
     return 0
 
 
 def key_import(args: argparse.Namespace, s: Services) -> int:
-    from wizard.core.certs import commit_certificate, match_certificate
-    from wizard.core.keys import commit_new_key, store_existing_key
-    from wizard.core.packaging import open_own_key
+    from wizard.actions.certificates import begin_bring_key, bring_summary, finish_bring_key, open_and_store
+    from wizard.actions.keys import cancel_key_generation
 
-    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    session = open_session(args, s)
     kind = _kind(s, args.cert)
-    if session.project.keys_for(kind.id):
-        raise WizardError(f"The {kind.name} already has a key in this project. Bringing your own is for a kind "
-                          "with no key yet.")
     data = _read(args.file, "key file")
     password = _read_first_line(args.password_file, "password", "password")
     certificate = _read(args.cert_file, "certificate file") if args.cert_file else None
-    key, found = open_own_key(data, password, certificate)  # checked before anything is stored
     vault = _vault(args, s)
-    new = store_existing_key(kind, key, vault, s.clock())
-    commit_new_key(session, new, vault)
-    text = f"Stored your own key for the {kind.name} in {vault.name}."
-    if found is not None:
-        commit_certificate(session, match_certificate(s.profile, session.project, found, kind.id))
-        text += " Its certificate was imported too."
-    emit(args, text, {"kind": kind.id, "key": new.record.id, "certificate": found is not None})
+    job = begin_bring_key(session, kind, vault.kind)
+    try:
+        brought = open_and_store(job, data, password, certificate, vault, s.clock())
+    except BaseException:
+        cancel_key_generation(session, job, vault)
+        raise
+    outcome = finish_bring_key(session, job, brought)
+    emit(args, bring_summary(kind, vault.name, outcome),
+         {"kind": kind.id, "key": outcome.record.id, "certificate": outcome.imported is not None,
+          "certificate_refused": outcome.refused})
     return 0

@@ -6,16 +6,16 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from wizard.actions.vaults import VaultFor
 from wizard.app import Services
-from wizard.cli_output import emit
+from wizard.cli_output import PROG, emit
 from wizard.core.algorithms import choose_algorithm, describe_algorithm, format_fingerprint
 from wizard.core.atlas import check_credentials, save_credentials
 from wizard.core.errors import InvalidInput, UnknownId, WizardError
-from wizard.core.model import KeyRecord, with_key
+from wizard.core.model import KeyRecord
 from wizard.core.profile import CertificateKind
 from wizard.core.session import ProjectSession
 from wizard.core.vault import NO_KEYCHAIN, KeychainUnavailable, Vault, VaultError, VaultProvider
@@ -38,7 +38,13 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
     gen.add_argument("--algorithm", metavar="ALG", help="rsa-2048 (default), rsa-3072, rsa-4096, or ec-p256 / "
                      "ec-p384 where the profile accepts EC")
     gen.add_argument("--replace", action="store_true", help="make a replacement for an existing key (the current "
-                     "key is kept until the new certificate is imported)")
+                     "key is kept until the new certificate is imported; a new key whose CSR was exported is never "
+                     "replaced: abandon it first)")
+    abandon = key.add_parser("abandon", parents=[common, vault_opts], help="destroy a new key that is waiting for "
+                             "its certificate (asks first, naming its fingerprint)")
+    abandon.add_argument("dir", type=folder_arg, metavar="DIR")
+    abandon.add_argument("--cert", required=True, metavar="KIND")
+    abandon.add_argument("--yes", action="store_true", help="do not ask")
     bring = key.add_parser("import", parents=[common, vault_opts], help="bring your own key (and certificate) "
                            "from a PFX or a password-protected key file into the keychain")
     bring.add_argument("dir", type=folder_arg, metavar="DIR")
@@ -46,6 +52,18 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
     bring.add_argument("--cert", required=True, metavar="KIND")
     bring.add_argument("--cert-file", type=Path, metavar="F", help="the certificate, when FILE is only a key")
     bring.add_argument("--password-file", type=Path, required=True, metavar="F", help="the file's password")
+
+    keys = sub.add_parser("keys", help="the project's keys as a whole").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=parser_class)
+    check = keys.add_parser("check", parents=[common, vault_opts], help="list the keys with their state, read each "
+                            "back from its vault, and repair what an interruption left; exits 1 only when something "
+                            "could not be repaired")
+    check.add_argument("dir", type=folder_arg, metavar="DIR")
+    destroy = keys.add_parser("destroy-retired", parents=[common, vault_opts], help="destroy keys that are no "
+                              "longer in use (asks first; expired ones are destroyed at the next open anyway)")
+    destroy.add_argument("dir", type=folder_arg, metavar="DIR")
+    destroy.add_argument("--cert", metavar="KIND", help="only this certificate kind's retired key")
+    destroy.add_argument("--yes", action="store_true", help="do not ask")
 
     csr = sub.add_parser("csr", help="certificate signing requests").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=parser_class)
@@ -112,7 +130,7 @@ def _ask(prompt: str, field: str) -> str:
 
 
 def _passphrase(args: argparse.Namespace, vaults: VaultProvider) -> str:
-    if args.passphrase_file is not None:
+    if getattr(args, "passphrase_file", None) is not None:
         return _read_first_line(args.passphrase_file, "file vault passphrase", "passphrase")
     first = _ask("File vault passphrase: ", "passphrase")
     if not vaults.file_vault_exists() and _ask("Type it again: ", "typed") != first:
@@ -122,7 +140,7 @@ def _passphrase(args: argparse.Namespace, vaults: VaultProvider) -> str:
 
 def _vault(args: argparse.Namespace, s: Services, kind: str | None = None) -> Vault:
     """The vault the user chose (keychain by default), or the one an existing key lives in."""
-    use_file = args.file_vault if kind is None else kind == "file"
+    use_file = getattr(args, "file_vault", False) if kind is None else kind == "file"
     if use_file:
         if kind == "file" and not s.vaults.file_vault_exists():
             # The key was in the file vault; making a new, empty one would only hide that the file has gone.
@@ -143,41 +161,125 @@ def _kind(s: Services, typed: str) -> CertificateKind:
         raise InvalidInput("cert", str(exc)) from None
 
 
-def key_generate(args: argparse.Namespace, s: Services) -> int:
-    from wizard.core.keys import commit_new_key, create_key  # cryptography: loaded only by the commands that need it
+def vault_for(args: argparse.Namespace, s: Services) -> VaultFor:
+    return lambda kind: _vault(args, s, kind)
+
+
+def open_session(args: argparse.Namespace, s: Services) -> ProjectSession:
+    """Open the project for a command, finishing what the key lifecycle finishes at every open (a copied folder
+    made independent, an interrupted key write rolled back, a waiting certificate switched to); each thing done
+    is said on stderr, so --json output stays clean."""
+    from wizard.actions.opening import has_work, housekeep
+
     session = ProjectSession.open(args.dir, s.profile, s.clock)
+    if has_work(session):
+        for line in housekeep(session, vault_for(args, s)).news(asked_first=False):
+            print(f"{PROG}: {line}", file=sys.stderr)
+    return session
+
+
+def key_generate(args: argparse.Namespace, s: Services) -> int:
+    from wizard.actions.keys import generate_key
+
+    session = open_session(args, s)
     kind = _kind(s, args.cert)
     algorithm = choose_algorithm(kind, args.algorithm)
-    existing = session.project.keys_for(kind.id)
-    if existing and not args.replace:
-        raise WizardError(f"The {kind.name} already has a key (made {existing[0].created_at:%d %b %Y}). To make "
-                          "a replacement add --replace; the current key stays until the new certificate is "
-                          "imported.")
+    from wizard.core.lifecycle import plan_new_key
+
+    plan_new_key(session.project, kind.id, kind.name, replace_key=args.replace, folder=str(args.dir))  # before asking
     vault = _vault(args, s)
     vault.check_access()  # a locked keychain is reported now, not after seconds of key generation
     if not args.json:
         print(f"Making an {describe_algorithm(algorithm)} key for the {kind.name}"
               f"{' (this can take a few seconds)' if algorithm in ('rsa-3072', 'rsa-4096') else ''}...",
               file=sys.stderr, flush=True)
-    new = create_key(kind, algorithm, vault, s.clock())
-    try:
-        record = commit_new_key(session, new, vault)
-    except KeyboardInterrupt:
-        vault.delete(new.record.id)  # stopped before the project recorded it: leave no key nobody refers to
-        raise
+    made = generate_key(session, kind, algorithm, vault, replace_key=args.replace,
+                        folder_label=str(args.dir))
+    record = made.record
     text = (f"Made an {describe_algorithm(algorithm)} key for the {kind.name} and stored it in {vault.name}.\n"
             f"Fingerprint (SHA-256): {format_fingerprint(record.fingerprint, groups=16)}")
+    if made.superseded is not None:
+        text += "\nIt takes the place of the earlier new key, whose CSR had never been exported."
     if record.replaces:
         text += "\nIt will replace the current key once its certificate is imported."
     emit(args, text, {"key": key_json(record)})
     return 0
 
 
-def csr_export(args: argparse.Namespace, s: Services) -> int:
-    from wizard.core.csr import describe_csr, export_csr  # cryptography: loaded only by the commands that need it
-    session = ProjectSession.open(args.dir, s.profile, s.clock)
+def key_abandon(args: argparse.Namespace, s: Services) -> int:
+    from wizard.actions.keys import abandon_key, abandon_question, pending_key
+
+    session = open_session(args, s)
     kind = _kind(s, args.cert)
-    record = session.project.newest_key(kind.id)
+    key = pending_key(session, kind)
+    _confirm(args, abandon_question(kind, key) + " Type yes to destroy it: ")
+    abandon_key(session, kind, vault_for(args, s))
+    emit(args, f"Destroyed the new {kind.name} key ({format_fingerprint(key.fingerprint, groups=4)}…). The key "
+               "in use, if any, is unchanged.", {"destroyed": key_json(key)})
+    return 0
+
+
+def keys_destroy_retired(args: argparse.Namespace, s: Services) -> int:
+    from wizard.actions.keys import destroy_retired
+    from wizard.core.lifecycle import retired_keys
+
+    session = open_session(args, s)
+    kind_id = _kind(s, args.cert).id if args.cert else None
+    found = retired_keys(session.project, kind_id)
+    if not found:
+        emit(args, "There is no retired key to destroy.", {"destroyed": []})
+        return 0
+    names = {k.id: k.name for k in s.profile.certificate_kinds}
+    listed = "; ".join(f"the {names.get(k.kind, k.kind)} key {format_fingerprint(k.fingerprint, groups=16)}"
+                       for k in found)
+    _confirm(args, f"Destroy {len(found)} retired key{'s' if len(found) != 1 else ''} ({listed})? Anything still "
+                   "using their certificates would stop working. Type yes to destroy: ")
+    gone = destroy_retired(session, kind_id, vault_for(args, s))
+    emit(args, f"Destroyed {len(gone)} retired key{'s' if len(gone) != 1 else ''}.",
+         {"destroyed": [key_json(k) for k in gone]})
+    return 0
+
+
+def keys_check(args: argparse.Namespace, s: Services) -> int:
+    from wizard.actions.keys import check_keys
+
+    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    report = check_keys(session, vault_for(args, s))
+    lines = [f"  {r.kind_name}: {r.status} ({r.state}), in the {r.vault}, "
+             f"{format_fingerprint(r.fingerprint, groups=4)}… — "
+             f"{'found and checked' if r.problem is None else r.problem}" for r in report.rows] or ["  No keys yet."]
+    lines = ["Keys:", *lines]
+    lines += [f"Repaired: {x}" for x in report.repaired]
+    lines += [f"Could not repair: {x}" for x in report.unrepaired]
+    if not report.repaired and not report.unrepaired:
+        lines.append("All is well: nothing needed repair.")
+    emit(args, "\n".join(lines), {"keys": [{"kind": r.kind, "state": r.state, "status": r.status,
+                                            "fingerprint": r.fingerprint, "vault": r.vault, "problem": r.problem}
+                                           for r in report.rows],
+                                  "repaired": list(report.repaired), "unrepaired": list(report.unrepaired)})
+    return 1 if report.unrepaired else 0
+
+
+def _confirm(args: argparse.Namespace, question: str) -> None:
+    if args.yes:
+        return
+    if not _terminal_at_stdin():
+        raise InvalidInput("yes", "No terminal to ask for confirmation; add --yes to go ahead without asking.")
+    try:
+        answer = input(question)
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        raise WizardError("Nothing was destroyed.")
+
+
+def csr_export(args: argparse.Namespace, s: Services) -> int:
+    from wizard.actions.keys import record_csr_exported
+    from wizard.core.csr import describe_csr, export_csr  # cryptography: loaded only by the commands that need it
+
+    session = open_session(args, s)
+    kind = _kind(s, args.cert)
+    record = session.project.key_in_state(kind.id, "pending") or session.project.newest_key(kind.id)
     if record is None:
         raise WizardError(f"The {kind.name} has no key yet. Make one first: dip-onboarding key generate "
                           f"{args.dir} --cert {kind.id}")
@@ -185,7 +287,7 @@ def csr_export(args: argparse.Namespace, s: Services) -> int:
     organisation = session.project.organisation
     exported = export_csr(kind, organisation, record, vault, args.out, overwrite=args.force)
     pem, out, config_path, commands_path = exported.pem, exported.csr, exported.config, exported.commands
-    session.commit(with_key(session.project, replace(record, csr_pem=pem, csr_exported_at=s.clock())))
+    record_csr_exported(session, record, pem)
     text = "\n".join([*describe_csr(kind, organisation, record), "", f"Wrote the CSR to {out}",
                       f"OpenSSL config: {config_path}", f"OpenSSL commands: {commands_path}"])
     emit(args, text, {"csr": str(out), "config": str(config_path), "commands": str(commands_path),
@@ -194,7 +296,7 @@ def csr_export(args: argparse.Namespace, s: Services) -> int:
 
 
 def atlas_save(args: argparse.Namespace, s: Services) -> int:
-    session = ProjectSession.open(args.dir, s.profile, s.clock)
+    session = open_session(args, s)
     api_key = (_read_first_line(args.key_file, "API key", "api_key") if args.key_file
                else _ask("Atlas API key: ", "api_key"))
     api_secret = (_read_first_line(args.secret_file, "API secret", "api_secret") if args.secret_file
@@ -212,5 +314,5 @@ def atlas_save(args: argparse.Namespace, s: Services) -> int:
 
 def key_json(k: KeyRecord) -> dict[str, Any]:
     return {"id": k.id, "kind": k.kind, "algorithm": k.algorithm, "fingerprint": k.fingerprint,
-            "created_at": k.created_at.isoformat(), "vault": k.vault, "replaces": k.replaces,
+            "created_at": k.created_at.isoformat(), "vault": k.vault, "replaces": k.replaces, "state": k.state,
             "csr_exported_at": k.csr_exported_at.isoformat() if k.csr_exported_at else None}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+PROG = "dip-onboarding"
+
 
 def emit(args: argparse.Namespace, text: str, data: object) -> None:
     if args.json:

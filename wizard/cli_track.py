@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from wizard.app import Services
-from wizard.cli_keys import _kind, _vault
+from wizard.cli_keys import _kind, _vault, open_session, vault_for
 from wizard.cli_output import emit
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.findings import Finding
-from wizard.core.model import KeyRecord
 from wizard.core.session import ProjectSession
 
 # Which option each input field comes from, so a refusal names what to retype.
@@ -104,7 +103,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
 
 
 def _open(args: argparse.Namespace, s: Services) -> ProjectSession:
-    return ProjectSession.open(args.dir, s.profile, s.clock)
+    return open_session(args, s)
 
 
 def _finding_lines(findings: tuple[Finding, ...]) -> list[str]:
@@ -288,7 +287,6 @@ def reminders(args: argparse.Namespace, s: Services) -> int:
 
 def renew(args: argparse.Namespace, s: Services) -> int:
     from wizard.core.algorithms import choose_algorithm, describe_algorithm
-    from wizard.core.keys import commit_new_key, create_key
     from wizard.core.renewal import check_renewable, renewal_state
 
     session = _open(args, s)
@@ -304,23 +302,24 @@ def renew(args: argparse.Namespace, s: Services) -> int:
              "certificate is imported." if state.current else ""]
     record = state.replacement
     if record is None:
-        vault = _vault(args, s)
+        from wizard.actions.keys import generate_key
+        from wizard.actions.renewal import renewal_vault_kind
+
+        vault = _vault(args, s, "file" if args.file_vault else renewal_vault_kind(session.project, kind.id))
         vault.check_access()
-        record = commit_new_key(session, create_key(kind, choose_algorithm(kind, args.algorithm), vault, s.clock()),
-                                vault)
+        record = generate_key(session, kind, choose_algorithm(kind, args.algorithm), vault, replace_key=True,
+                              folder_label=str(args.dir)).record
         lines.append(f"Made a new {describe_algorithm(record.algorithm)} key for it in {vault.name}.")
     else:
         lines.append(f"A new key made on {record.created_at:%d %b %Y} is already waiting for its certificate.")
     csr_file = None
     if args.out is not None:
-        from dataclasses import replace
-
+        from wizard.actions.keys import record_csr_exported
         from wizard.core.csr import export_csr
-        from wizard.core.model import with_key
 
         exported = export_csr(kind, session.project.organisation, record, _vault(args, s, record.vault), args.out,
                               overwrite=args.force)
-        session.commit(with_key(session.project, replace(record, csr_pem=exported.pem, csr_exported_at=s.clock())))
+        record_csr_exported(session, record, exported.pem)
         csr_file = str(exported.csr)
         lines.append(f"Wrote its CSR to {exported.csr}: send it to your certificate supplier, then import the new "
                      f"certificate with: dip-onboarding cert import {args.dir} FILE")
@@ -333,23 +332,13 @@ def renew(args: argparse.Namespace, s: Services) -> int:
 
 
 def promote(args: argparse.Namespace, s: Services) -> int:
-    from wizard.core.promotion import promote as make_production
+    from wizard.actions.promotion import promote_project
 
     session = _open(args, s)
     # Certificates carry over only for kinds whose step the profile marks reuse; only then is a vault opened.
-    copier = None
-    if any(s.profile.step(s.profile.certificate_kind(c.kind).step).production == "reuse"
-           for c in session.project.certificates):
-        def copier(record: KeyRecord) -> KeyRecord:
-            from dataclasses import replace
-
-            from wizard.core.keys import new_key_id
-
-            vault = _vault(args, s, record.vault)
-            new_id = new_key_id()
-            vault.put(new_id, vault.get(record.id, what=f"private key for the {record.kind} certificate"))
-            return replace(record, id=new_id)
-    production = make_production(session, args.out, copier)
+    reuse = any(s.profile.step(s.profile.certificate_kind(c.kind).step).production == "reuse"
+                for c in session.project.certificates)
+    production = promote_project(session, args.out, vault_for(args, s) if reuse else None)
     items = production.project.checklist
     lines = [f"Made the Production project in {args.out} from {args.dir} (which is unchanged).",
              f"Checklist ({sum(not i.done for i in items)} to do):",

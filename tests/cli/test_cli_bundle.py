@@ -17,6 +17,7 @@ from test_cli_keys import Cli, TestKeychain, Typed, keychain, keys_of, one_line
 
 from tests.pki import Issuer
 from wizard.core.keys import public_fingerprint
+from wizard.core.store import load_project
 
 __all__ = ["issuer", "keychain"]  # fixtures, imported so pytest finds them here
 PASSWORD = "Plum-Kettle-Orbit-42-Sunrise"
@@ -153,12 +154,46 @@ def test_import_puts_the_pfx_key_into_the_keychain(cli: Cli, certified: Path, tm
                tmp_path / "password", "--json")
     assert done.code == 0, done.err
     [stored] = json.loads(done.out)["keychain"]
-    assert keychain.key_ids() == before | {stored["entry"]}
+    assert keychain.key_ids() == before | {stored["entry"].rsplit("/", 1)[-1]}
     [key] = keys_of(certified)
     assert stored["fingerprint"] == key["fingerprint"]  # the very key the sender's project holds
     pfx = pkcs12.load_pkcs12((tmp_path / "in" / "pfx" / "dip-mtls.pfx").read_bytes(), PASSWORD.encode())
     assert pfx.key is not None
     assert public_fingerprint(pfx.key.public_key()) == stored["fingerprint"]  # type: ignore[arg-type]
+    # the folder it went into is a project that records the key, under its own identity, with its certificate
+    project = load_project(tmp_path / "in")
+    [record] = project.keys
+    assert (record.vault_entry, record.fingerprint, record.state) == (stored["entry"], key["fingerprint"], "active")
+    assert record.vault_entry.startswith(project.identity + "/")
+    assert stored["certificate"] == "imported"
+    assert project.certificate_for(record.id) is not None
+    checked = cli("keys", "check", tmp_path / "in")
+    assert checked.code == 0, checked.err
+    assert "DIP mTLS client certificate" in checked.out
+
+
+def test_import_with_keys_refuses_an_unknown_environment_before_writing(cli: Cli, certified: Path, tmp_path: Path,
+                                                                         keychain: TestKeychain) -> None:
+    out = tmp_path / "lead.zip"
+    assert cli("bundle", "export", certified, "--audience", "technical-lead", "--out", out, "--include-pfx",
+               "dip-mtls", "--password-file", tmp_path / "password").code == 0
+    with zipfile.ZipFile(out) as archive:
+        members = {i.filename: archive.read(i) for i in archive.infolist()}
+    manifest = json.loads(members["manifest.json"])
+    manifest["environment"]["id"] = "staging"
+    members["manifest.json"] = json.dumps(manifest, sort_keys=True).encode("ascii")
+    odd = tmp_path / "odd.zip"
+    with zipfile.ZipFile(odd, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    before = keychain.key_ids()
+    done = cli("bundle", "import", odd, "--into", tmp_path / "in", "--keychain", "--password-file",
+               tmp_path / "password")
+    assert done.code == 1
+    assert "environment" in one_line(done.err)
+    assert "nothing was imported" in one_line(done.err)
+    assert not (tmp_path / "in").exists()
+    assert keychain.key_ids() == before
 
 
 def test_import_takes_the_certificate_kind_from_the_manifest_not_the_file_name(cli: Cli, certified: Path,

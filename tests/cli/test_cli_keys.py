@@ -104,14 +104,17 @@ def test_key_generate_json(cli: Cli, uit_project: Path, keychain: TestKeychain) 
     assert done.err == ""
 
 
-def test_replace_makes_a_replacement(cli: Cli, uit_project: Path, keychain: TestKeychain) -> None:
+def test_replace_of_a_key_never_sent_takes_its_place(cli: Cli, uit_project: Path, keychain: TestKeychain) -> None:
+    """Its CSR was never exported, so nothing was sent: the new key replaces it (issue 15's rule)."""
     assert cli("key", "generate", uit_project, "--cert", "atlas-api").code == 0
+    [first] = keys_of(uit_project)
     done = cli("key", "generate", uit_project, "--cert", "atlas-api", "--replace")
     assert done.code == 0, done.err
-    assert "It will replace the current key once its certificate is imported." in done.out
-    first, second = keys_of(uit_project)
-    assert second["replaces"] == first["id"]
-    assert keychain.key_ids() == {first["id"], second["id"]}
+    assert "It takes the place of the earlier new key, whose CSR had never been exported." in done.out
+    [second] = keys_of(uit_project)
+    assert second["id"] != first["id"]
+    assert (second["replaces"], second["state"]) == (None, "pending")
+    assert keychain.key_ids() == {second["id"]}
 
 
 def test_file_vault_without_a_keychain(cli: Cli, uit_project: Path, no_keychain: None, tmp_path: Path,

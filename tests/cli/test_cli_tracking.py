@@ -150,8 +150,13 @@ def test_a_certificate_near_expiry_is_flagged_and_renewed(cli: Cli, uit_project:
                     not_after=TODAY + dt.timedelta(days=365))
     import_pem(cli, uit_project, new, issuer, tmp_path, "new.pem")
     status = json.loads(cli("status", uit_project, "--json").out)
-    assert len(status["keys"]) == 1
-    assert status["certificates"][0]["days_left"] >= 363
+    # the old key is retired and kept until its certificate expires (or keys destroy-retired)
+    assert [k["state"] for k in status["keys"]] == ["retired", "active"]
+    assert len(keychain.key_ids()) == 2
+    assert [(c["key"], c["state"]) for c in status["certificates"]] == \
+        [(status["keys"][0]["id"], "retired"), (status["keys"][1]["id"], "in use")]
+    assert status["certificates"][1]["days_left"] >= 363
+    assert "(retired: its key is no longer in use and is kept until this expires)" in cli("status", uit_project).out
     assert "renew soon" not in cli("status", uit_project).out
     events = [e["event"] for e in json.loads(cli("audit", uit_project, "--json").out)["entries"]]
     assert events.count("key generated") == 2

@@ -88,6 +88,6 @@ def test_cli_flow_logs_and_prints_no_secret(real_keychain: KeychainStatus, tmp_p
     finally:
         state = load_project(project)
         for stored in state.keys:
-            vault.delete(stored.id)
+            vault.delete(stored.vault_entry)
         if state.atlas_credentials is not None:
-            vault.delete(state.atlas_credentials.id)
+            vault.delete(state.atlas_credentials.vault_entry)

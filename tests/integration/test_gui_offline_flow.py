@@ -156,7 +156,7 @@ def test_whole_gui_journey_offline_with_the_real_keychain_leaves_no_key_on_disk_
     finally:
         if window.session is not None:
             for stored in window.session.project.keys:
-                vault.delete(stored.id)
+                vault.delete(stored.vault_entry)
 
 
 def _plain_pkcs8() -> tuple[Any, Any, Any]:

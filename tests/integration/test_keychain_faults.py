@@ -78,10 +78,10 @@ def test_an_entry_deleted_behind_the_wizards_back(real_keychain: KeychainStatus,
     vault = Vault(open_keychain())
     try:
         cleared = subprocess.run([secret_tool, "clear", "service", SERVICE, "username",
-                                  f"{records['dip-mtls'].id}/part-1"], capture_output=True, text=True, timeout=30,
-                                 check=False)
+                                  f"{records['dip-mtls'].vault_entry}/part-1"], capture_output=True, text=True,
+                                 timeout=30, check=False)
         assert cleared.returncode == 0, cleared.stderr
-        assert f"{records['dip-mtls'].id}/part-1" not in secret_service_items()
+        assert f"{records['dip-mtls'].vault_entry}/part-1" not in secret_service_items()
         before = (folder / "project.json").read_bytes()
 
         done = user.run("csr", "export", folder, "--cert", "dip-mtls", "--out", tmp_path / "mtls.csr.pem")
@@ -97,6 +97,6 @@ def test_an_entry_deleted_behind_the_wizards_back(real_keychain: KeychainStatus,
         assert (tmp_path / "atlas.csr.pem").read_text().startswith("-----BEGIN CERTIFICATE REQUEST-----")
     finally:
         for record in records.values():
-            vault.delete(record.id)
-    left = [name for name in secret_service_items() if name.split("/")[0] in {r.id for r in records.values()}]
+            vault.delete(record.vault_entry)
+    left = [name for name in secret_service_items() if name.rsplit("/", 2)[-2] in {r.id for r in records.values()}]
     assert left == []

@@ -189,14 +189,14 @@ def projects() -> Iterator[list[Path]]:
         project = load_project(folder)
         for record in project.keys:
             if record.vault == "keychain":
-                vault.delete(record.id)
+                vault.delete(record.vault_entry)
         if project.atlas_credentials is not None and project.atlas_credentials.vault == "keychain":
-            vault.delete(project.atlas_credentials.id)
+            vault.delete(project.atlas_credentials.vault_entry)
         if sys.platform.startswith("linux"):
             ids = {r.id for r in project.keys}
             if project.atlas_credentials is not None:
                 ids.add(project.atlas_credentials.id)
-            left = [name for name in secret_service_items() if name.split("/")[0] in ids]
+            left = [name for name in secret_service_items() if name.rsplit("/", 2)[-2] in ids]
             assert left == [], f"entries left in the keychain: {left}"
 
 
@@ -273,12 +273,12 @@ def test_keys_and_csrs_in_the_secret_service_and_no_key_on_disk(real_keychain: K
     assert all(r.vault == "keychain" for r in records.values())
     items = secret_service_items()
     for record in records.values():
-        index = json.loads(items[f"{record.id}/index"])
+        index = json.loads(items[f"{record.vault_entry}/index"])
         assert index["parts"] >= 2
         for i in range(index["parts"]):
-            assert 0 < len(items[f"{record.id}/part-{i}"]) <= CHUNK_CHARS
-        assert f"{record.id}/part-{index['parts']}" not in items
-    assert json.loads(items[f"{records['atlas-api'].id}/index"])["parts"] == 4
+            assert 0 < len(items[f"{record.vault_entry}/part-{i}"]) <= CHUNK_CHARS
+        assert f"{record.vault_entry}/part-{index['parts']}" not in items
+    assert json.loads(items[f"{records['atlas-api'].vault_entry}/index"])["parts"] == 4
 
     # Nothing under the project, the user's folders, the CSR folder or new temp files holds the private keys.
     vault = Vault(open_keychain())
@@ -383,7 +383,7 @@ def test_atlas_credentials_go_to_the_keychain_only(real_keychain: KeychainStatus
     record = load_project(folder).atlas_credentials
     assert record is not None
     assert record.vault == "keychain"
-    stored = json.loads(Vault(open_keychain()).get(record.id))  # as atlas.store_credentials wrote it
+    stored = json.loads(Vault(open_keychain()).get(record.vault_entry))  # as atlas.store_credentials wrote it
     assert (stored["api_key"], stored["api_secret"]) == (API_KEY, API_SECRET)
 
     # Only the files the user gave hold the values; nothing the wizard wrote does.

@@ -139,4 +139,4 @@ def test_whole_cli_flow_offline_and_no_key_on_disk(real_keychain: KeychainStatus
         assert scan([leak], key_needles("dip-mtls", key))
     finally:
         for stored in load_project(project).keys:
-            vault.delete(stored.id)
+            vault.delete(stored.vault_entry)
