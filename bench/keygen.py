@@ -46,7 +46,7 @@ def keygen_ratio(ctx: Context) -> RatioResult:
         label = "warm-up" if i == 0 else f"run {i}/{runs}"
         started = time.perf_counter()
         try:
-            new = create_key(kind, ALGORITHM, vault, utc_now())
+            new = create_key(kind, ALGORITHM, vault, utc_now(), key_id=f"k-bench-{i}", entry=f"k-bench-{i}")
         except WizardError as exc:
             return RatioResult("ms", generation_ms, whole_ms, "error", f"{vault.name}, {label}: {exc}")
         whole = time.perf_counter() - started

@@ -27,9 +27,9 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from wizard.actions.certificates import commit_certificate, examine
 from wizard.app import Services, build_services
 from wizard.core.certfiles import CertificateFile
-from wizard.core.certs import commit_certificate, match_certificate
 from wizard.core.flow import PageId
 from wizard.core.keychain import os_keychain_backend
 from wizard.core.keys import load_private_key
@@ -199,8 +199,8 @@ def one_run(app: QApplication, services: Services, index: int, out: Path) -> dic
                                       common_name=organisation.domain, organisation=organisation.name,
                                       dns_names=[organisation.domain], not_before=now - dt.timedelta(days=1),
                                       not_after=now + dt.timedelta(days=365))
-        commit_certificate(session, match_certificate(services.profile, session.project,
-                                                      CertificateFile((cert, *ca.chain), "PEM")))
+        commit_certificate(session, examine(session.project, services.profile,
+                                            CertificateFile((cert, *ca.chain), "PEM"), now))
 
         window, packages = open_at(app, services, dialogs, folder, PageId.PACKAGES)
         if not isinstance(packages, PackagesPage):

@@ -11,10 +11,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from tests.pki import SupplierCA
+from wizard.actions.keys import generate_key
 from wizard.app import Services
 from wizard.core.certfiles import CertificateFile
-from wizard.core.certs import commit_certificate, match_certificate
-from wizard.core.keys import commit_new_key, create_key, load_private_key
+from wizard.core.certs import match_certificate, record_for
+from wizard.core.keys import load_private_key
+from wizard.core.lifecycle import with_certificate
 from wizard.core.model import CertificateRecord, KeyRecord
 from wizard.core.session import ProjectSession
 from wizard.core.vault import Vault
@@ -39,7 +41,7 @@ def add_key(services: Services, session: ProjectSession, keychain: MemorySecretS
     """A new key for a kind (a replacement if the kind has one), as the keys page makes it."""
     vault = Vault(keychain)
     kind = services.profile.certificate_kind(kind_id)
-    return commit_new_key(session, create_key(kind, kind.default_algorithm, vault, services.clock()), vault)
+    return generate_key(session, kind, kind.default_algorithm, vault, replace_key=True).record
 
 
 def issue_for(ca: SupplierCA, services: Services, keychain: MemorySecretStore, record: KeyRecord, *,
@@ -59,7 +61,8 @@ def import_with_core(session: ProjectSession, cert: x509.Certificate,
                      chain: tuple[x509.Certificate, ...]) -> CertificateRecord:
     """Record a certificate without the page (and without its checks): for setting up a project."""
     match = match_certificate(session.profile, session.project, CertificateFile((cert, *chain), "PEM"))
-    record, _retired = commit_certificate(session, match)
+    record = record_for(match, session.clock())
+    session.commit(with_certificate(session.project, match.key, record, session.clock())[0])
     return record
 
 

@@ -61,6 +61,7 @@ class FakeDialogs(Dialogs):
         self.file_password_dialogs: list[FilePasswordDialog] = []
         self.bundle_answers: list[bool] = []
         self.bundle_dialogs: list[BundleDialog] = []
+        self.informed: list[str] = []
 
     def confirm(self, parent: QWidget, title: str, text: str, *, action: str) -> bool:
         self.confirmed.append(text)
@@ -68,6 +69,9 @@ class FakeDialogs(Dialogs):
 
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
         raise AssertionError(f"unexpected error dialog: {text}")
+
+    def inform(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.informed.append(text)
 
     def choose_folder(self, parent: QWidget, title: str, start: Path) -> Path | None:
         return self.folders.pop(0)

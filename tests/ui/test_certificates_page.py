@@ -317,33 +317,33 @@ def test_a_certificate_that_fails_its_checks_is_not_imported(
 # ---------------------------------------------------------------- replacement keys
 
 
-def test_the_certificate_of_a_replacement_key_retires_the_old_key_and_its_vault_entries(
+def test_the_certificate_of_a_replacement_key_retires_the_old_key_and_keeps_it_in_its_vault(
         qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], dialogs: FakeDialogs, demo_ca: SupplierCA,
         services: Services, keychain: MemorySecretStore, mtls_session: ProjectSession, tmp_path: Path) -> None:
     (old,) = mtls_session.project.keys_for("dip-mtls")
     import_with_core(mtls_session, issue_for(demo_ca, services, keychain, old, days_left=20), demo_ca.chain)
     new = add_key(services, mtls_session, keychain, "dip-mtls")
     assert new.replaces == old.id
-    assert any(e.startswith(old.id) for e in keychain.entries)
+    assert any(e.startswith(old.vault_entry) for e in keychain.entries)
     window, page = open_page(make_wizard, mtls_session)
     qtbot.waitUntil(lambda: pending_count() == 0)
     page.select_kind("dip-mtls")
     assert page.status_cells("dip-mtls")[1:] == ["Replacement key waiting for its certificate",
                                                  "northwind-networks.example, Northwind Networks Ltd",
                                                  "17 Dec 2026", "Renew soon: 20 days left"]
-    assert "A replacement key is waiting for its certificate" in page.details.text()
+    assert "Replacement key waiting for its certificate" in page.details.text()
 
     renewed = issue_for(demo_ca, services, keychain, new, days_left=397)
     choose(qtbot, page, dialogs, write_certificates(tmp_path / "renewed.p7b", [renewed, *demo_ca.chain], "p7b"))
-    assert "the old key is being removed" in page.import_result.text()
+    assert "the previous key is retired and kept until its certificate expires" in page.import_result.text()
     qtbot.waitUntil(lambda: pending_count() == 0)
     project = session_of(page).project
-    assert [k.id for k in project.keys] == [new.id]
-    assert project.keys[0].replaces is None
-    (record,) = project.certificates
-    assert record.key_id == new.id
-    assert not any(e.startswith(old.id) for e in keychain.entries), "the retired key left the keychain"
-    assert any(e.startswith(new.id) for e in keychain.entries)
+    assert [(k.id, k.state, k.replaces) for k in project.keys] == [(old.id, "retired", None), (new.id, "active", None)]
+    assert project.certificate_for(new.id) is not None
+    assert project.current_certificate("dip-mtls")[0].id == new.id  # type: ignore[index]
+    # A key is never deleted as a side effect: the retired key stays until its certificate expires.
+    assert any(e.startswith(old.vault_entry) for e in keychain.entries)
+    assert any(e.startswith(new.vault_entry) for e in keychain.entries)
     assert page.status_cells("dip-mtls")[1:] == ["Certificate imported",
                                                  "northwind-networks.example, Northwind Networks Ltd",
                                                  "29 Dec 2027", "OK: 397 days left"]
@@ -483,7 +483,7 @@ def test_bring_your_own_key_from_a_pfx_stores_the_key_and_its_certificate(
     assert "made-elsewhere.pfx" in dialogs.file_password_dialogs[-1].intro.text()
     (record,) = session_of(page).project.keys_for("dip-signing")
     assert record.fingerprint == public_fingerprint(key.public_key())
-    assert any(e.startswith(record.id) for e in keychain.entries)
+    assert any(e.startswith(record.vault_entry) for e in keychain.entries)
     (imported,) = session_of(page).project.certificates
     assert imported.key_id == record.id
     assert "Stored your own key for the DIP signing certificate in Test keychain" in page.import_result.text()

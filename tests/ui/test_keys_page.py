@@ -4,6 +4,7 @@ exported beside their OpenSSL files, the opt-in file vault, and the Atlas creden
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from wizard.app import AppPaths, Services, build_services
 from wizard.core.flow import PageId
 from wizard.core.keys import format_fingerprint, public_fingerprint
-from wizard.core.model import KeyRecord
+from wizard.core.model import KeyRecord, with_key
 from wizard.core.store import PROJECT_FILE
 from wizard.core.vault import NO_KEYCHAIN, VaultProvider
 from wizard.demo import create_demo_project
@@ -196,7 +197,7 @@ def test_make_key_records_it_in_the_project_and_the_key_only_in_the_keychain(
     saved = json.loads(project_text(keys_page))["project"]["keys"]
     assert [k["id"] for k in saved] == [record.id]
     assert saved[0]["fingerprint"] == record.fingerprint
-    stored = keychain.get(f"{record.id}/index")
+    stored = keychain.get(f"{record.vault_entry}/index")
     assert stored is not None, "the key is in the keychain"
     text = project_text(keys_page)
     assert "PRIVATE KEY" not in text
@@ -205,26 +206,72 @@ def test_make_key_records_it_in_the_project_and_the_key_only_in_the_keychain(
             assert value[:64] not in text, "no part of the private key is in the project file"
 
 
-def test_replacement_is_made_only_when_confirmed_and_keeps_the_current_key(
-        qtbot: QtBot, keys_page: KeysPage, dialogs: FakeDialogs) -> None:
+def test_a_new_key_never_sent_is_replaced_only_when_confirmed(
+        qtbot: QtBot, keys_page: KeysPage, dialogs: FakeDialogs, keychain: MemorySecretStore) -> None:
     make_key(qtbot, keys_page, "atlas-api")
     (first,) = keys_of(keys_page, "atlas-api")
 
     dialogs.confirm_answers.append(False)
     qtbot.mouseClick(keys_page.make_button, Qt.MouseButton.LeftButton)
-    assert "kept, and stays in use, until the certificate for the new key is imported" in dialogs.confirmed[-1]
+    assert "whose CSR was never exported, will be discarded" in dialogs.confirmed[-1]
     assert not keys_page.is_busy()
     assert keys_of(keys_page, "atlas-api") == (first,), "cancelling keeps the one key"
 
     dialogs.confirm_answers.append(True)
     with qtbot.waitSignal(keys_page.key_generated, timeout=GENERATION_TIMEOUT_MS):
         qtbot.mouseClick(keys_page.make_button, Qt.MouseButton.LeftButton)
+    (second,) = keys_of(keys_page, "atlas-api")
+    assert second.id != first.id
+    assert not any(e.startswith(first.vault_entry) for e in keychain.entries)  # nothing was sent: it went
+    assert keys_page.session().project.key_intents == ()
+
+
+def test_replacing_the_key_in_use_keeps_it_until_the_new_certificate(
+        qtbot: QtBot, keys_page: KeysPage, dialogs: FakeDialogs) -> None:
+    make_key(qtbot, keys_page, "atlas-api")
+    (first,) = keys_of(keys_page, "atlas-api")
+    session = keys_page.session()
+    session.commit(with_key(session.project, replace(first, state="active")))  # as after its certificate
+    keys_page.select_kind("atlas-api")
+
+    dialogs.confirm_answers.append(True)
+    with qtbot.waitSignal(keys_page.key_generated, timeout=GENERATION_TIMEOUT_MS):
+        qtbot.mouseClick(keys_page.make_button, Qt.MouseButton.LeftButton)
+    assert "kept, and stays in use, until the certificate for the new key is imported" in dialogs.confirmed[-1]
     current, replacement = keys_of(keys_page, "atlas-api")
-    assert current == first
+    assert current == replace(first, state="active")
     assert replacement.replaces == first.id
     assert cells(keys_page, "atlas-api")[1] == "Replacement key waiting for its certificate"
     assert "will replace the current key once its certificate is imported" in keys_page.notice.text()
-    assert "waiting for its certificate" in keys_page.details.text()
+
+
+def test_a_new_key_whose_csr_was_sent_is_kept_until_abandoned(
+        qtbot: QtBot, keys_page: KeysPage, dialogs: FakeDialogs, keychain: MemorySecretStore) -> None:
+    from wizard.actions.keys import record_csr_exported
+
+    make_key(qtbot, keys_page, "dip-mtls")
+    (sent,) = keys_of(keys_page, "dip-mtls")
+    record_csr_exported(keys_page.session(), sent, "csr")
+    keys_page.select_kind("dip-mtls")
+    assert keys_page.abandon_button.isVisibleTo(keys_page)
+
+    qtbot.mouseClick(keys_page.make_button, Qt.MouseButton.LeftButton)  # refused before anything is asked
+    assert "its certificate may be on its way, so it is kept" in keys_page.page_error.text()
+    assert "abandon it first with Abandon new key" in keys_page.page_error.text()
+    assert [k.id for k in keys_of(keys_page, "dip-mtls")] == [sent.id]
+
+    dialogs.confirm_answers.append(False)
+    qtbot.mouseClick(keys_page.abandon_button, Qt.MouseButton.LeftButton)
+    assert format_fingerprint(sent.fingerprint, groups=16) in dialogs.confirmed[-1]
+    assert [k.id for k in keys_of(keys_page, "dip-mtls")] == [sent.id]
+
+    dialogs.confirm_answers.append(True)
+    qtbot.mouseClick(keys_page.abandon_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, keys_page)
+    assert keys_of(keys_page, "dip-mtls") == ()
+    assert not any(e.startswith(sent.vault_entry) for e in keychain.entries)
+    assert "Destroyed the new DIP mTLS client certificate key" in keys_page.notice.text()
+    assert not keys_page.abandon_button.isVisibleTo(keys_page)
 
 
 def test_the_ui_keeps_running_while_an_rsa_4096_key_is_made(qtbot: QtBot, keys_page: KeysPage) -> None:

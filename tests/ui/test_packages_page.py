@@ -17,9 +17,10 @@ from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from tests.pki import SupplierCA
+from wizard.actions.keys import generate_key
 from wizard.app import AppPaths, Services, build_services
 from wizard.core.flow import PageId
-from wizard.core.keys import commit_new_key, create_key, load_private_key, public_fingerprint
+from wizard.core.keys import load_private_key, public_fingerprint
 from wizard.core.passwords import strength_bits
 from wizard.core.session import ProjectSession
 from wizard.core.vault import VaultProvider
@@ -280,7 +281,7 @@ def test_the_file_vault_opened_on_the_keys_page_is_not_asked_for_again(
     vaults = services.vaults
     vault = vaults.file(PASSPHRASE_FILE)
     kind = services.profile.certificate_kind("dip-mtls")
-    record = commit_new_key(session, create_key(kind, kind.default_algorithm, vault, FIXED_NOW), vault)
+    record = generate_key(session, kind, kind.default_algorithm, vault, replace_key=False).record
     assert record.vault == "file"
     cert = demo_ca.issue(load_private_key(vault, record).public_key(),
                          common_name="northwind-networks.example", not_before=FIXED_NOW,

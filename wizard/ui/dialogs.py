@@ -36,6 +36,11 @@ class Dialogs:
 
         QMessageBox.warning(parent, title, text)
 
+    def inform(self, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information(parent, title, text)
+
     def choose_folder(self, parent: QWidget, title: str, start: Path) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
 

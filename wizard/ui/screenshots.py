@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
+from wizard.actions.certificates import commit_certificate, examine
+from wizard.actions.keys import generate_key, record_csr_exported
 from wizard.app import Services
 from wizard.core.certfiles import CertificateFile
-from wizard.core.certs import commit_certificate, match_certificate
 from wizard.core.csr import build_csr, csr_pem
 from wizard.core.flow import PageId
-from wizard.core.keys import commit_new_key, create_key, load_private_key
-from wizard.core.model import Person, Project, with_key
+from wizard.core.keys import load_private_key
+from wizard.core.model import Person, Project
 from wizard.core.profile import Profile
 from wizard.core.session import ProjectSession
 from wizard.demo import (
@@ -54,10 +54,10 @@ def _demo_keys(services: Services, session: ProjectSession) -> None:
     vault = services.vaults.keychain()
     for kind_id in ("atlas-api", "dip-mtls"):
         kind = services.profile.certificate_kind(kind_id)
-        record = commit_new_key(session, create_key(kind, kind.default_algorithm, vault, services.clock()), vault)
+        record = generate_key(session, kind, kind.default_algorithm, vault, replace_key=False).record
         if kind_id == "atlas-api":
             pem = csr_pem(build_csr(kind, session.project.organisation, load_private_key(vault, record)))
-            session.commit(with_key(session.project, replace(record, csr_pem=pem, csr_exported_at=services.clock())))
+            record_csr_exported(session, record, pem)
 
 
 def _demo_certificates(services: Services, session: ProjectSession) -> None:
@@ -74,7 +74,7 @@ def _demo_certificates(services: Services, session: ProjectSession) -> None:
                                       not_before=now - dt.timedelta(days=365 - days_left),
                                       not_after=now + dt.timedelta(days=days_left, hours=1))
         found = CertificateFile((cert, *ca.chain), "PKCS#7 (DER)")
-        commit_certificate(session, match_certificate(services.profile, session.project, found))
+        commit_certificate(session, examine(session.project, services.profile, found, now))
 
 
 def _settle() -> None:

@@ -20,7 +20,7 @@ from wizard.ui.expiry import expiry_status
 from wizard.ui.page_parts import BusyIndicator, ExpiryBanner, FieldMessage, tone_now
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QFormLayout, QLineEdit
+    from PySide6.QtWidgets import QFormLayout, QLineEdit, QTableWidget
 
     from wizard.core.findings import Finding
 
@@ -120,6 +120,23 @@ class FindingsPanel(QLabel):
             caveat = " <i>(rule not confirmed by public guidance)</i>" if not f.confirmed else ""
             items.append(f"<li><b{style}>{word}:</b> {html.escape(f.message)}{caveat}</li>")
         self.setText(f"<b>{html.escape(self.heading)}</b><ul style='margin-left:-20px'>{''.join(items)}</ul>")
+
+
+def row_table(headers: Sequence[str], accessible_name: str = "") -> QTableWidget:
+    """A read-only table whose rows are picked one at a time, with Tab leaving it (keyboard users are not trapped
+    in its cells): how every page lists its items."""
+    from PySide6.QtWidgets import QAbstractItemView, QTableWidget
+
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().setVisible(False)
+    if accessible_name:
+        table.setAccessibleName(accessible_name)
+    return table
 
 
 def result_label(accessible_name: str) -> QLabel:

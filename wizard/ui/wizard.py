@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from wizard.app import Services
     from wizard.core.model import MarketParticipant, Organisation, Project
     from wizard.core.session import ProjectSession
+    from wizard.core.vault import Vault
     from wizard.ui.dialogs import Dialogs
     from wizard.ui.expiry import ExpiryLine
     from wizard.ui.help_viewer import HelpWindow
@@ -185,12 +186,35 @@ class OnboardingWizard(QWizard):
 
     def open_project(self, folder: Path) -> None:
         """Open a project folder; raises `WizardError` with a plain message if it cannot be opened."""
+        from wizard.actions.opening import has_work, housekeep, is_copy
+        from wizard.core.errors import WizardError
         from wizard.core.session import ProjectSession
 
-        self.session = ProjectSession.open(folder, self.services.profile, self.services.clock)
+        session = ProjectSession.open(folder, self.services.profile, self.services.clock)
+        if is_copy(session):
+            assert session.project.home is not None
+            if not self.dialogs.confirm(self, "A copied project folder", f"{folder} is a copy of the project in "
+                                        f"{session.project.home.path}. To use it, the wizard makes it independent: "
+                                        "its keys are copied in the keychain under its own name, so that neither "
+                                        "folder can ever remove the other's keys. Make it independent?",
+                                        action="Make it independent"):
+                raise WizardError(f"{folder} was not opened, and nothing was changed.")
+        if has_work(session):
+            # Rare (a copy, an interrupted key write, a certificate that became valid, an older project's first
+            # open): done here, before any page shows the project. A key in a locked file vault waits for a later
+            # open, when the vault is unlocked.
+            news = housekeep(session, self._vault_for_opening).news(asked_first=True)
+            if news:
+                self.dialogs.inform(self, "Opening the project", "\n\n".join(news))
+        self.session = session
         self._expiry_hidden = False
         self._remember(folder)
         self.project_changed.emit()
+
+    def _vault_for_opening(self, kind: str) -> Vault:
+        # The file vault only if it is already unlocked in this session (WrongPassphrase otherwise): opening a
+        # project does not ask for a passphrase.
+        return self.services.vaults.keychain() if kind == "keychain" else self.services.vaults.file()
 
     def close_project(self) -> None:
         self.session = None
@@ -278,7 +302,7 @@ class OnboardingWizard(QWizard):
 
         rows = inventory(self.session.profile, self.session.project, self.session.clock())
         return tuple(ExpiryLine(r.kind_name, r.subject, r.not_after, r.status, r.days_left)
-                     for r in rows if r.status != "ok")
+                     for r in rows if r.status in ("soon", "expired"))  # not a waiting or retired key's
 
     def _show_expiry(self) -> None:
         """Show the expiry reminder at the top of the current page: never on the welcome page, and not again

@@ -5,11 +5,9 @@ from __future__ import annotations
 import html
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
@@ -17,7 +15,7 @@ from PySide6.QtWidgets import (
 from wizard.core import audit
 from wizard.ui.pages.base import BasePage
 from wizard.ui.tones import tone
-from wizard.ui.widgets import result_label
+from wizard.ui.widgets import result_label, row_table
 
 INTRO = ("Everything done in this project is written down here as it happens: keys made (with their "
          "fingerprints), requests and packages saved, certificates imported, people and DIP IDs changed. Each line "
@@ -29,12 +27,7 @@ INTRO = ("Everything done in this project is written down here as it happens: ke
 class AuditPage(BasePage):
     def __init__(self) -> None:
         super().__init__("Audit trail", "What was done, by whom and when.", INTRO)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["#", "When (UTC)", "Who", "What", "Details"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
+        self.table = row_table(["#", "When (UTC)", "Who", "What", "Details"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAccessibleName("Audit trail")

@@ -2,31 +2,30 @@
 
 A file (dropped, chosen or pasted) is read, matched to one of the project's keys and checked off the UI thread;
 only a certificate that answers a key and passes the checks is recorded (`commit_certificate`, on the UI thread).
-When it answers a replacement key, the key it replaces is retired and removed from its vault in the background.
+When it answers a replacement key and is valid now, the key it replaces is retired (kept in its vault until its
+certificate expires); one valid later waits, and the current one stays in use until then.
 Bringing your own key reads a PFX or a password-protected key file in the background and stores the key in the
 vault like a generated one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -34,24 +33,21 @@ from PySide6.QtWidgets import (
 
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.flow import PageId
-from wizard.core.model import CertificateRecord, KeyRecord, Project
+from wizard.core.lifecycle import kind_state
+from wizard.core.model import Project
 from wizard.core.profile import CertificateKind, Profile
 from wizard.core.session import ProjectSession
 from wizard.core.vault import Vault
 from wizard.ui.help_links import help_link
 from wizard.ui.pages.base import BasePage
-from wizard.ui.pages.keys import key_state
 from wizard.ui.tones import tone
-from wizard.ui.widgets import FindingsPanel, expiry_status, result_label
+from wizard.ui.widgets import FindingsPanel, expiry_status, result_label, row_table
 from wizard.ui.workers import run_in_background
 
 if TYPE_CHECKING:
-    from cryptography import x509
 
-    from wizard.core.certfiles import CertificateFile
-    from wizard.core.certs import Match
-    from wizard.core.findings import Finding
-    from wizard.core.keys import NewKey
+    from wizard.actions.certificates import Brought, Examined
+    from wizard.actions.keys import KeyJob
 
 INTRO = ("When your certificate supplier sends a certificate, bring it in here: drop the file below, choose it, or "
          "paste its text. The wizard finds the key it belongs to, checks it, and keeps it with the project. "
@@ -80,61 +76,20 @@ def _read_file(path: Path, what: str) -> bytes:
         raise InvalidInput("file", f"Could not read {path.name}: {exc.strerror or exc}.") from None
 
 
-@dataclass(frozen=True, slots=True)
-class Examined:
-    """A certificate file read, matched to a key and checked: everything needed to decide on the UI thread."""
-
-    found: CertificateFile
-    match: Match
-    findings: tuple[Finding, ...]
-
-
 def examine(sources: list[tuple[bytes, str]], profile: Profile, project: Project, now: dt.datetime) -> Examined:
     """Read, match and check certificate data (worker thread). Raises `NotACertificate`, `NotForThisKey`."""
+    from wizard.actions.certificates import examine as examine_found
     from wizard.core.certfiles import CertificateFile, read_certificates
-    from wizard.core.certs import check_certificate, match_certificate
 
     files = [read_certificates(data, name) for data, name in sources]
     certificates = tuple(c for f in files for c in f.certificates)
     found = files[0] if len(files) == 1 else CertificateFile(certificates, "several files")
-    match = match_certificate(profile, project, found)
-    findings = check_certificate(match.kind, match.leaf, match.chain, now, project.organisation.domain)
-    return Examined(found, match, findings)
+    return examine_found(project, profile, found, now)
 
 
 def read_sources(paths: list[Path]) -> list[tuple[bytes, str]]:
     """The bytes of each chosen or dropped file, named for messages (worker thread)."""
     return [(_read_file(path, "certificate file"), path.name) for path in paths]
-
-
-@dataclass(frozen=True, slots=True)
-class Brought:
-    """A key brought from elsewhere, stored in a vault but not yet recorded, with its certificate if there was
-    one. Holds no key material: that went straight into the vault."""
-
-    new: NewKey
-    vault: Vault
-    certificates: CertificateFile | None
-
-
-def bring_key(kind: CertificateKind, data: bytes, password: str, certificate: bytes | None, vault: Vault,
-              now: dt.datetime) -> Brought:
-    """Open a PFX or a password-protected key, check its certificate answers it, and store the key (worker
-    thread). Nothing is stored if anything is wrong."""
-    from wizard.core.keys import store_existing_key
-    from wizard.core.packaging import open_own_key
-
-    key, found = open_own_key(data, password, certificate)
-    return Brought(store_existing_key(kind, key, vault, now), vault, found)
-
-
-def load_certificate(record: CertificateRecord) -> tuple[x509.Certificate, tuple[x509.Certificate, ...]]:
-    """The recorded certificate and its chain, as cryptography objects."""
-    from cryptography import x509
-
-    cert = x509.load_pem_x509_certificate(record.pem.encode("ascii"))
-    chain = tuple(x509.load_pem_x509_certificates(record.chain_pem.encode("ascii"))) if record.chain_pem else ()
-    return cert, chain
 
 
 class DropZone(QFrame):
@@ -218,13 +173,7 @@ class CertificatesPage(BasePage):
         self.import_result = result_label("Result of the import")
         column.addWidget(self.import_result)
 
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Certificate", "Key", "Issued to", "Expires", "Status"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
+        self.table = row_table(["Certificate", "Key", "Issued to", "Expires", "Status"])
         self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.setAccessibleName("Certificates, their keys and when they expire")
@@ -348,13 +297,13 @@ class CertificatesPage(BasePage):
             held = project.current_certificate(kind.id)
             colour = ""
             if held is None:
-                cells = [kind.name, key_state(project, kind.id), "—", "—", "No certificate yet"]
+                cells = [kind.name, kind_state(project, kind.id), "—", "—", "No certificate yet"]
             else:
                 _key, record = held
                 row_of = next(r for r in rows if r.kind == kind.id and r.not_after == record.not_after)
                 words = expiry_status(row_of.status, row_of.days_left)
                 colour = words.colour
-                cells = [kind.name, key_state(project, kind.id), record.subject,
+                cells = [kind.name, kind_state(project, kind.id), record.subject,
                          f"{record.not_after:%d %b %Y}", words.words]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -388,18 +337,20 @@ class CertificatesPage(BasePage):
             self.findings.setText("")
             self._update_actions()
             return
+        from wizard.actions.packages import load_certificate
         from wizard.core.certfiles import describe_certificate
         from wizard.core.certs import check_certificate
 
-        key, record = held
+        _key, record = held
         cert, chain = load_certificate(record)
         now = session.clock()
         lines = describe_certificate(cert, now)
         issuers = (f"{len(chain)} issuer certificate{'s' if len(chain) != 1 else ''} kept with it (the chain)"
                    if chain else "no issuer certificates (no chain) came with it")
         lines.append(f"Imported {record.imported_at:%d %b %Y}; {issuers}")
-        if key.replaces is None and len(project.keys_for(kind.id)) > 1:
-            lines.append("A replacement key is waiting for its certificate; import it here when it arrives")
+        pending = project.key_in_state(kind.id, "pending")
+        if pending is not None:
+            lines.append(kind_state(project, kind.id))
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
         self.details.setText(f"{heading}<ul style='margin-left:-20px'>{items}</ul>")
         self.findings.set_findings(check_certificate(kind, cert, chain, now, project.organisation.domain))
@@ -466,46 +417,32 @@ class CertificatesPage(BasePage):
         self.report_failure(error)
 
     def _on_examined(self, session: ProjectSession, examined: Examined) -> None:
-        from wizard.core.certs import commit_certificate
+        from wizard.actions.certificates import commit_certificate
 
         self.clear_busy()
         wizard = self.onboarding()
         if wizard.session is not session:
             return  # another project was opened meanwhile; nothing was stored
         match = examined.match
-        problems = [f.message for f in examined.findings if f.severity == "error"]
         self.select_kind(match.kind.id)
-        if problems:
-            reason = " ".join(problems)
+        if examined.problems:
+            reason = " ".join(examined.problems)
             self._say(f"It is for the {match.kind.name}, but it cannot be used: {reason}", problem=True)
             self.import_refused.emit(reason)
             return
         try:
-            _record, retired = commit_certificate(session, match)
+            done = commit_certificate(session, examined)
         except WizardError as exc:
             self._say(str(exc), problem=True)
             self.import_refused.emit(str(exc))
             return
         wizard.project_changed.emit()
-        chain = len(match.chain)
-        text = (f"Imported the {match.kind.name} ({examined.found.form}, with {chain} issuer "
-                f"certificate{'s' if chain != 1 else ''}). Its details and checks are below.")
-        if retired:
-            text += " It answers the replacement key, which is now the key in use; the old key is being removed."
+        text = done.summary().replace("dip-onboarding keys destroy-retired DIR", "dip-onboarding keys "
+                                      f"destroy-retired {session.folder}") + " Its details and checks are below."
         self._say(html.escape(text))
         self._refresh()
         self.select_kind(match.kind.id)
-        for old in retired:
-            self._remove_retired(old)
         self.certificate_imported.emit(match.kind.id)
-
-    def _remove_retired(self, old: KeyRecord) -> None:
-        """A retired key is no longer recorded; remove it from its vault too (in the background)."""
-        def delete(vault: Vault) -> None:
-            run_in_background(lambda: vault.delete(old.id), on_success=lambda _: None,
-                              on_error=self.report_failure, owner=self)
-
-        self.vault_access().with_vault_for(self, old.vault, delete)
 
     # Bringing your own key -----------------------------------------------------------------------------------
 
@@ -542,56 +479,45 @@ class CertificatesPage(BasePage):
         if access.chosen is None:
             self.show_error(access.problem())
             return
+        from wizard.actions.certificates import begin_bring_key, open_and_store
+        from wizard.actions.keys import cancel_key_generation
+
         vault = access.chosen
         session = self.session()
         now = session.clock()
+        try:
+            job = begin_bring_key(session, kind, vault.kind)
+        except WizardError as exc:
+            self.show_error(str(exc))
+            return
         self.set_busy(f"Opening {path.name} and storing its key in {vault.name}…")
 
         def work() -> Brought:
             cert_data = _read_file(certificate, "certificate file") if certificate is not None else None
-            return bring_key(kind, data, password, cert_data, vault, now)
+            return open_and_store(job, data, password, cert_data, vault, now)
 
-        run_in_background(work, on_success=lambda brought: self._on_key_brought(session, kind, brought),
-                          on_error=self._on_import_failed, owner=self)
+        def failed(error: BaseException) -> None:
+            with contextlib.suppress(WizardError):  # else kept: the next open clears it away
+                cancel_key_generation(session, job, None)  # nothing was stored: the vault removes a part-write
+            self._on_import_failed(error)
 
-    def _on_key_brought(self, session: ProjectSession, kind: CertificateKind, brought: Brought) -> None:
-        from wizard.core.certs import check_certificate, commit_certificate, match_certificate
-        from wizard.core.keys import commit_new_key
+        run_in_background(work, on_success=lambda brought: self._on_key_brought(session, job, vault, brought),
+                          on_error=failed, owner=self)
+
+    def _on_key_brought(self, session: ProjectSession, job: KeyJob, vault: Vault, brought: Brought) -> None:
+        from wizard.actions.certificates import bring_summary, finish_bring_key
 
         self.clear_busy()
         wizard = self.onboarding()
-        discard = self._discard_in_background(brought.vault)
         if wizard.session is not session:
-            discard(brought.new.record.id)  # another project was opened meanwhile: this key belongs to nobody
-            return
+            return  # another project was opened meanwhile: that project's next open rolls this key back
         try:
-            commit_new_key(session, brought.new, brought.vault, discard=discard)
+            outcome = finish_bring_key(session, job, brought)
         except WizardError as exc:
             self._say(str(exc), problem=True)
             return
         wizard.project_changed.emit()
-        text = f"Stored your own key for the {kind.name} in {brought.vault.name}."
-        if brought.certificates is not None:
-            try:
-                match = match_certificate(session.profile, session.project, brought.certificates, kind.id)
-                findings = check_certificate(kind, match.leaf, match.chain, session.clock(),
-                                             session.project.organisation.domain)
-                problems = [f.message for f in findings if f.severity == "error"]
-                if problems:
-                    text += " Its certificate was not imported: " + " ".join(problems)
-                else:
-                    commit_certificate(session, match)
-                    wizard.project_changed.emit()
-                    text += " Its certificate was imported too."
-            except WizardError as exc:
-                text += f" Its certificate was not imported: {exc}"
-        self._say(html.escape(text))
+        self._say(html.escape(bring_summary(job.kind, vault.name, outcome)))
         self._refresh()
-        self.select_kind(kind.id)
-        self.key_brought.emit(kind.id)
-
-    def _discard_in_background(self, vault: Vault) -> Callable[[str], None]:
-        def discard(entry: str) -> None:
-            run_in_background(lambda: vault.delete(entry), on_success=lambda _: None,
-                              on_error=self.report_failure, owner=self)
-        return discard
+        self.select_kind(job.kind.id)
+        self.key_brought.emit(job.kind.id)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -35,7 +34,7 @@ from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.files import atomic_write
 from wizard.core.findings import Finding
 from wizard.ui.pages.base import BasePage
-from wizard.ui.widgets import FieldMessage, FindingsPanel, result_label
+from wizard.ui.widgets import FieldMessage, FindingsPanel, result_label, row_table
 
 INTRO = ("In the DIP portal, each pair of MPID and DIP role gets a <b>DIP ID</b>. Record them here as the portal "
          "shows them, then give each message channel (IF-… or PUB-…) the web address of the system that receives "
@@ -43,16 +42,9 @@ INTRO = ("In the DIP portal, each pair of MPID and DIP role gets a <b>DIP ID</b>
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().setVisible(False)
+    table = row_table(headers, name)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
-    table.setAccessibleName(name)
     return table
 
 

@@ -7,7 +7,6 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -28,7 +26,7 @@ from wizard.core.journey import PlannedStep
 from wizard.core.model import STEP_STATUSES, with_step_status
 from wizard.core.profile import Profile
 from wizard.ui.pages.base import BasePage
-from wizard.ui.widgets import FindingsPanel
+from wizard.ui.widgets import FindingsPanel, row_table
 
 STATUS_TEXT = {"not-started": "Not started", "in-progress": "In progress", "done": "Done"}
 INTRO = ("The DIP steps must be done in this order. Each is done by the people who hold its role; record the "
@@ -44,13 +42,7 @@ class JourneyPage(BasePage):
         self.next_label.setAccessibleName("Next action")
         self.body.addWidget(self.next_label)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(["Step", "What", "Who", "Expected time", "Status", "Dates"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
+        self.table = row_table(["Step", "What", "Who", "Expected time", "Status", "Dates"])
         self.table.setWordWrap(True)
         self.table.setAccessibleName("Onboarding steps")
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)

@@ -2,21 +2,21 @@
 
 Everything slow or that touches a vault (the keychain lookup, key generation, reading a key to sign a CSR,
 opening the file vault, saving the Atlas credentials) runs through `run_in_background`; the page only starts the
-work and shows its outcome. Recording a new key (`commit_new_key`) happens back on the UI thread.
+work and shows its outcome. Making a key is the action layer's three halves (wizard/actions/keys.py): the intent is
+recorded on the UI thread, the key made and stored in the background, and recorded back on the UI thread.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,17 +32,19 @@ from PySide6.QtWidgets import (
 from wizard.core.algorithms import choose_algorithm, describe_algorithm, format_fingerprint
 from wizard.core.atlas import AtlasCredentials, commit_credentials, store_credentials
 from wizard.core.errors import InvalidInput, WizardError
-from wizard.core.model import KeyRecord, Organisation, Project, StoredSecret, with_key
+from wizard.core.lifecycle import kind_state, owns_entry
+from wizard.core.model import KeyRecord, Organisation, StoredSecret
 from wizard.core.profile import CertificateKind
 from wizard.core.session import ProjectSession
 from wizard.core.vault import NO_KEYCHAIN, Vault
 from wizard.ui.pages.base import BasePage
 from wizard.ui.tones import tone
+from wizard.ui.widgets import row_table
 from wizard.ui.workers import run_in_background
 
 if TYPE_CHECKING:
+    from wizard.actions.keys import KeyJob
     from wizard.core.csr import ExportedCSR
-    from wizard.core.keys import NewKey
 
 INTRO = ("Each certificate starts with a <b>private key</b>: a secret that only your organisation holds, which "
          "proves that a certificate is yours. The wizard makes it on this computer and keeps it in a safe store; it "
@@ -52,22 +53,6 @@ INTRO = ("Each certificate starts with a <b>private key</b>: a secret that only 
          "the key. You send the CSR to the certificate supplier, who issues the certificate.")
 SLOW_ALGORITHMS = ("rsa-3072", "rsa-4096")
 CSR_FILTER = "Certificate signing requests (*.csr.pem *.pem *.csr);;All files (*)"
-
-
-def key_state(project: Project, kind_id: str) -> str:
-    """A kind's state in words: no key / key made / CSR exported / certificate imported (or a replacement
-    waiting for its certificate)."""
-    keys = project.keys_for(kind_id)
-    if not keys:
-        return "No key yet"
-    newest = keys[-1]
-    if newest.replaces is not None:
-        return "Replacement key waiting for its certificate"
-    if project.certificate_for(newest.id) is not None:
-        return "Certificate imported"
-    if newest.csr_exported_at is not None:
-        return "CSR exported"
-    return "Key made"
 
 
 class KeysPage(BasePage):
@@ -95,13 +80,7 @@ class KeysPage(BasePage):
         vault_row.addWidget(self.file_vault_button, 0, Qt.AlignmentFlag.AlignTop)
         self.body.addLayout(vault_row)
 
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Certificate", "State", "Key type", "Fingerprint (start)"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
+        self.table = row_table(["Certificate", "State", "Key type", "Fingerprint (start)"])
         self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.setAccessibleName("Certificates and their keys")
@@ -141,7 +120,12 @@ class KeysPage(BasePage):
                                                          "compare with what the certificate supplier or a colleague "
                                                          "sees")
         self.fingerprint_button.clicked.connect(self._on_copy_fingerprint)
-        for button in (self.make_button, self.export_button, self.copy_button, self.fingerprint_button):
+        self.abandon_button = QPushButton("Aban&don new key…")
+        self.abandon_button.setAccessibleDescription("Destroy the new key that is waiting for its certificate, when "
+                                                     "you will not use it; asks first")
+        self.abandon_button.clicked.connect(self._on_abandon)
+        for button in (self.make_button, self.export_button, self.copy_button, self.fingerprint_button,
+                       self.abandon_button):
             actions.addWidget(button)
         actions.addStretch(1)
         left.addLayout(actions)
@@ -263,7 +247,7 @@ class KeysPage(BasePage):
         for row, kind in enumerate(self._kinds):
             keys = project.keys_for(kind.id)
             newest = keys[-1] if keys else None
-            cells = [kind.name, key_state(project, kind.id), describe_algorithm(newest.algorithm) if newest else "—",
+            cells = [kind.name, kind_state(project, kind.id), describe_algorithm(newest.algorithm) if newest else "—",
                      format_fingerprint(newest.fingerprint, groups=4) if newest else "—"]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -359,6 +343,9 @@ class KeysPage(BasePage):
                                                   "Not available until there is somewhere to keep the key")
         for button in (self.export_button, self.copy_button, self.fingerprint_button):
             button.setEnabled(not busy and bool(keys))
+        pending = any(k.state == "pending" for k in keys)
+        self.abandon_button.setVisible(pending)  # only where there is a new key to give up
+        self.abandon_button.setEnabled(not busy and pending)
         self.algorithm.setEnabled(not busy and kind is not None)
         self.atlas_button.setEnabled(not busy and self._vault is not None)
         checking = self.vault_access().checking if self.wizard() is not None else False
@@ -383,7 +370,9 @@ class KeysPage(BasePage):
     # Making keys ---------------------------------------------------------------------------------------
 
     def _on_make_key(self) -> None:
-        from wizard.core.keys import create_key  # loads cryptography: only when needed, not at start-up
+        from wizard.actions.keys import begin_key_generation, generate_and_store
+        from wizard.core.lifecycle import KeyRuleError, plan_new_key
+
         kind = self.selected_kind()
         vault = self._vault
         if kind is None or vault is None or self.is_busy():
@@ -392,57 +381,103 @@ class KeysPage(BasePage):
         session = self.session()
         try:
             algorithm = choose_algorithm(kind, str(self.algorithm.currentData()))
+            plan = plan_new_key(session.project, kind.id, kind.name, replace_key=True,
+                                folder=str(session.folder))
+        except KeyRuleError as exc:
+            self.show_error(str(exc).split(" If you will not use it")[0] + " If you will not use it, abandon it "
+                            "first with Abandon new key.")
+            return
         except InvalidInput as exc:
             self.show_error(str(exc))
             return
-        keys = session.project.keys_for(kind.id)
-        if keys:
-            text = (f"The {kind.name} already has a key, made {keys[0].created_at:%d %b %Y}. Make a replacement "
-                    "key? The current key is kept, and stays in use, until the certificate for the new key is "
-                    "imported.")
-            if len(keys) > 1:
-                text += (f" The replacement made {keys[-1].created_at:%d %b %Y}, which has no certificate yet, "
+        if plan.replaces is not None or plan.supersedes is not None:
+            text = ("Make a replacement key? The current key is kept, and stays in use, until the certificate for "
+                    "the new key is imported." if plan.replaces is not None else "")
+            if plan.supersedes is not None:
+                text += (f" The new key made {plan.supersedes.created_at:%d %b %Y}, whose CSR was never exported, "
                          "will be discarded.")
-            if not wizard.dialogs.confirm(self, "Make a replacement key", text, action="Make replacement key"):
+            if not wizard.dialogs.confirm(self, "Make a replacement key", f"The {kind.name} already has a key. "
+                                          + text.strip(), action="Make replacement key"):
                 return
         self.clear_error()
         self._say("")
+        try:
+            job = begin_key_generation(session, kind, algorithm, vault.kind, replace_key=True,
+                                       folder_label=str(session.folder))
+        except WizardError as exc:
+            self.show_error(str(exc))
+            return
         wait = " This can take a few seconds." if algorithm in SLOW_ALGORITHMS else ""
         self.set_busy(f"Making an {describe_algorithm(algorithm)} key for the {kind.name}…{wait}")
         now = session.clock()
-        run_in_background(lambda: create_key(kind, algorithm, vault, now),
-                          on_success=lambda new: self._on_key_created(session, kind, vault, new),
-                          on_error=self._on_failed, owner=self)
+        run_in_background(lambda: generate_and_store(job, vault, now),
+                          on_success=lambda record: self._on_key_created(session, job, vault, record),
+                          on_error=lambda error: self._on_key_failed(session, job, vault, error), owner=self)
 
-    def _on_key_created(self, session: ProjectSession, kind: CertificateKind, vault: Vault, new: NewKey) -> None:
-        from wizard.core.keys import commit_new_key  # loads cryptography: only when needed, not at start-up
+    def _on_key_failed(self, session: ProjectSession, job: KeyJob, vault: Vault, error: BaseException) -> None:
+        from wizard.actions.keys import cancel_key_generation
+
+        # The worker left nothing in the vault (the vault removes a half-written key); the intent goes too.
+        with contextlib.suppress(WizardError):  # else kept: the next open clears it away
+            cancel_key_generation(session, job, None)
+        self._on_failed(error)
+
+    def _on_key_created(self, session: ProjectSession, job: KeyJob, vault: Vault, record: KeyRecord) -> None:
+        from wizard.actions.keys import finish_key_generation
+
         self.clear_busy()
         wizard = self.onboarding()
         if wizard.session is not session:
-            # Another project was opened meanwhile: this key belongs to nobody, so it must not stay behind.
-            run_in_background(lambda: vault.delete(new.record.id), on_success=lambda _: None,
-                              on_error=self._on_failed, owner=self)
-            return
+            return  # another project was opened meanwhile: that project's next open rolls this key back
         try:
-            record = commit_new_key(session, new, vault, discard=self._discard_in_background(vault))
+            made = finish_key_generation(session, job, record, vault)
         except WizardError as exc:
             self.show_error(str(exc))
             self._refresh()
             return
         wizard.project_changed.emit()
-        text = (f"Made an {describe_algorithm(record.algorithm)} key for the {kind.name} and stored it in "
+        text = (f"Made an {describe_algorithm(made.record.algorithm)} key for the {job.kind.name} and stored it in "
                 f"{vault.name}.")
-        if record.replaces:
+        if made.record.replaces:
             text += " It will replace the current key once its certificate is imported."
         self._say(text)
         self._refresh()
-        self.key_generated.emit(kind.id)
+        self.key_generated.emit(job.kind.id)
+
+    def _on_abandon(self) -> None:
+        from wizard.actions.keys import abandon_question
+
+        kind = self.selected_kind()
+        if kind is None or self.is_busy():
+            return
+        key = self.session().project.key_in_state(kind.id, "pending")
+        if key is None or not self.onboarding().dialogs.confirm(self, "Abandon the new key",
+                                                                 abandon_question(kind, key),
+                                                                 action="Destroy the new key"):
+            return
+        self._with_vault_for(key, lambda vault: self._abandon(kind, vault))
+
+    def _abandon(self, kind: CertificateKind, vault: Vault) -> None:
+        from wizard.actions.keys import abandon_key
+
+        self.clear_error()
+        try:
+            gone = abandon_key(self.session(), kind, lambda _kind: vault)
+        except WizardError as exc:
+            self.show_error(str(exc))
+            return
+        self.onboarding().project_changed.emit()
+        self._say(f"Destroyed the new {kind.name} key ({format_fingerprint(gone.fingerprint, groups=4)}…). The key "
+                  "in use, if any, is unchanged.")
+        self._refresh()
 
     # CSRs ----------------------------------------------------------------------------------------------
 
     def _selected_key(self) -> tuple[CertificateKind, KeyRecord] | None:
         kind = self.selected_kind()
-        record = self.session().project.newest_key(kind.id) if kind is not None else None
+        project = self.session().project
+        record = (project.key_in_state(kind.id, "pending") or project.newest_key(kind.id)) if kind is not None \
+            else None
         return (kind, record) if kind is not None and record is not None else None
 
     def _on_export(self) -> None:
@@ -515,13 +550,14 @@ class KeysPage(BasePage):
 
     def _record_csr(self, session: ProjectSession, record: KeyRecord, pem: str) -> bool:
         """Record the CSR as exported (it is public data); False, with the reason shown, if that failed."""
+        from wizard.actions.keys import record_csr_exported
+
         wizard = self.onboarding()
         try:
             if wizard.session is not session:
                 return False
-            current = session.project.key(record.id)
-            wizard.commit(with_key(session.project, replace(current, csr_pem=pem,
-                                                              csr_exported_at=session.clock())))
+            record_csr_exported(session, record, pem)
+            wizard.project_changed.emit()
         except WizardError as exc:
             self.show_error(str(exc))
             return False
@@ -556,16 +592,18 @@ class KeysPage(BasePage):
             self.clear_busy()
             discard = self._discard_in_background(vault)
             if self.onboarding().session is not session:
-                discard(record.id)  # another project was opened meanwhile: this entry belongs to nobody
+                discard(record.vault_entry)  # another project was opened meanwhile: this entry belongs to nobody
                 return
             try:
                 previous = commit_credentials(session, record)
             except WizardError as exc:
-                discard(record.id)
+                discard(record.vault_entry)
                 self.show_error(str(exc))
                 return
-            if previous is not None and previous.vault == vault.kind:
-                discard(previous.id)
+            # Only an entry under this project's identity is its own to remove (a copy's is the original's).
+            if previous is not None and previous.vault == vault.kind and owns_entry(session.project,
+                                                                                     previous.vault_entry):
+                discard(previous.vault_entry)
             self.onboarding().project_changed.emit()
             self._say(f"Saved the Atlas API key and secret in {vault.name}. They are not written to "
                                 "the project, logs or handoff bundles.")
@@ -573,7 +611,8 @@ class KeysPage(BasePage):
             self.atlas_saved.emit()
 
         now = session.clock()
-        run_in_background(lambda: store_credentials(vault, credentials, now), on_success=saved,
+        identity = session.project.identity
+        run_in_background(lambda: store_credentials(vault, credentials, now, identity), on_success=saved,
                           on_error=self._on_failed, owner=self)
 
     # Failures --------------------------------------------------------------------------------------------

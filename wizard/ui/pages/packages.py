@@ -37,12 +37,11 @@ from wizard.core.profile import CertificateKind
 from wizard.core.vault import Vault
 from wizard.ui.clipboard import copy_secret
 from wizard.ui.pages.base import BasePage
-from wizard.ui.pages.certificates import load_certificate
 from wizard.ui.widgets import FieldMessage, result_label
 from wizard.ui.workers import run_in_background
 
 if TYPE_CHECKING:
-    pass
+    from wizard.actions.packages import PackageSource
 
 INTRO = ("Package a certificate for the place where it will be installed. Choose where it is going first: the "
          "wizard then picks the file format that opens there. Files with a private key are always protected by a "
@@ -422,37 +421,28 @@ class PackagesPage(BasePage):
     def _start_write(self, destination: Destination, kind: CertificateKind, key: KeyRecord,
                      record: CertificateRecord, vault: Vault | None, password: str, out: Path,
                      key_out: Path | None) -> None:
-        from wizard.core.keys import load_private_key
-        from wizard.core.packaging import export_encrypted_key, export_pem_chain, export_pfx, pfx_profile
+        from wizard.actions.packages import package_source, write_package
         from wizard.core.pfx_reopen import reopen_elsewhere
 
-        cert, chain = load_certificate(record)
-        friendly = f"{self.session().project.organisation.name} {kind.name}"
+        source = package_source(self.session(), kind)
+        chain = source.certificate.chain_pem.count("-----BEGIN CERTIFICATE-----")
 
         def write() -> list[Path]:
             # Runs on a worker: the key is read from its vault and handed straight to the writer. Replacing an
-            # existing file was confirmed in the save dialog (the key file beside a PEM chain, on this page).
-            if destination.id == "chain":
-                export_pem_chain(out, cert, chain, overwrite=True)
-                return [out]
-            assert vault is not None
-            private_key = load_private_key(vault, key)
-            if destination.id == "pem":
-                assert key_out is not None
-                export_pem_chain(out, cert, chain, overwrite=True)
-                export_encrypted_key(key_out, private_key, password, overwrite=True)
-                return [out, key_out]
-            # Re-opened in a child process: checking the PFX here would freeze the window (pfx_reopen.py).
-            export_pfx(out, private_key, cert, chain, pfx_profile(destination.id), password, friendly,
-                       overwrite=True, reopen=reopen_elsewhere)
-            return [out]
+            # existing file was confirmed in the save dialog (the key file beside a PEM chain, on this page). A PFX
+            # is re-opened in a child process: checking it here would freeze the window (pfx_reopen.py).
+            return write_package(source, destination.id, out, vault=vault, password=password, key_out=key_out,
+                                 overwrite=True, reopen=reopen_elsewhere)
 
         self.set_busy(f"Writing and checking the package for the {kind.name}…")
-        run_in_background(write, on_success=lambda written: self._on_written(destination, kind, len(chain), written),
+        run_in_background(write, on_success=lambda written: self._on_written(destination, source, chain, written),
                           on_error=self.report_failure, owner=self)
 
-    def _on_written(self, destination: Destination, kind: CertificateKind, chain: int, written: list[Path]) -> None:
+    def _on_written(self, destination: Destination, source: PackageSource, chain: int, written: list[Path]) -> None:
+        from wizard.actions.packages import record_package
+
         self.clear_busy()
+        kind = source.kind
         issuers = f"{chain} issuer certificate{'s' if chain != 1 else ''}"
         if destination.id == "chain":
             text = (f"<b>The file is ready:</b> {html.escape(str(written[0]))}. It holds the {html.escape(kind.name)}"
@@ -470,8 +460,7 @@ class PackagesPage(BasePage):
                     "from the file</b>: by phone or through a password manager, never in the same e-mail.")
         self._clear_password()
         try:
-            self.session().record("package exported", {"kind": kind.id, "format": destination.id,
-                                                       "files": [str(p) for p in written]})
+            record_package(self.session(), source, destination.id, written)
         except WizardError as exc:
             self.show_error(str(exc))
         self._say(text)

@@ -5,13 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -22,7 +20,7 @@ from wizard.core.model import Person, Project, with_person, with_person_moved, w
 from wizard.core.people import role_labels
 from wizard.ui.pages.base import BasePage
 from wizard.ui.person_dialog import PORTAL_STATUS_TEXT
-from wizard.ui.widgets import FindingsPanel
+from wizard.ui.widgets import FindingsPanel, row_table
 
 INTRO = ("Add each person once and tick every role they will hold; one person may hold several roles. Keep the "
          "list in the order their DIP accounts will be created. The checks on the right update as you go.")
@@ -36,14 +34,8 @@ class PeoplePage(BasePage):
         self.order_note = QLabel()
         self.order_note.setWordWrap(True)
         left.addWidget(self.order_note)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Name", "Roles", "E-mail", "Phone", "DIP account"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
+        self.table = row_table(["Name", "Roles", "E-mail", "Phone", "DIP account"])
         self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

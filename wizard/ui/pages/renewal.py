@@ -4,18 +4,17 @@ engineer."""
 
 from __future__ import annotations
 
+import contextlib
 import html
-from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
@@ -23,14 +22,18 @@ from PySide6.QtWidgets import (
 from wizard.core.csr import ExportedCSR
 from wizard.core.errors import WizardError
 from wizard.core.files import atomic_write
-from wizard.core.model import KeyRecord, with_key
+from wizard.core.model import KeyRecord
 from wizard.core.reminders import reminders, to_ics
 from wizard.core.renewal import RenewalState, renewable_kinds
+from wizard.core.session import ProjectSession
 from wizard.core.vault import Vault
 from wizard.ui.pages.base import BasePage
 from wizard.ui.tones import tone
-from wizard.ui.widgets import result_label
+from wizard.ui.widgets import result_label, row_table
 from wizard.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from wizard.actions.keys import KeyJob
 
 INTRO = ("Certificates last a limited time. When one is close to its end date, start its renewal here: the wizard "
          "makes a new key and request (CSR) while the current certificate <b>stays in use</b> until the new one is "
@@ -42,13 +45,7 @@ STATUS = {"ok": ("OK", "ok"), "soon": ("Renew soon", "warning"), "expired": ("Ex
 class RenewalPage(BasePage):
     def __init__(self) -> None:
         super().__init__("Renewals and reminders", "Keep certificates renewed before they run out.", INTRO)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Certificate", "Expires", "Status", "Renewal"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
+        self.table = row_table(["Certificate", "Expires", "Status", "Renewal"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAccessibleName("Certificates and their renewal")
@@ -157,28 +154,44 @@ class RenewalPage(BasePage):
                                       f"current certificate (expiring {state.current.not_after:%d %b %Y}) stays "
                                       "in use until the new one is imported.", action="Make new key"):
             return
-        in_use = self.session().project.key(state.current.key_id)
+        from wizard.actions.renewal import renewal_vault_kind
+
         self.clear_error()
-        # The new key goes where the key in use is kept.
-        self.vault_access().with_vault_for(self, in_use.vault, lambda vault: self._make_key(state, vault))
+        # The new key goes where the key in use is kept (the same rule as `dip-onboarding renew`).
+        self.vault_access().with_vault_for(self, renewal_vault_kind(self.session().project, state.kind.id),
+                                           lambda vault: self._make_key(state, vault))
 
     def _make_key(self, state: RenewalState, vault: Vault) -> None:
-        from wizard.core.keys import create_key
+        from wizard.actions.keys import begin_key_generation, cancel_key_generation, generate_and_store
 
-        kind, now = state.kind, self.session().clock()
-        self.set_busy(f"Making a new key for the {kind.name}…")
-        run_in_background(lambda: create_key(kind, kind.default_algorithm, vault, now),
-                          on_success=lambda new: self._on_key_made(state, vault, new),
-                          on_error=self.report_failure, owner=self)
-
-    def _on_key_made(self, state: RenewalState, vault: Vault, new: object) -> None:
-        from wizard.core.keys import NewKey, commit_new_key
-
-        assert isinstance(new, NewKey)
-        self.clear_busy()
+        session = self.session()
+        kind, now = state.kind, session.clock()
         try:
-            commit_new_key(self.session(), new, vault, discard=lambda entry: run_in_background(
-                lambda: vault.delete(entry), on_success=lambda _: None, on_error=self.report_failure))
+            job = begin_key_generation(session, kind, kind.default_algorithm, vault.kind, replace_key=True,
+                                       folder_label=str(session.folder))
+        except WizardError as exc:
+            self.show_error(str(exc))
+            return
+
+        def failed(error: BaseException) -> None:
+            with contextlib.suppress(WizardError):  # else kept: the next open clears it away
+                cancel_key_generation(session, job, None)
+            self.report_failure(error)
+
+        self.set_busy(f"Making a new key for the {kind.name}…")
+        run_in_background(lambda: generate_and_store(job, vault, now),
+                          on_success=lambda record: self._on_key_made(session, state, job, vault, record),
+                          on_error=failed, owner=self)
+
+    def _on_key_made(self, session: ProjectSession, state: RenewalState, job: KeyJob, vault: Vault,
+                     record: KeyRecord) -> None:
+        from wizard.actions.keys import finish_key_generation
+
+        self.clear_busy()
+        if self.onboarding().session is not session:
+            return  # another project was opened meanwhile: that project's next open rolls this key back
+        try:
+            finish_key_generation(session, job, record, vault)
         except WizardError as exc:
             self.show_error(str(exc))
             return
@@ -214,9 +227,11 @@ class RenewalPage(BasePage):
         self.clear_busy()
         session = self.session()
         pem = exported.pem
+        from wizard.actions.keys import record_csr_exported
+
         try:
-            self.onboarding().commit(with_key(session.project, replace(record, csr_pem=pem,
-                                                                       csr_exported_at=session.clock())))
+            record_csr_exported(session, record, pem)
+            self.onboarding().project_changed.emit()
         except WizardError as exc:
             self.show_error(str(exc))
             return
