@@ -13,18 +13,10 @@ import ast
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import pytest
-
 import wizard
 
 PACKAGE_DIR = Path(wizard.__file__).resolve().parent
 PAGES = "wizard.ui.pages"
-# The page->page imports that are still to be removed (issue 15); once gone, this set is empty and the xfail
-# below is removed with it.
-_PAGE_EDGES_BEING_REMOVED = {
-    ("wizard.ui.pages.certificates", "wizard.ui.pages.keys"),
-    ("wizard.ui.pages.packages", "wizard.ui.pages.certificates"),
-}
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -125,13 +117,6 @@ def test_wizard_has_no_import_cycle() -> None:
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
 
 
-def test_no_page_imports_another_page_beyond_the_two_being_removed() -> None:
-    edges = page_to_page_imports(import_graph(PACKAGE_DIR))
-    assert edges <= _PAGE_EDGES_BEING_REMOVED, f"new page->page imports: {sorted(edges - _PAGE_EDGES_BEING_REMOVED)}"
-
-
-@pytest.mark.xfail(strict=False, reason="two page->page imports (certificates->keys, packages->certificates) are "
-                   "being removed in the same issue (_PAGE_EDGES_BEING_REMOVED); then this xfail and that set go")
 def test_no_page_imports_another_page() -> None:
     edges = page_to_page_imports(import_graph(PACKAGE_DIR))
     assert not edges, f"pages importing pages (only pages.base may be imported): {sorted(edges)}"
