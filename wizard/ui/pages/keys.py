@@ -124,11 +124,14 @@ class KeysPage(BasePage):
         self.abandon_button.setAccessibleDescription("Destroy the new key that is waiting for its certificate, when "
                                                      "you will not use it; asks first")
         self.abandon_button.clicked.connect(self._on_abandon)
-        for button in (self.make_button, self.export_button, self.copy_button, self.fingerprint_button,
-                       self.abandon_button):
+        for button in (self.make_button, self.export_button, self.copy_button, self.fingerprint_button):
             actions.addWidget(button)
         actions.addStretch(1)
         left.addLayout(actions)
+        rare = QHBoxLayout()  # on its own line: shown only while a new key waits, and never pressed by habit
+        rare.addWidget(self.abandon_button)
+        rare.addStretch(1)
+        left.addLayout(rare)
         left.addWidget(self.busy_indicator)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
