@@ -240,5 +240,10 @@ def test_an_older_project_migrates_its_entries_under_its_identity(cli: Cli, uit_
     [migrated] = keys_of(uit_project)
     assert migrated["state"] == "active"
     assert migrated["entry"].endswith("/" + key["id"])
-    assert entries(keychain) == {migrated["entry"]}  # copied, read back, and the old entry removed
+    # copied and read back; the old entry keeps only the new one's name (for a folder copied before identities)
+    assert entries(keychain) == {migrated["entry"], key["id"]}
+    from wizard.actions.opening import MOVED
+    from wizard.core.vault import Vault
+
+    assert Vault(keychain).get(key["id"]) == MOVED + migrated["entry"].encode()
     assert cli("keys", "check", uit_project).code == 0

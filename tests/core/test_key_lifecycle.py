@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from wizard.actions.opening import has_work, housekeep, is_copy
+from wizard.actions.opening import MOVED, has_work, housekeep, is_copy
 from wizard.core.errors import WizardError
 from wizard.core.keys import create_key, load_private_key
 from wizard.core.lifecycle import (
@@ -659,8 +659,29 @@ def test_an_older_projects_entries_are_moved_under_its_new_identity(session: Pro
     assert identity
     [moved] = again.project.keys
     assert moved == replace(legacy, entry=f"{identity}/{legacy.id}")
-    assert stored(keychain) == {moved.entry}
+    assert stored(keychain) == {moved.entry, legacy.id}
+    assert keychain.get(legacy.id) == MOVED + moved.entry.encode()  # the way to the copy, no key material left
     assert load_private_key(keychain, moved)
+
+
+def test_two_folders_of_one_older_project_each_keep_the_key(session: ProjectSession, vaults: Vaults) -> None:
+    """A folder copied before projects had identities shares the older entries: whichever opens first, the other
+    still finds the key (through the pointer the first left) and copies it under its own identity."""
+    keychain = vaults.vault
+    legacy = replace(create_key(session.profile.certificate_kind("webhook-tls"), "ec-p256", keychain, NOW).record,
+                     entry="", state="active")
+    session.commit(replace(session.project, identity="", home=None, keys=(legacy,)))
+    twin = session.folder.parent / "twin"
+    shutil.copytree(session.folder, twin)
+    first, second = reopened(session), reopened(session, twin)
+    assert housekeep(first, vaults).problems == ()
+    assert housekeep(second, vaults).problems == ()
+    assert first.project.identity != second.project.identity
+    for opened in (first, second):
+        [mine] = opened.project.keys
+        assert mine.vault_entry.startswith(opened.project.identity + "/")
+        assert load_private_key(keychain, mine)
+    assert keychain.get(legacy.id) == MOVED + first.project.keys[0].entry.encode()
 
 
 @pytest.mark.parametrize("written", ["nothing", "a part", "all of it"])

@@ -4,8 +4,8 @@ exported beside their OpenSSL files, the opt-in file vault, and the Atlas creden
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest

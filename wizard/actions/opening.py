@@ -3,7 +3,8 @@
 At each open (wizard/core/lifecycle.py):
 1. a project without an identity gets one, and a copied folder is made independent (a new identity);
 2. keys whose vault entry is not under the project's identity are copied under it and read back (an older
-   project's entries, then removed; a copy's, which belong to the original and are left alone);
+   project's entries then hold only the new entry's name, for a folder copied before identities existed; a
+   copy's entries belong to the original and are left alone);
 3. a key write that was interrupted (an intent with no key recorded) is rolled back;
 4. a waiting certificate that has become valid takes over, and the key it replaces is retired;
 5. a retired key whose certificate has expired is destroyed.
@@ -14,7 +15,6 @@ vault unless there is work for it, so opening a settled project touches no keych
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from wizard.actions.vaults import VaultFor
@@ -94,12 +94,29 @@ def _settle_identity(session: ProjectSession, notices: list[str]) -> bool:
     return relation == "copy"
 
 
+# What an older project's entry holds once its key has been copied under a project's identity: the new entry's
+# name, never key material. A folder copied before projects had identities shares the same older entries; when it
+# is opened it finds this and copies the key from there, so the first folder to open never takes the other's key.
+MOVED = b"dip-onboarding: moved to "
+
+
 def _copy_entry(vault: Vault, old: str, new: str, what: str) -> None:
     data = vault.get(old, what=what)
+    if data.startswith(MOVED):
+        data = vault.get(data[len(MOVED):].decode("utf-8"), what=what)
     vault.put(new, data)
     if vault.get(new, what=what) != data:
         vault.delete(new)
         raise SecretDamaged(f"The copy of the {what} did not read back the same.")
+
+
+def _leave_pointer(vault: Vault, old: str, new: str, what: str) -> None:
+    """An older entry, copied and read back under `new`: its key material goes, the way to `new` stays."""
+    with contextlib.suppress(VaultError):  # the copy is recorded; a leftover older entry is this project's own
+        if vault.get(old, what=what).startswith(MOVED):
+            return  # another folder moved it first: leave its pointer
+        vault.delete(old)
+        vault.put(old, MOVED + new.encode("utf-8"))
 
 
 def _adopt_entries(session: ProjectSession, vault_for: VaultFor, notices: list[str], problems: list[str]) -> None:
@@ -115,27 +132,22 @@ def _adopt_entries(session: ProjectSession, vault_for: VaultFor, notices: list[s
             problems.append(f"The {what} could not be copied under this project's own name yet: {exc}")
             continue
         session.commit(with_key(session.project, replace(session.project.key(key.id), entry=new)))
-        if not key.entry:  # an entry named before projects had identities: this project's own, now copied
-            _quietly(vault.delete, key.id)
+        if not key.entry:  # an entry named before projects had identities
+            _leave_pointer(vault, key.id, new, what)
     secret = session.project.atlas_credentials
     if secret is not None and not owns_entry(session.project, secret.vault_entry):
         new = key_entry(session.project, secret.id)
+        what = "Atlas API key and secret"
         try:
             vault = vault_for(secret.vault)
-            _copy_entry(vault, secret.vault_entry, new, "Atlas API key and secret")
+            _copy_entry(vault, secret.vault_entry, new, what)
         except VaultError as exc:
             problems.append(f"The Atlas API key and secret could not be copied under this project's own name yet: "
                             f"{exc}")
             return
         session.commit(replace(session.project, atlas_credentials=replace(secret, entry=new)))
         if not secret.entry:
-            _quietly(vault.delete, secret.id)
-
-
-def _quietly(delete: Callable[[str], None], entry: str) -> None:
-    # The copy is recorded; an old entry that cannot be removed now is harmless (nothing refers to it).
-    with contextlib.suppress(VaultError):
-        delete(entry)
+            _leave_pointer(vault, secret.id, new, what)
 
 
 def clear_intent(session: ProjectSession, intent: KeyIntent, vault_for: VaultFor) -> None:
