@@ -161,3 +161,58 @@ def test_renewal_puts_the_new_key_where_the_current_key_is(services: Services, k
     source = Path(__file__).resolve().parents[2] / "wizard"
     for user in ("cli_track.py", "ui/pages/renewal.py"):
         assert "renewal_vault_kind(" in (source / user).read_text(), f"{user} decides the vault itself"
+
+
+def test_bring_your_own_key_checks_its_certificate_the_same_on_both_sides(
+        qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], services: Services, keychain: MemorySecretStore,
+        dialogs: FakeDialogs, demo_ca: DemoCA, cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+    """A PFX whose certificate has expired: both sides store the key and refuse the certificate, for one reason."""
+    import datetime as dt
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from wizard.ui.pages.certificates import CertificatesPage
+    from wizard.ui.secret_dialogs import FilePasswordDialog
+
+    from .certificates import DOMAIN
+    from .conftest import FIXED_NOW
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    expired = demo_ca.issue(key.public_key(), common_name=DOMAIN, dns_names=[DOMAIN],
+                            not_before=FIXED_NOW - dt.timedelta(days=400), not_after=FIXED_NOW - dt.timedelta(days=2))
+    pfx = tmp_path / "theirs.pfx"
+    pfx.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"theirs", key, expired, [demo_ca.intermediate], serialization.BestAvailableEncryption(PASSWORD.encode())))
+    gui, line = twins(project_with_keys(services, keychain), tmp_path)
+
+    window = open_at(make_wizard, dialogs, gui, PageId.CERTIFICATES)
+    page = window.currentPage()
+    assert isinstance(page, CertificatesPage)
+    qtbot.waitUntil(lambda: pending_count() == 0)
+    page.select_kind("dip-signing")
+
+    def fill(dialog: FilePasswordDialog) -> None:
+        dialog.field.setText(PASSWORD)
+
+    dialogs.open_answers.append([pfx])
+    dialogs.file_password_fillers.append(fill)
+    with qtbot.waitSignal(page.key_brought, timeout=TIMEOUT_MS):
+        qtbot.mouseClick(page.bring_button, Qt.MouseButton.LeftButton)
+    gui_said = page.import_result.text()
+
+    password = tmp_path / "password.txt"
+    password.write_text(PASSWORD + "\n")
+    code, cli_said, err = cli("key", "import", line, pfx, "--cert", "dip-signing", "--password-file", password)
+    assert code == 0, err
+
+    reason = f"This certificate expired on {expired.not_valid_after_utc:%d %b %Y}"
+    for said in (gui_said, cli_said):
+        assert "Stored your own key for the DIP signing certificate" in said
+        assert "Its certificate was not imported" in said
+        assert reason in said
+    for folder in (gui, line):
+        project = ProjectSession.open(folder, services.profile, services.clock).project
+        [brought] = project.keys_for("dip-signing")
+        assert project.certificate_for(brought.id) is None
+    window.close()
