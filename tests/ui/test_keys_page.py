@@ -3,6 +3,7 @@ exported beside their OpenSSL files, the opt-in file vault, and the Atlas creden
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -170,7 +171,10 @@ def test_selecting_a_kind_explains_it_and_offers_only_its_algorithms(keys_page: 
         offered = [keys_page.algorithm.itemData(i) for i in range(keys_page.algorithm.count())]
         assert offered == list(kind.algorithms)
         assert keys_page.algorithm.currentData() == kind.default_algorithm
-        assert "(recommended)" in keys_page.algorithm.currentText()
+        assert keys_page.algorithm.currentText().endswith("(default)")  # the wizard's suggestion, not the DIP's
+        assert "recommended" not in keys_page.details.text() + keys_page.algorithm.currentText()
+        if not kind.provenance.confirmed:  # the guess is shown before a key is made
+            assert f"Not yet confirmed: {html.escape(kind.provenance.note)}" in keys_page.details.text()
         assert keys_page.csr_text.text() == "", "no CSR description before there is a key"
         assert not keys_page.export_button.isEnabled()
         assert not keys_page.copy_button.isEnabled()

@@ -203,8 +203,9 @@ def _chain_findings(kind: CertificateKind, leaf: x509.Certificate, chain: tuple[
         return [Finding("info", "chain-public", "The chain of issuers checks out up to a public root CA.")]
     if roots_in_file and _verifies(leaf, intermediates, roots_in_file, now, server) is None:
         return [Finding("warning", "chain-private", f"The chain leads to {common_name(roots_in_file[0])}, which is not "
-                        "one of the public roots this wizard knows. That is normal for test (UIT) certificates; for "
-                        "Production, check with your supplier.")]
+                        "one of the public roots this wizard knows. A test (UIT) certificate may come from such a test "
+                        "CA, but the DIP guidance this wizard has checked does not say so; for Production, and if in "
+                        "doubt, check with your supplier.")]
     if not chain:
         return [Finding("warning", "chain-missing", "The file holds only the certificate, not the chain of issuers "
                         "above it, and it does not lead to a public root. Ask your supplier for the chain (often a "

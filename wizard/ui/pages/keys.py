@@ -274,8 +274,11 @@ class KeysPage(BasePage):
         parts = [f"<b>{html.escape(kind.name)}</b><br>{html.escape(kind.purpose)}",
                  f"<b>Why you need it:</b> {html.escape(kind.why)}"]
         if not keys:
-            parts.append("No key yet. Choose the key type (the one marked recommended suits most organisations) "
+            parts.append("No key yet. Choose the key type (the one marked default is the wizard's suggestion) "
                          "and press Make key.")
+            if not kind.provenance.confirmed and kind.provenance.note:
+                # Shown before a key is made: the key type and names are our guess until the DIP confirms them.
+                parts.append(f"<i>Not yet confirmed: {html.escape(kind.provenance.note)}</i>")
         for key in keys:
             role = ("Replacement key, waiting for its certificate (the key above stays in use until then)"
                     if key.replaces else "Key")
@@ -288,7 +291,7 @@ class KeysPage(BasePage):
         self.algorithm.clear()
         for algorithm in kind.algorithms:
             text = describe_algorithm(algorithm)
-            self.algorithm.addItem(f"{text} (recommended)" if algorithm == kind.default_algorithm else text,
+            self.algorithm.addItem(f"{text} (default)" if algorithm == kind.default_algorithm else text,
                                    algorithm)
         self.algorithm.setCurrentIndex(max(0, self.algorithm.findData(kind.default_algorithm)))
         self._show_csr(kind, keys[-1] if keys else None, session.project.organisation)
