@@ -16,8 +16,9 @@ HELP = Path(__file__).resolve().parents[2] / "resources" / "help"
 GUIDANCE_PAGE = "https://mhhs-prod-webapp.azurewebsites.net/dip/dip-guidance-documents"
 # What the MHHS DIP guidance page publishes (issue 16, item 1).
 PUBLISHED = ("DIP Onboarding FAQs", "Appendix 1", "Appendix 2", "Appendix 3", "Readiness for CIT",
-             "Webhook URL Configuration Guide", "End-to-end Onboarding User Guide", "Market Participant Portal User Guide",
-             "Domain and Certificate Renewal Guide", "Certification Process Map")
+             "Webhook URL Configuration Guide", "End-to-end Onboarding User Guide",
+             "Market Participant Portal User Guide", "Domain and Certificate Renewal Guide",
+             "Certification Process Map")
 
 
 def tables(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
