@@ -43,6 +43,10 @@ def changes(old: Project, new: Project) -> list[Event]:
     if old.domain_txt != new.domain_txt:
         events.append(("domain TXT value recorded" if new.domain_txt else "domain TXT value removed",
                        {"value": new.domain_txt.value} if new.domain_txt else {}))
+    if old.domain_verified_on != new.domain_verified_on:
+        events.append(("domain verified" if new.domain_verified_on else "domain verified date removed",
+                       {"domain": new.organisation.domain, "verified_on": new.domain_verified_on.isoformat()}
+                       if new.domain_verified_on else {"domain": new.organisation.domain}))
     before_items = {i.id: i for i in old.checklist}
     for item in new.checklist:
         was = before_items.get(item.id)

@@ -211,6 +211,8 @@ class Project:
     channels: tuple[Channel, ...] = ()
     role_codes: tuple[str, ...] = ()  # DIP role codes the user added beyond the profile's list
     domain_txt: DomainTxt | None = None
+    # The day GlobalSign verified the domain; it lasts the profile's validity (core/domain_expiry.py).
+    domain_verified_on: dt.date | None = None
     checklist: tuple[ChecklistItem, ...] = ()
     # Keychain entries carry the identity, so two project folders never share (and so never delete) a key.
     identity: str = ""

@@ -6,6 +6,7 @@ data is complete and consistent and answers questions about it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import stat
 import tomllib
@@ -187,8 +188,26 @@ class DipIdRules:
 
 
 @dataclass(frozen=True, slots=True)
+class ValidityPeriod:
+    """From `starts` on (the first period: also before it), a domain verification may be used for `days` days."""
+
+    starts: dt.date
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class DomainValidity:
+    """How long a verified domain lasts (a schedule of periods, oldest first) and how it is renewed."""
+
+    periods: tuple[ValidityPeriod, ...]
+    renew_text: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
 class DomainVerification:
-    """The DNS record the DIP portal asks for, and what to tell the DNS Admin about it."""
+    """The DNS record the DIP portal asks for, and what to tell the DNS Admin about it; `validity`, when the
+    profile gives one, says when a verified domain runs out."""
 
     record_type: str
     record_name: str
@@ -213,6 +232,7 @@ class SigningScheme:
     certificate_lf: bool
     algorithm: str
     provenance: Provenance
+    validity: DomainValidity | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -539,10 +559,25 @@ def _dip_ids(n: Node) -> DipIdRules:
 
 
 def _domain_verification(n: Node) -> DomainVerification:
+    validity_node = n.table("validity", required=False)
     d = DomainVerification(n.text("record_type", pattern=r"[A-Z]+"), n.text("record_name"), n.text("wait_text"),
-                           n.text("keep_text"), _provenance(n))
+                           n.text("keep_text"), _provenance(n),
+                           None if validity_node is None else _domain_validity(validity_node))
     n.finish()
     return d
+
+
+def _domain_validity(n: Node) -> DomainValidity:
+    periods: list[ValidityPeriod] = []
+    for p in n.tables("periods"):
+        period = ValidityPeriod(p.day("from"), p.whole("days", minimum=1))
+        if periods and period.starts <= periods[-1].starts:
+            raise p.fail("from", "must be later than the one before (periods go oldest first)")
+        p.finish()
+        periods.append(period)
+    validity = DomainValidity(tuple(periods), n.text("renew_text"), _provenance(n))
+    n.finish()
+    return validity
 
 
 def _signing(n: Node) -> SigningScheme:

@@ -1,8 +1,9 @@
 """Renewal reminders at the profile's lead times: in the app, and as an iCalendar (.ics, RFC 5545) file.
 
-Each certificate gets an all-day event on its expiry date with an alarm at every lead time, and an all-day event on
-each reminder date still to come ("Renew ... : 30 days left"), so calendars that ignore alarms still show them.
-UIDs are stable (certificate id and lead time), so importing a newer file updates events instead of doubling them.
+Each certificate, and the verified domain (core/domain_expiry.py), gets an all-day event on its expiry date with an
+alarm at every lead time, and an all-day event on each reminder date still to come ("Renew ... : 30 days left"), so
+calendars that ignore alarms still show them. UIDs are stable (certificate id, or the domain and environment, and
+lead time), so importing a newer file updates events instead of doubling them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from wizard import __version__
+from wizard.core.domain_expiry import domain_expiry, unconfirmed_words
 from wizard.core.model import CertificateRecord, Project
 from wizard.core.profile import Profile
 
@@ -26,6 +28,7 @@ class Reminder:
     not_after: dt.datetime
     lead_days: int
     due: dt.date
+    renews: str = "certificate"  # or "domain": the verified domain, renewed in the GlobalSign Atlas portal
 
     def summary(self) -> str:
         return f"Renew the {self.kind_name}: {self.lead_days} days left"
@@ -40,6 +43,13 @@ def reminders(profile: Profile, project: Project, now: dt.datetime) -> tuple[Rem
             due = (cert.not_after - dt.timedelta(days=lead)).date()
             found.append(Reminder(cert.id, cert.kind, names.get(cert.kind, cert.kind), cert.subject, cert.not_after,
                                   lead, due))
+    domain = domain_expiry(profile, project, now.date())
+    if domain is not None:
+        # Usable to the end of its last day.
+        ends = dt.datetime.combine(domain.expires_on, dt.time(23, 59, 59), dt.UTC)
+        for lead in profile.reminders.lead_days:
+            found.append(Reminder("", "domain", f"domain verification of {domain.domain}", domain.domain, ends, lead,
+                                  domain.expires_on - dt.timedelta(days=lead), renews="domain"))
     return tuple(sorted(found, key=lambda r: (r.due, r.kind)))
 
 
@@ -106,8 +116,33 @@ def to_ics(profile: Profile, project: Project, now: dt.datetime) -> str:
                 continue
             lines += _event(f"{cert.id}-renew-{lead}@{UID_DOMAIN}", now, due,
                             f"Renew the {name}: {lead} days left ({org.name})", about, ["PT9H"])
+    lines += _domain_events(profile, project, now, env)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def _domain_events(profile: Profile, project: Project, now: dt.datetime, env: str) -> list[str]:
+    """The verified domain's expiry, with the same alarms and reminder days as a certificate's."""
+    domain = domain_expiry(profile, project, now.date())
+    if domain is None:
+        return []
+    org = project.organisation
+    uid = f"domain-{domain.domain}-{project.environment}"
+    caveat = unconfirmed_words(domain.validity)
+    about = (f"The verification of {org.name}'s domain {domain.domain} (verified on {domain.verified_on:%d %b %Y}) "
+             f"for the DIP {env} environment can be used until {domain.expires_on:%d %b %Y}. "
+             f"{domain.validity.renew_text} Then record the new date in the DIP Onboarding Wizard "
+             f"(dip-onboarding domain verified DIR --on YYYY-MM-DD).{' ' + caveat if caveat else ''}")
+    lines = _event(f"{uid}-expiry@{UID_DOMAIN}", now, domain.expires_on,
+                   f"Domain verification of {domain.domain} expires ({org.name})", about,
+                   [f"-P{lead}D" for lead in sorted({*profile.reminders.lead_days, 1}, reverse=True)])
+    for lead in profile.reminders.lead_days:
+        due = domain.expires_on - dt.timedelta(days=lead)
+        if due >= now.date():
+            lines += _event(f"{uid}-renew-{lead}@{UID_DOMAIN}", now, due,
+                            f"Renew the domain verification of {domain.domain}: {lead} days left ({org.name})",
+                            about, ["PT9H"])
+    return lines
 
 
 def _event(uid: str, now: dt.datetime, day: dt.date, summary: str, description: str,

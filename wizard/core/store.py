@@ -51,7 +51,7 @@ from wizard.core.model import (
 PROJECT_FILE = "project.json"
 MAX_REVISION = 2**53  # saves a project could ever see; more is damage
 FORMAT_NAME = "dip-onboarding-project"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 MAX_PROJECT_BYTES = 5 * 1024 * 1024
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -103,8 +103,15 @@ def _v4_to_v5(doc: dict[str, Any]) -> dict[str, Any]:
     return {**doc, "project": project}
 
 
+def _v5_to_v6(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 6 records the day the domain was verified (not known for older projects)."""
+    project = dict(doc["project"])
+    project.setdefault("domain_verified_on", None)
+    return {**doc, "project": project}
+
+
 # MIGRATIONS[n] turns a version-n document into a version-(n + 1) one.
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
 
 
 def project_file(folder: Path) -> Path:
@@ -322,6 +329,7 @@ def _to_doc(p: Project) -> dict[str, Any]:
         "role_codes": list(p.role_codes),
         "domain_txt": None if p.domain_txt is None else {"value": p.domain_txt.value,
                                                          "captured_at": p.domain_txt.captured_at.isoformat()},
+        "domain_verified_on": p.domain_verified_on.isoformat() if p.domain_verified_on else None,
         "checklist": [{"id": i.id, "text": i.text, "done": i.done,
                        "done_at": i.done_at.isoformat() if i.done_at else None} for i in p.checklist],
         "identity": p.identity,
@@ -569,6 +577,7 @@ def _build(data: object) -> Project:
         channels=channels,
         role_codes=r.texts("role_codes"),
         domain_txt=txt,
+        domain_verified_on=r.day("domain_verified_on"),
         checklist=checklist,
         identity=r.text("identity", ""),
         home=home,

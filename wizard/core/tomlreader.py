@@ -6,6 +6,7 @@ Used by the profile loader. Each `Node` remembers its path (`roles[2].primary`) 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -129,6 +130,13 @@ class Node:
             raise self.fail(name, f"expected a non-empty list of whole numbers of {minimum} or more and at most "
                                   f"{MAX_WHOLE:,}")
         return tuple(value)
+
+    def day(self, name: str) -> dt.date:
+        """A TOML local date (2026-03-15, unquoted): not text, and not a date with a time of day."""
+        value = self._get(name, _MISSING)
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            raise self.fail(name, f"expected a date written as YYYY-MM-DD without quotes, got {_describe(value)}")
+        return value
 
     def _plain(self, name: str, value: str) -> None:
         """Profile text is shown to people as it is written: it may not hold characters that draw on a terminal
