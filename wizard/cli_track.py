@@ -63,7 +63,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
     sheet = command(domain, "sheet", "the DNS Admin's sheet: record type, name and value")
     sheet.add_argument("--out", type=Path, metavar="FILE", help="write it to FILE (HTML when FILE ends .html)")
     sheet.add_argument("--force", action="store_true", help="replace a file that already exists")
-    command(domain, "check", "look the TXT record up in DNS now (uses dig or nslookup; only when you ask)")
+    command(domain, "check", "look the TXT record up in DNS now (only when you ask)")
 
     rem = sub.add_parser("reminders", parents=[common], help="certificate renewal reminders; --ics writes a "
                          "calendar file")
@@ -255,8 +255,8 @@ def domain_check(args: argparse.Namespace, s: Services) -> int:
     domain = session.project.organisation.domain
     result = lookup_txt(s.profile, domain, txt.value)
     session.record("DNS checked", {"domain": domain, "found": result.found, "tool": result.tool})
-    text = (f"Found the TXT record on {domain} (asked with {result.tool})." if result.found else
-            f"The TXT record is not visible on {domain} yet (asked with {result.tool}; {len(result.values)} other "
+    text = (f"Found the TXT record on {domain} (answered by {result.tool})." if result.found else
+            f"The TXT record is not visible on {domain} yet (answered by {result.tool}; {len(result.values)} other "
             f"TXT record{'s' if len(result.values) != 1 else ''}). {s.profile.domain_verification.wait_text}")
     emit(args, text, {"found": result.found, "tool": result.tool, "values": list(result.values)})
     return 0 if result.found else 1

@@ -7,8 +7,6 @@ import base64
 import copy
 import datetime as dt
 import hashlib
-import subprocess
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from tests.pki import make_chain, make_intermediate, make_leaf, make_root, rsa_key
 from wizard.core.certfiles import certificate_fingerprint
-from wizard.core.domain import dns_sheet, lookup_txt, normalise_txt_value, parse_dig, parse_nslookup, with_txt_value
+from wizard.core.domain import dns_sheet, normalise_txt_value, with_txt_value
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.keys import _private_der, public_fingerprint
 from wizard.core.memory_keychain import MemoryKeychain
@@ -90,29 +88,6 @@ def test_dns_sheet_names_type_name_value_and_says_keep_it(profile: Profile) -> N
     assert "dig +short TXT acme.example" in sheet.text
     assert "<code>gs=abc&lt;1&gt;</code>" in sheet.html  # escaped in HTML
     assert "Ærø Energy; Ltd, &quot;North&quot;" in sheet.html
-
-
-def test_dig_and_nslookup_output_is_read() -> None:
-    assert parse_dig('"v=spf1 -all"\n"globalsign=abc" "def"\n') == ("v=spf1 -all", "globalsign=abcdef")
-    nslookup = ('Server:\t\t127.0.0.53\n\nNon-authoritative answer:\nacme.example\ttext = "globalsign=abc"\n'
-                'acme.example\ttext = "part one "\n\t"part two"\n\nAuthoritative answers can be found from:\n')
-    assert parse_nslookup(nslookup) == ("globalsign=abc", "part one part two")
-
-
-def test_lookup_runs_only_what_is_installed_and_says_when_nothing_is(profile: Profile) -> None:
-    ran: list[Sequence[str]] = []
-
-    def runner(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
-        ran.append(argv)
-        return subprocess.CompletedProcess(argv, 0, 'acme.example text = "gs=abc"\n', "")
-
-    result = lookup_txt(profile, "acme.example", "gs=abc", which=lambda t: "/bin/nslookup" if t == "nslookup"
-                        else None, runner=runner)
-    assert (result.tool, result.found) == ("nslookup", True)
-    assert ran == [["/bin/nslookup", "-type=TXT", "acme.example"]]
-    with pytest.raises(WizardError, match="Neither dig nor nslookup is installed"):
-        lookup_txt(profile, "acme.example", "gs=abc", which=lambda t: None, runner=runner)
-    assert len(ran) == 1
 
 
 # ---------------------------------------------------------------- reminders and the .ics file
@@ -298,24 +273,6 @@ def test_self_test_uses_the_key_from_the_vault(profile: Profile) -> None:
     assert b'"senderDIPID":"8795183096"' in result.request.body
     with pytest.raises(WizardError, match="No certificate to sign with yet"):
         self_test(profile, replace(project, certificates=()), lambda record: vault, NOW)
-
-
-def test_the_domain_reaches_dig_as_a_query_name_and_never_as_an_option(profile: Profile) -> None:
-    # dig and nslookup take no `--`; dig's -q marks what follows as the name, and a domain that is not a domain
-    # (`-f/etc/passwd` would make dig read that file and send its lines as queries) is never run at all.
-    ran: list[Sequence[str]] = []
-
-    def runner(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
-        ran.append(argv)
-        return subprocess.CompletedProcess(argv, 0, '"gs=abc"\n', "")
-
-    result = lookup_txt(profile, "acme.example", "gs=abc", which=lambda t: f"/usr/bin/{t}", runner=runner)
-    assert result.found
-    assert ran == [["/usr/bin/dig", "+short", "-t", "TXT", "-q", "acme.example"]]
-    for hostile in ("-f/etc/passwd", "-f /etc/passwd", "acme.example -f/etc/passwd", "@8.8.8.8"):
-        with pytest.raises(InvalidInput):
-            lookup_txt(profile, hostile, "gs=abc", which=lambda t: f"/usr/bin/{t}", runner=runner)
-    assert len(ran) == 1
 
 
 def test_the_inventory_says_waiting_and_retired_and_never_asks_to_renew_them(profile: Profile) -> None:

@@ -1,27 +1,25 @@
 """Domain verification (step 5): the TXT value the DIP portal shows, the DNS Admin's sheet, the commands to check
 it, and a DNS lookup only when the user asks for one.
 
-Python's standard library cannot ask DNS for TXT records, so `lookup_txt` runs `dig` or `nslookup` when one is
-installed and says so plainly when neither is.
+`lookup_txt` asks for TXT records with dnspython, through the resolver this computer is set up with, within a
+few seconds, and starts no program to do it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import re
-import shutil
-import subprocess
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.model import DomainTxt, Project
 from wizard.core.profile import Profile
 
 MAX_TXT = 1024
-Runner = Callable[[Sequence[str]], "subprocess.CompletedProcess[str]"]
+LOOKUP_SECONDS = 5.0  # the whole DNS lookup, every server and retry included
 
 
 def normalise_txt_value(value: str) -> str:
@@ -89,66 +87,71 @@ def dns_sheet(profile: Profile, project: Project) -> DnsSheet:
 
 @dataclass(frozen=True, slots=True)
 class LookupResult:
-    tool: str
-    values: tuple[str, ...]
+    tool: str  # what answered: "DNS server 192.0.2.53", or "DNS" when the resolver does not say
+    values: tuple[str, ...]  # one per TXT record, in the order DNS gave them
     found: bool  # the expected value is among them
 
 
-def _default_runner(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(argv), capture_output=True, text=True, timeout=20, check=False)
+class TxtResolver(Protocol):
+    """What `lookup_txt` asks: dnspython's `dns.resolver.Resolver` (or a test's stand-in). `resolve(name, "TXT")`
+    returns the TXT records, each with `strings` (its character-strings as bytes), and raises dnspython's errors."""
+
+    def resolve(self, qname: str, rdtype: str) -> Iterable[Any]: ...
 
 
-def parse_dig(output: str) -> tuple[str, ...]:
-    """`dig +short TXT` prints one record per line as quoted strings ("abc" "def" for a long value in parts)."""
-    values = []
-    for line in output.splitlines():
-        parts = re.findall(r'"((?:[^"\\]|\\.)*)"', line)
-        if parts:
-            values.append("".join(p.replace('\\"', '"') for p in parts))
-    return tuple(values)
+def system_resolver() -> TxtResolver:
+    """dnspython's resolver as this computer is set up (/etc/resolv.conf on Linux and macOS, the registry on
+    Windows), giving up after LOOKUP_SECONDS in all. Reading the setup sends nothing to the network."""
+    import dns.resolver
+
+    resolver = dns.resolver.Resolver()  # NoResolverConfiguration when no DNS server is set up
+    resolver.lifetime = LOOKUP_SECONDS
+    resolver.timeout = min(resolver.timeout, LOOKUP_SECONDS)
+    return resolver
 
 
-def parse_nslookup(output: str) -> tuple[str, ...]:
-    """nslookup prints `name  text = "value"`, with long values continued as further quoted strings."""
-    values: list[str] = []
-    current: list[str] | None = None
-    for line in output.splitlines():
-        if "text =" in line:
-            if current is not None:
-                values.append("".join(current))
-            current = re.findall(r'"((?:[^"\\]|\\.)*)"', line.split("text =", 1)[1])
-        elif current is not None and line.strip().startswith('"'):
-            current += re.findall(r'"((?:[^"\\]|\\.)*)"', line)
-        elif current is not None:
-            values.append("".join(current))
-            current = None
-    if current is not None:
-        values.append("".join(current))
-    return tuple(values)
+def _record_text(rdata: Any) -> str:
+    """One TXT record as one value: its character-strings joined with nothing between them (RFC 7208, 3.3)."""
+    return b"".join(rdata.strings).decode("utf-8", "backslashreplace")
 
 
-def lookup_txt(profile: Profile, domain: str, expected: str, *, which: Callable[[str], str | None] = shutil.which,
-               runner: Runner = _default_runner) -> LookupResult:
-    """Ask DNS now (only when the user asks) for the domain's TXT records, with dig or else nslookup."""
+def lookup_txt(profile: Profile, domain: str, expected: str, *,
+               resolver: TxtResolver | None = None) -> LookupResult:
+    """Ask DNS now (only when the user asks) for the domain's TXT records, through this computer's resolver.
+
+    Each TXT record is one value; separate records are never joined. A domain without TXT records gives no values
+    (the record is not published yet); anything that stops DNS answering is a `WizardError` that says what to do.
+    """
+    import dns.exception
+    import dns.resolver
+
     from wizard.core.validation import normalise_domain
 
     kind = profile.domain_verification.record_type
-    # Neither dig nor nslookup takes `--`: the domain is checked to be a domain (it can then never start with "-"
-    # or "@"), and dig is told by -q that it is the name to look up.
-    domain = normalise_domain(domain)
-    for tool, argv, parse in (("dig", ["+short", "-t", kind, "-q", domain], parse_dig),
-                              ("nslookup", [f"-type={kind}", domain], parse_nslookup)):
-        path = which(tool)
-        if path is None:
-            continue
-        try:
-            done = runner([path, *argv])
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise WizardError(f"Could not run {tool} to look up the record ({exc}).") from None
-        values = parse(done.stdout)
-        if done.returncode != 0 and not values:
-            said = (done.stderr or done.stdout).strip().splitlines()
-            raise WizardError(f"{tool} could not look up {domain}: {(said[-1] if said else 'no answer')[:200]}")
-        return LookupResult(tool, values, expected in values)
-    raise WizardError("Neither dig nor nslookup is installed here, and this wizard cannot query DNS TXT records "
-                      "without one. Ask your DNS Admin to run: " + " or ".join(check_commands(profile, domain)))
+    domain = normalise_domain(domain)  # a domain and nothing else, before anything is sent
+    others = " Or ask your DNS Admin to run: " + " or ".join(check_commands(profile, domain))
+    try:
+        answer = (resolver or system_resolver()).resolve(domain + ".", kind)
+    except dns.resolver.NoAnswer:
+        return LookupResult("DNS", (), False)
+    except dns.resolver.NXDOMAIN:
+        raise WizardError(f"DNS says {domain} does not exist. Check the domain recorded for this project (it must "
+                          "be the one you chose in the DIP portal).") from None
+    except dns.resolver.NoResolverConfiguration:
+        raise WizardError("This computer has no DNS server set up, so the wizard cannot look the record up. "
+                          "Check its network settings." + others) from None
+    except dns.exception.Timeout:
+        raise WizardError(f"DNS did not answer within {LOOKUP_SECONDS:g} seconds. Check that this computer is "
+                          "connected to the network, then try again." + others) from None
+    except dns.resolver.NoNameservers as exc:
+        errors = exc.kwargs.get("errors") or []
+        if errors and all(isinstance(error[3], OSError) for error in errors):
+            raise WizardError("Could not reach a DNS server: this computer seems not to be connected to the "
+                              "network. Connect, then try again." + others) from None
+        raise WizardError(f"The DNS server could not look up {domain} (it answered with an error). Try again "
+                          "later." + others) from None
+    except (dns.exception.DNSException, OSError) as exc:
+        raise WizardError(f"Could not look up {domain} in DNS ({exc})." + others) from None
+    server = getattr(answer, "nameserver", None)
+    values = tuple(_record_text(rdata) for rdata in answer)
+    return LookupResult(f"DNS server {server}" if server else "DNS", values, expected in values)
