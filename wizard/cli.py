@@ -351,6 +351,7 @@ def _status_json(session: ProjectSession) -> dict[str, Any]:
         "dip_ids": cli_track.dip_ids_json(session),
         "channels": cli_track.channels_json(session),
         "domain_txt": p.domain_txt.value if p.domain_txt else None,
+        "domain_verification": cli_track.domain_json(session),
         "promoted_from": p.promoted_from,
         "checklist": [{"id": i.id, "text": i.text, "done": i.done} for i in p.checklist],
         "created_at": p.created_at.isoformat(),
@@ -399,6 +400,9 @@ def _status_text(session: ProjectSession) -> str:
                 continue
             lines.append(f"  {row.kind_name}: {row.subject}, expires {row.not_after:%d %b %Y} "
                          f"({row.days_left} days){words[row.status]}")
+    domain_line = cli_track.domain_status_line(session)
+    if domain_line:
+        lines.append(domain_line)
     if p.dip_ids:
         lines.append(f"DIP IDs ({len(p.dip_ids)}), with {len(p.channels)} message channel"
                      f"{'s' if len(p.channels) != 1 else ''}: dip-onboarding dip-id list DIR")

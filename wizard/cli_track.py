@@ -18,7 +18,7 @@ from wizard.core.session import ProjectSession
 
 # Which option each input field comes from, so a refusal names what to retype.
 OPTIONS = {"dip_id": "--dip-id", "role_code": "--role-code", "dcp_id": "--dcp-id", "channel": "--channel",
-           "url": "--url", "value": "--value", "body": "--body-file"}
+           "url": "--url", "value": "--value", "body": "--body-file", "verified_on": "--on"}
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[argparse.ArgumentParser],
@@ -64,9 +64,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
     sheet.add_argument("--out", type=Path, metavar="FILE", help="write it to FILE (HTML when FILE ends .html)")
     sheet.add_argument("--force", action="store_true", help="replace a file that already exists")
     command(domain, "check", "look the TXT record up in DNS now (only when you ask)")
+    verified = command(domain, "verified", "record the day GlobalSign verified (or last renewed) the domain; "
+                       "its expiry follows")
+    verified.add_argument("--on", required=True, metavar="YYYY-MM-DD", help="the day it was verified")
 
-    rem = sub.add_parser("reminders", parents=[common], help="certificate renewal reminders; --ics writes a "
-                         "calendar file")
+    rem = sub.add_parser("reminders", parents=[common], help="certificate and domain renewal reminders; --ics "
+                         "writes a calendar file")
     rem.add_argument("dir", type=folder_arg, metavar="DIR")
     rem.add_argument("--ics", type=Path, metavar="FILE", help="write the reminders as an iCalendar (.ics) file")
     rem.add_argument("--force", action="store_true", help="replace a file that already exists")
@@ -262,25 +265,84 @@ def domain_check(args: argparse.Namespace, s: Services) -> int:
     return 0 if result.found else 1
 
 
+def _days_words(days: int) -> str:
+    if days < 0:
+        return f"it ran out {-days} day{'s' if days != -1 else ''} ago: renew it now"
+    return "today is its last day" if days == 0 else f"{days} day{'s' if days != 1 else ''} from today"
+
+
+def domain_verified(args: argparse.Namespace, s: Services) -> int:
+    from wizard.core.domain_expiry import domain_expiry, parse_day, unconfirmed_words, with_domain_verified
+
+    session = _open(args, s)
+    today = s.clock().date()
+    session.commit(with_domain_verified(session.project, parse_day(args.on), today))
+    domain, verified = session.project.organisation.domain, session.project.domain_verified_on
+    lines = [f"Recorded that {domain} was verified on {verified:%d %b %Y}."]
+    expiry = domain_expiry(s.profile, session.project, today)
+    if expiry is not None:
+        lines[0] += (f" The verification can be used until {expiry.expires_on:%d %b %Y} "
+                     f"({_days_words(expiry.days_left)}).")
+        lines.append(f"{expiry.validity.renew_text} Then record the new date: dip-onboarding domain verified "
+                     f"{args.dir} --on YYYY-MM-DD")
+        lines += [w for w in (unconfirmed_words(expiry.validity),) if w]
+    emit(args, "\n".join(lines), {"domain_verification": domain_json(session)})
+    return 0
+
+
+def domain_json(session: ProjectSession) -> dict[str, Any] | None:
+    """The verified domain and its expiry for `--json` (None while no verified date is recorded)."""
+    from wizard.core.domain_expiry import domain_expiry
+
+    p = session.project
+    if p.domain_verified_on is None:
+        return None
+    expiry = domain_expiry(session.profile, p, session.clock().date())
+    validity = session.profile.domain_verification.validity
+    return {"domain": p.organisation.domain, "verified_on": p.domain_verified_on.isoformat(),
+            "expires_on": expiry.expires_on.isoformat() if expiry else None,
+            "days_left": expiry.days_left if expiry else None, "status": expiry.status if expiry else None,
+            "confirmed": validity.provenance.confirmed if validity else None}
+
+
+def domain_status_line(session: ProjectSession) -> str | None:
+    """`status`'s line about the verified domain (None when the profile gives no validity)."""
+    from wizard.core.domain_expiry import domain_expiry
+
+    expiry = domain_expiry(session.profile, session.project, session.clock().date())
+    if expiry is None:
+        if session.profile.domain_verification.validity is None:
+            return None
+        return ("Domain verification: no verified date recorded yet; once GlobalSign has verified the domain: "
+                "dip-onboarding domain verified DIR --on YYYY-MM-DD")
+    words = {"ok": "", "soon": "  <- renew soon", "expired": "  <- EXPIRED"}[expiry.status]
+    return (f"Domain verification: {expiry.domain} verified on {expiry.verified_on:%d %b %Y}, can be used until "
+            f"{expiry.expires_on:%d %b %Y} ({expiry.days_left} days){words}"
+            + ("" if expiry.validity.provenance.confirmed else " (validity not confirmed by public guidance)"))
+
+
 def reminders(args: argparse.Namespace, s: Services) -> int:
+    from wizard.core.domain_expiry import domain_expiry
     from wizard.core.reminders import reminders as reminder_list
     from wizard.core.reminders import to_ics
 
     session = _open(args, s)
     now = s.clock()
     items = reminder_list(s.profile, session.project, now)
+    nothing = "No certificates imported and no domain verified date recorded yet"
     if args.ics is not None:
-        if not session.project.certificates:
-            raise WizardError("No certificates imported yet, so there is nothing to remind you about.")
+        if not session.project.certificates and domain_expiry(s.profile, session.project, now.date()) is None:
+            raise WizardError(f"{nothing}, so there is nothing to remind you about.")
         _write_text(args.ics, to_ics(s.profile, session.project, now), args.force)
         session.record("reminders exported", {"file": str(args.ics)})
     today = now.date()
     lines = [f"{r.due:%d %b %Y}  {r.summary()}" + ("  (date passed)" if r.due < today else "") for r in items]
-    lines = lines or ["No certificates imported yet, so no reminders."]
+    lines = lines or [f"{nothing}, so no reminders."]
     if args.ics is not None:
         lines.append(f"Wrote {args.ics}: open it with your calendar program to add the reminders.")
     emit(args, "\n".join(lines), {"reminders": [{"kind": r.kind, "due": r.due.isoformat(), "lead_days": r.lead_days,
-                                                 "not_after": r.not_after.isoformat()} for r in items],
+                                                 "not_after": r.not_after.isoformat(), "renews": r.renews}
+                                                for r in items],
                                   "ics": str(args.ics) if args.ics else None})
     return 0
 
@@ -425,6 +487,7 @@ COMMANDS = {
     ("domain", "txt"): domain_txt,
     ("domain", "sheet"): domain_sheet,
     ("domain", "check"): domain_check,
+    ("domain", "verified"): domain_verified,
     ("reminders", None): reminders,
     ("renew", None): renew,
     ("promote", None): promote,

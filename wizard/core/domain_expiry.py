@@ -88,4 +88,4 @@ def unconfirmed_words(validity: DomainValidity) -> str:
     """What the UI and the calendar add beside an expiry from an unconfirmed validity ("" when confirmed)."""
     if validity.provenance.confirmed:
         return ""
-    return f"How long a verified domain lasts is not confirmed by public guidance: {validity.provenance.note}"
+    return f"This validity is not confirmed by public guidance. {validity.provenance.note}"
