@@ -415,7 +415,7 @@ def installed_journey(wine: Wine, msi: Path, python: Path, out: Path, version: s
     linux_project = wine.prefix / "drive_c" / "users" / "Public" / "Documents" / "Acme Ä onboarding"
     linux_csr = linux_project / "signing.csr"
     run(["openssl", "req", "-in", linux_csr, "-noout", "-verify"], what="openssl req -verify on the CSR")
-    key_id = recorded_key(linux_project)
+    key_id = recorded_key(linux_project)  # the entry's name, under which its parts and index are kept
     entry_sizes = credential_sizes(wine, python, work)
     ours = {name: size for name, size in entry_sizes.items() if name.startswith(key_id + "/")}
     parts = [name for name in ours if "/part-" in name]
@@ -446,11 +446,12 @@ def installed_journey(wine: Wine, msi: Path, python: Path, out: Path, version: s
 
 
 def recorded_key(project: Path) -> str:
+    """The vault entry of the project's dip-signing key: `<project identity>/<key id>` (format 5), or the key id."""
     data = json.loads((project / "project.json").read_text(encoding="utf-8"))
     keys = [k for k in data["project"]["keys"] if k.get("kind") == "dip-signing"]
     if not keys:
         raise StageFailed("the project records no dip-signing key")
-    return str(keys[-1]["id"])
+    return str(keys[-1].get("entry") or keys[-1]["id"])
 
 
 # keyring's WinVaultKeyring keeps the entry written last under the target "SERVICE" (with the entry's name as the
