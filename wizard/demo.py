@@ -67,10 +67,12 @@ DEMO_TXT = "globalsign-domain-verification=7Hq2XkP9vR4sLm8TzW1cYb6NdE3fJa5G"
 
 
 def add_demo_tracking(session: ProjectSession) -> None:
-    """DIP IDs, message channels and the domain TXT value, each saved as a user would (so the audit trail has
-    them too). Separate from `create_demo_project` so tests that start from the bare demo are unaffected."""
+    """DIP IDs, message channels, the domain TXT value and the day the domain was verified (a month ago), each
+    saved as a user would (so the audit trail has them too). Separate from `create_demo_project` so tests that start
+    from the bare demo are unaffected."""
     from wizard.core.dipids import build_dip_id, set_channel
     from wizard.core.domain import with_txt_value
+    from wizard.core.domain_expiry import with_domain_verified
 
     project = session.project
     for mpid, code, dip_id, dcp_id in DEMO_DIP_IDS:
@@ -81,6 +83,8 @@ def add_demo_tracking(session: ProjectSession) -> None:
         project = set_channel(session.profile, project, dip_id=dip_id, channel=channel, url=url)[0]
         session.commit(project)
     session.commit(with_txt_value(project, DEMO_TXT, session.clock()))
+    today = session.clock().date()
+    session.commit(with_domain_verified(session.project, today - dt.timedelta(days=30), today))
 
 
 def with_demo_keychain(services: Services) -> Services:

@@ -20,12 +20,12 @@ class ExpiryStatus:
     colour: str
 
 
-def expiry_status(status: str, days_left: int) -> ExpiryStatus:
+def expiry_status(status: str, days_left: int, *, expired_action: str = "replace it now") -> ExpiryStatus:
     """`status` is core's inventory status: "ok", "soon" (inside the reminder lead time) or "expired"."""
     if status == "expired":
         ago = -days_left
         when = "today" if ago <= 0 else f"{ago} day{'s' if ago != 1 else ''} ago"
-        return ExpiryStatus(f"Expired {when}: replace it now", tone("error"))
+        return ExpiryStatus(f"Expired {when}: {expired_action}", tone("error"))
     plural = "s" if days_left != 1 else ""
     if status == "soon":
         return ExpiryStatus(f"Renew soon: {days_left} day{plural} left", tone("warning"))
@@ -34,10 +34,13 @@ def expiry_status(status: str, days_left: int) -> ExpiryStatus:
 
 @dataclass(frozen=True, slots=True)
 class ExpiryLine:
-    """One certificate that needs attention, as the banner lists it."""
+    """One certificate, or the verified domain (`what` = "domain", with `advice`: how it is renewed), that needs
+    attention, as the banner lists it."""
 
     kind_name: str
     subject: str
-    not_after: dt.datetime
+    not_after: dt.date  # a certificate's date and time; the domain's last day
     status: str
     days_left: int
+    what: str = "certificate"
+    advice: str = ""

@@ -105,7 +105,7 @@ class ExpiryBanner(QFrame):
             self._text.setWordWrap(True)
             self._text.setTextFormat(Qt.TextFormat.RichText)
             self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self._text.setAccessibleName("Certificates that need renewing")
+            self._text.setAccessibleName("Certificates and the domain verification that need renewing")
             layout.addWidget(self._text, 1)
             self._hide_button = QPushButton("&Hide")
             self._hide_button.setAccessibleDescription("Hide this reminder until the project is next opened")
@@ -125,16 +125,26 @@ class ExpiryBanner(QFrame):
 
         items = []
         for line in lines:
-            status = expiry_status(line.status, line.days_left)
+            domain = line.what == "domain"
+            status = expiry_status(line.status, line.days_left,
+                                   expired_action="renew it now" if domain else "replace it now")
             verb = "expired on" if line.status == "expired" else "expires on"
+            advice = f". {html.escape(line.advice)}" if line.advice else ""
             items.append(f"<li>{html.escape(line.kind_name)} ({html.escape(line.subject)}) {verb} "
                          f"{line.not_after:%d %b %Y}: <b style='color:{status.colour}'>"
-                         f"{html.escape(status.words)}</b></li>")
-        heading = ("A certificate needs renewing" if len(lines) == 1 else
-                   f"{len(lines)} certificates need renewing")
-        self.text.setText(f"<b>{heading}.</b> On the Keys and CSRs page, make a replacement key and send its CSR "
-                          "now: a new certificate takes time to be issued."
-                          f"<ul style='margin-left:-20px'>{''.join(items)}</ul>")
+                         f"{html.escape(status.words)}</b>{advice}</li>")
+        certificates = sum(line.what != "domain" for line in lines)
+        if certificates == len(lines):
+            heading = ("A certificate needs renewing" if certificates == 1 else
+                       f"{certificates} certificates need renewing")
+        elif not certificates:
+            heading = "The domain verification needs renewing"
+        else:
+            heading = (f"{certificates} certificate{'s' if certificates != 1 else ''} and the domain verification "
+                       "need renewing")
+        keys = (" On the Keys and CSRs page, make a replacement key and send its CSR now: a new certificate takes "
+                "time to be issued." if certificates else "")
+        self.text.setText(f"<b>{heading}.</b>{keys}<ul style='margin-left:-20px'>{''.join(items)}</ul>")
         self.show()
 
     def _on_hide(self) -> None:

@@ -294,15 +294,28 @@ class OnboardingWizard(QWizard):
     # Certificate expiry -------------------------------------------------------------------------------------
 
     def expiry_lines(self) -> tuple[ExpiryLine, ...]:
-        """The open project's certificates that are inside their reminder lead time or have expired."""
-        if self.session is None or not self.session.project.certificates:
+        """The open project's certificates, and its verified domain, that are inside their reminder lead time or
+        have expired."""
+        if self.session is None:
             return ()
-        from wizard.core.certs import inventory  # loads cryptography: only for a project that has certificates
+        from wizard.core.domain_expiry import domain_expiry
         from wizard.ui.expiry import ExpiryLine
 
-        rows = inventory(self.session.profile, self.session.project, self.session.clock())
-        return tuple(ExpiryLine(r.kind_name, r.subject, r.not_after, r.status, r.days_left)
-                     for r in rows if r.status in ("soon", "expired"))  # not a waiting or retired key's
+        session = self.session
+        lines: list[ExpiryLine] = []
+        if session.project.certificates:
+            from wizard.core.certs import inventory  # loads cryptography: only for a project that has certificates
+
+            lines += [ExpiryLine(r.kind_name, r.subject, r.not_after, r.status, r.days_left)
+                      for r in inventory(session.profile, session.project, session.clock())
+                      if r.status in ("soon", "expired")]  # not a waiting or retired key's
+        domain = domain_expiry(session.profile, session.project, session.clock().date())
+        if domain is not None and domain.status in ("soon", "expired"):
+            lines.append(ExpiryLine("Domain verification", domain.domain, domain.expires_on, domain.status,
+                                    domain.days_left, what="domain",
+                                    advice=f"{domain.validity.renew_text} Then record the new date on the Domain "
+                                           "verification page."))
+        return tuple(lines)
 
     def _show_expiry(self) -> None:
         """Show the expiry reminder at the top of the current page: never on the welcome page, and not again

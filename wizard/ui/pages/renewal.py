@@ -1,6 +1,6 @@
 """Renewals and reminders: which certificates need renewing, a guided renewal (a new key and CSR while the current
-certificate stays in use), the reminder dates and a calendar file, and the signing self-test for the integration
-engineer."""
+certificate stays in use), the verified domain's expiry (renewed outside the wizard, as the profile says), the
+reminder dates and a calendar file, and the signing self-test for the integration engineer."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.csr import ExportedCSR
+from wizard.core.domain_expiry import DomainExpiry, domain_expiry, unconfirmed_words
 from wizard.core.errors import WizardError
 from wizard.core.files import atomic_write
 from wizard.core.model import KeyRecord
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 
 INTRO = ("Certificates last a limited time. When one is close to its end date, start its renewal here: the wizard "
          "makes a new key and request (CSR) while the current certificate <b>stays in use</b> until the new one is "
-         "imported on the Certificates page. Save the reminders to your calendar so nobody is caught out.")
+         "imported on the Certificates page. The verified domain runs out too: its row says how it is renewed. "
+         "Save the reminders to your calendar so nobody is caught out.")
 # Tone names (ui/tones.py), turned into a colour for light or dark mode when drawn.
 STATUS = {"ok": ("OK", "ok"), "soon": ("Renew soon", "warning"), "expired": ("Expired", "error")}
 
@@ -45,10 +47,10 @@ STATUS = {"ok": ("OK", "ok"), "soon": ("Renew soon", "warning"), "expired": ("Ex
 class RenewalPage(BasePage):
     def __init__(self) -> None:
         super().__init__("Renewals and reminders", "Keep certificates renewed before they run out.", INTRO)
-        self.table = row_table(["Certificate", "Expires", "Status", "Renewal"])
+        self.table = row_table(["Certificate or domain", "Expires", "Status", "Renewal"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName("Certificates and their renewal")
+        self.table.setAccessibleName("Certificates, the verified domain, and their renewal")
         self.body.addWidget(self.table, 1)
         self.advice = QLabel()
         self.advice.setWordWrap(True)
@@ -73,6 +75,7 @@ class RenewalPage(BasePage):
         self.body.addWidget(self.result)
         self.finish_layout()
         self._states: tuple[RenewalState, ...] = ()
+        self._domain_row = False  # the last row is the verified domain's
         self.table.currentCellChanged.connect(lambda *_: self._show_selected())
         self.renew_button.clicked.connect(self._on_renew)
         self.export_csr_button.clicked.connect(self._on_export_csr)
@@ -94,7 +97,8 @@ class RenewalPage(BasePage):
         keep = select or (chosen.kind.id if chosen else None)
         now = session.clock()
         self._states = renewable_kinds(session.profile, session.project, now)
-        self.table.setRowCount(len(self._states))
+        self._domain_row = session.profile.domain_verification.validity is not None
+        self.table.setRowCount(len(self._states) + self._domain_row)
         for row, state in enumerate(self._states):
             assert state.current is not None
             word, tone_name = STATUS[state.status]
@@ -107,8 +111,10 @@ class RenewalPage(BasePage):
                 if col == 2:
                     item.setForeground(QColor(colour))
                 self.table.setItem(row, col, item)
+        if self._domain_row:
+            self._fill_domain_row(len(self._states), domain_expiry(session.profile, session.project, now.date()))
         index = next((i for i, s in enumerate(self._states) if s.kind.id == keep), 0)
-        if self._states:
+        if self.table.rowCount():
             self.table.setCurrentCell(index, 0)
         self._show_selected()
         upcoming = [r for r in reminders(session.profile, session.project, now) if r.due >= now.date()][:6]
@@ -118,10 +124,46 @@ class RenewalPage(BasePage):
             items = "".join(f"<li>{r.due:%d %b %Y}: {html.escape(r.summary())}</li>" for r in upcoming)
             self.reminder_list.setText(f"<b>Coming reminders</b>{caveat}<ul style='margin-left:-20px'>{items}</ul>")
         else:
-            self.reminder_list.setText(f"<b>No reminders yet</b>: import a certificate first.{caveat}")
-        self.ics_button.setEnabled(bool(session.project.certificates))
+            self.reminder_list.setText(f"<b>No reminders yet</b>: import a certificate, or record the day the domain "
+                                       f"was verified on the Domain verification page.{caveat}")
+        self.ics_button.setEnabled(bool(session.project.certificates)
+                                   or domain_expiry(session.profile, session.project, now.date()) is not None)
         self.sign_button.setEnabled(any(session.project.current_certificate(k) is not None
                                         for k in session.profile.signing.certificate_kinds))
+
+    def _fill_domain_row(self, row: int, expiry: DomainExpiry | None) -> None:
+        domain = self.session().project.organisation.domain
+        if expiry is None:
+            cells = (f"Domain verification ({domain})", "—", "Date not recorded",
+                     "Record the day it was verified on the Domain verification page")
+            colour = ""
+        else:
+            word, tone_name = STATUS[expiry.status]
+            colour = tone(tone_name)
+            cells = (f"Domain verification ({domain})", f"{expiry.expires_on:%d %b %Y}",
+                     f"{word}: {expiry.days_left} days left" if expiry.status != "expired" else word,
+                     expiry.validity.renew_text)
+        for col, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if col == 2 and colour:
+                item.setForeground(QColor(colour))
+            self.table.setItem(row, col, item)
+
+    def _domain_advice(self) -> str:
+        session = self.session()
+        validity = session.profile.domain_verification.validity
+        assert validity is not None
+        expiry = domain_expiry(session.profile, session.project, session.clock().date())
+        if expiry is None:
+            return html.escape(f"No day of verification is recorded for {session.project.organisation.domain}. "
+                               "Record it on the Domain verification page: a verified domain lasts a limited time. "
+                               f"{validity.renew_text}")
+        caveat = unconfirmed_words(validity)
+        when = (f"ran out on {expiry.expires_on:%d %b %Y}" if expiry.status == "expired" else
+                f"can be used until {expiry.expires_on:%d %b %Y}")
+        return (html.escape(f"The verification of {expiry.domain} (verified on {expiry.verified_on:%d %b %Y}) {when}. "
+                            f"{validity.renew_text} Then record the new date on the Domain verification page.")
+                + (f"<br><small><i>{html.escape(caveat)}</i></small>" if caveat else ""))
 
     def selected(self) -> RenewalState | None:
         row = self.table.currentRow()
@@ -134,7 +176,10 @@ class RenewalPage(BasePage):
 
     def _show_selected(self) -> None:
         state = self.selected()
-        self.advice.setText(html.escape(state.advice()) if state else "No certificates have been imported yet.")
+        if state is None and self._domain_row and self.table.currentRow() == len(self._states):
+            self.advice.setText(self._domain_advice())
+        else:
+            self.advice.setText(html.escape(state.advice()) if state else "No certificates have been imported yet.")
         self.renew_button.setEnabled(state is not None and state.replacement is None)
         self.export_csr_button.setEnabled(state is not None and state.replacement is not None)
 
