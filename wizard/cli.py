@@ -20,12 +20,19 @@ from wizard.core.algorithms import describe_algorithm, format_fingerprint
 from wizard.core.crash import format_crash, save_crash
 from wizard.core.errors import InvalidInput, UnknownId, WizardError
 from wizard.core.findings import Finding, errors
-from wizard.core.journey import PlannedStep
+from wizard.core.journey import (
+    DateWindow,
+    JourneyTimeline,
+    PlannedStep,
+    expected_time,
+    journey_timeline,
+    timeline_lines,
+)
 from wizard.core.lifecycle import key_status
 from wizard.core.model import Project, with_person
 from wizard.core.organisation import build_mpids, build_organisation, parse_mpid_spec
 from wizard.core.people import build_person, role_labels
-from wizard.core.profile import Profile
+from wizard.core.profile import DayRange, Profile, Timeline
 from wizard.core.session import ProjectSession
 from wizard.gui_start import add_gui_options, gui_defaults
 
@@ -312,14 +319,35 @@ def _org_json(session: ProjectSession) -> dict[str, Any]:
                              "description": o.description, "is_dcp": o.is_dcp}}
 
 
-def _step_json(item: PlannedStep) -> dict[str, Any]:
+def _step_json(item: PlannedStep, timeline: Timeline | None) -> dict[str, Any]:
     s = item.step
     return {"id": s.id, "label": s.label, "title": s.title, "owner_roles": list(s.owner_roles),
             "owners": [p.name for p in item.owners], "status": item.progress.status,
             "started_on": item.progress.started_on.isoformat() if item.progress.started_on else None,
             "done_on": item.progress.done_on.isoformat() if item.progress.done_on else None,
-            "expected": s.duration.text if s.duration else None, "next": item.is_next,
+            "expected": expected_time(s, timeline), "next": item.is_next,
             "confirmed": s.provenance.confirmed}
+
+
+def _timeline_json(jt: JourneyTimeline | None) -> dict[str, Any] | None:
+    """The expected working days and the dates they give (null where there are none)."""
+    if jt is None:
+        return None
+    t = jt.timeline
+
+    def days(d: DayRange) -> dict[str, int]:
+        return {"fewest": d.fewest, "most": d.most}
+
+    def window(w: DateWindow | None) -> dict[str, str] | None:
+        return {"earliest": w.earliest.isoformat(), "latest": w.latest.isoformat()} if w is not None else None
+
+    return {"working_days": days(t.working_days), "start": jt.start.isoformat(), "started": jt.started,
+            "expected_finish": window(jt.finish), "late": jt.late,
+            "finished_on": jt.finished_on.isoformat() if jt.finished_on else None,
+            "wait": {"step": jt.wait_step.id, "working_days": days(t.wait_working_days),
+                     "expected_done": window(jt.wait)},
+            "holidays": t.holidays_name, "text": list(timeline_lines(jt)),
+            "source": t.provenance.source, "confirmed": t.provenance.confirmed, "note": t.provenance.note}
 
 
 def _certificate_state(project: Project, key_id: str) -> str:
@@ -338,7 +366,8 @@ def _status_json(session: ProjectSession) -> dict[str, Any]:
         "mpids": [{"mpid": m.mpid, "role_codes": list(m.role_codes)} for m in p.mpids],
         "people": [_person_json(profile, x) for x in p.people],
         "findings": [_finding_json(f) for f in session.findings()],
-        "journey": [_step_json(i) for i in session.plan()],
+        "journey": [_step_json(i, profile.timeline) for i in session.plan()],
+        "timeline": _timeline_json(journey_timeline(profile, session.plan(), session.today())),
         "keys": [cli_keys.key_json(k) for k in p.keys],
         "csrs": [{"kind": k.kind, "key": k.id, "exported_at": k.csr_exported_at.isoformat(), "pem": k.csr_pem}
                  for k in p.keys if k.csr_exported_at is not None],
@@ -374,10 +403,15 @@ def _status_text(session: ProjectSession) -> str:
     lines.append("Findings:" if findings else "Findings: none")
     lines.extend(_finding_line(f) for f in findings)
     lines.append("Journey:")
-    for item in session.plan():
+    plan = session.plan()
+    for item in plan:
         owners = ", ".join(x.name for x in item.owners) or "nobody yet"
         marker = "->" if item.is_next else "  "
         lines.append(f"  {marker} {item.step.heading} [{item.progress.status}] ({owners})")
+    timeline = journey_timeline(profile, plan, session.today())
+    if timeline is not None:
+        lines.append("Timeline:")
+        lines.extend(f"  {line}" for line in timeline_lines(timeline))
     lines.append("Keys:" if p.keys else "Keys: none yet")
     for k in p.keys:
         kind = profile.certificate_kind(k.kind).name if k.kind in {c.id for c in profile.certificate_kinds} else k.kind

@@ -294,8 +294,8 @@ def test_status_json(cli: Cli, staffed_project: Path) -> None:
     assert [s["id"] for s in journey] == ["prerequisites", *(f"step-{n}" for n in range(1, 9))]
     assert [s["id"] for s in journey if s["next"]] == ["prerequisites"]
     step_3 = journey[3]
-    assert (step_3["owners"], step_3["expected"], step_3["status"]) == (["Cara Cert", "Cal Cert"], "up to 72 hours",
-                                                                        "not-started")
+    assert (step_3["owners"], step_3["expected"], step_3["status"]) == (
+        ["Cara Cert", "Cal Cert"], "3–4 working days (up to 72 hours)", "not-started")
     assert data["profile"]["id"] == "dip-mhhs"
 
 

@@ -58,3 +58,32 @@ def test_certificate_steps_come_from_the_profile() -> None:
     assert page_for_step("step-9", frozenset()) is None, "a step done only in the DIP portal has no page"
     assert page_for_step("step-8", frozenset({"step-8"})) == PageId.DIP_IDS, "the channels are step 8's main work"
     assert page_for_step("step-1", frozenset()) == PageId.ORGANISATION
+
+
+def test_the_plan_says_how_long_onboarding_takes_in_working_days(
+        qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], services: Services) -> None:
+    """Issue 16, item 3: 5–7 working days for the whole onboarding, 3–4 for GlobalSign's verification, laid on the
+    calendar from the demo's first step (done Wednesday 18 November 2026; the clock says Friday 27 November)."""
+    folder = services.paths.projects_dir / "demo"
+    create_demo_project(folder, services.profile, services.clock)
+    window = make_wizard()
+    window.open_project(folder)
+    window.walk_to(PageId.JOURNEY)
+    window.show()
+    journey = window.currentPage()
+    assert isinstance(journey, JourneyPage)
+    text = journey.timeline_label.text()
+    assert "expected to take 5–7 working days, including 3–4 working days for Step 3" in text
+    assert "Started Wed 18 Nov 2026: expect to finish between Wed 25 Nov 2026 and Fri 27 Nov 2026." in text
+    assert "bank holidays in England and Wales are not counted" in text
+    row = row_of(journey, "step-3")
+    assert journey.table.item(row, 3).text() == "3–4 working days (up to 72 hours)"
+
+    journey.table.setCurrentCell(row, 0)
+    journey.status.setCurrentIndex(journey.status.findData("in-progress"))
+    journey.status.activated.emit(journey.status.currentIndex())
+    # Friday 27 November + 3 and + 4 working days.
+    assert journey.table.item(row, 5).text() == "Started 27 Nov 2026\nexpected 02 Dec–03 Dec 2026"
+    assert "Step 3 is under way: expect it to be done between Wed 02 Dec 2026 and Thu 03 Dec 2026." in (
+        journey.timeline_label.text())
+    assert "Expected time: 3–4 working days (up to 72 hours)." in journey.details.text()

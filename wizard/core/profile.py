@@ -214,6 +214,7 @@ class DomainVerification:
     wait_text: str
     keep_text: str
     provenance: Provenance
+    validity: DomainValidity | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +233,34 @@ class SigningScheme:
     certificate_lf: bool
     algorithm: str
     provenance: Provenance
-    validity: DomainValidity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DayRange:
+    """A number of working days, fewest to most (equal when the guidance gives one number)."""
+
+    fewest: int
+    most: int
+
+    @property
+    def text(self) -> str:
+        """'5–7 working days', or '3 working days'."""
+        span = str(self.most) if self.fewest == self.most else f"{self.fewest}–{self.most}"
+        return f"{span} working day{'' if span == '1' else 's'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """How long the whole onboarding is expected to take, and its longest wait (a step), in working days; and
+    whose bank holidays are not working days (a `holidays` package country and subdivision, named for people)."""
+
+    working_days: DayRange
+    wait_step: str
+    wait_working_days: DayRange
+    holidays_country: str
+    holidays_subdivision: str | None
+    holidays_name: str
+    provenance: Provenance
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +282,7 @@ class Profile:
     domain_verification: DomainVerification
     signing: SigningScheme
     path: str
+    timeline: Timeline | None = None
 
     def role(self, role_id: str) -> Role:
         return _lookup("role", role_id, self.roles)
@@ -355,10 +384,13 @@ def parse_profile(data: dict[str, object], *, file: str, path: str = "") -> Prof
     signing_node = root.table("signing")
     assert signing_node is not None
     signing = _signing(signing_node)
+    timeline_node = root.table("timeline")
+    assert timeline_node is not None
+    timeline = _timeline(timeline_node)
     root.finish()
 
     profile = Profile(profile_id, profile_name, version, description, roles, steps, kinds, environments,
-                      audiences, rules, reminders, dip_ids, domain, signing, path)
+                      audiences, rules, reminders, dip_ids, domain, signing, path, timeline=timeline)
     _check_references(profile, file)
     return profile
 
@@ -607,6 +639,28 @@ def _signing(n: Node) -> SigningScheme:
     return scheme
 
 
+def _day_range(n: Node, name: str) -> DayRange:
+    days = n.wholes(name, minimum=1)
+    if len(days) > 2 or days != tuple(sorted(days)):
+        raise n.fail(name, "must be one number of working days, or the fewest and the most (e.g. [5, 7])")
+    return DayRange(days[0], days[-1])
+
+
+def _timeline(n: Node) -> Timeline:
+    total = _day_range(n, "working_days")
+    wait = _day_range(n, "wait_working_days")
+    if wait.most > total.most:
+        raise n.fail("wait_working_days", f"is up to {wait.most}, longer than the whole onboarding "
+                                          f"(working_days, up to {total.most})")
+    subdivision = n.optional_text("holidays_subdivision")
+    if subdivision is not None and not re.fullmatch(r"[A-Z0-9]{1,4}", subdivision):
+        raise n.fail("holidays_subdivision", f'must be a subdivision code such as "ENG", got "{subdivision}"')
+    timeline = Timeline(total, n.text("wait_step"), wait, n.text("holidays_country", pattern=r"[A-Z]{2}"),
+                        subdivision, n.text("holidays_name"), _provenance(n))
+    n.finish()
+    return timeline
+
+
 def _check_references(p: Profile, file: str) -> None:
     """Cross-table checks: unique ids, and every id mentioned refers to something defined."""
     tables: dict[str, tuple[str, ...]] = {
@@ -648,3 +702,5 @@ def _check_references(p: Profile, file: str) -> None:
         known(f"audiences[{i}].steps", a.steps, earlier, "a step defined in this profile")
     known("signing.certificate_kinds", p.signing.certificate_kinds, set(tables["certificate_kinds"]),
           "a certificate kind defined in this profile")
+    if p.timeline is not None:
+        known("timeline.wait_step", (p.timeline.wait_step,), earlier, "a step defined in this profile")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from wizard.core.errors import WizardError
 from wizard.core.flow import PageId, page_for_step
-from wizard.core.journey import PlannedStep
+from wizard.core.journey import JourneyTimeline, PlannedStep, expected_time, journey_timeline, timeline_lines
 from wizard.core.model import STEP_STATUSES, with_step_status
 from wizard.core.profile import Profile
 from wizard.ui.pages.base import BasePage
@@ -41,6 +41,10 @@ class JourneyPage(BasePage):
         self.next_label.setWordWrap(True)
         self.next_label.setAccessibleName("Next action")
         self.body.addWidget(self.next_label)
+        self.timeline_label = QLabel()
+        self.timeline_label.setWordWrap(True)
+        self.timeline_label.setAccessibleName("How long onboarding takes")
+        self.body.addWidget(self.timeline_label)
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.table = row_table(["Step", "What", "Who", "Expected time", "Status", "Dates"])
         self.table.setWordWrap(True)
@@ -108,6 +112,7 @@ class JourneyPage(BasePage):
         assert session is not None
         profile = session.profile
         self._plan = session.plan()
+        timeline = self._show_timeline()
         current = self.table.currentRow()
         self.table.setRowCount(len(self._plan))
         next_row = 0
@@ -120,8 +125,8 @@ class JourneyPage(BasePage):
                 who += "; helped by " + ", ".join(p.name for p in item.helpers)
             # Unnumbered steps (before you start, promotion) are named in full in the next column.
             label = ("▶ " if item.is_next else "") + (f"Step {step.number}" if step.number else "")
-            expected = step.duration.text if step.duration else "—"
-            cells = [label, step.title, who, expected, STATUS_TEXT[item.progress.status], _dates(item)]
+            expected = expected_time(step, profile.timeline) or "—"
+            cells = [label, step.title, who, expected, STATUS_TEXT[item.progress.status], _dates(item, timeline)]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if item.is_next:
@@ -155,6 +160,20 @@ class JourneyPage(BasePage):
             return
         self.clear_error()
         self._refresh()
+
+    def _show_timeline(self) -> JourneyTimeline | None:
+        """How long the whole onboarding takes and when it should be done, in working days (as `status` says)."""
+        session = self.session()
+        try:
+            timeline = journey_timeline(session.profile, self._plan, session.today())
+        except WizardError as exc:
+            self.timeline_label.setText(html.escape(str(exc)))
+            return None
+        self.timeline_label.setVisible(timeline is not None)
+        if timeline is not None:
+            self.timeline_label.setText(" ".join(html.escape(line) for line in timeline_lines(timeline)))
+            self.timeline_label.setToolTip(timeline.timeline.provenance.note or "")
+        return timeline
 
     def _show_next(self, profile: Profile) -> None:
         upcoming = next((i for i in self._plan if i.is_next), None)
@@ -204,8 +223,9 @@ class JourneyPage(BasePage):
         if step.preconditions:
             needs = "".join(f"<li>{html.escape(c)}</li>" for c in step.preconditions)
             parts.append(f"<b>Before this step:</b><ul style='margin-left:-20px'>{needs}</ul>")
-        if step.duration:
-            parts.append(f"Expected time: {html.escape(step.duration.text)}.")
+        expected = expected_time(step, self.session().profile.timeline)
+        if expected:
+            parts.append(f"Expected time: {html.escape(expected)}.")
         if step.provenance.source:
             src = html.escape(step.provenance.source)
             parts.append(f"Official guidance: <a href='{src}'>{src}</a>")
@@ -223,10 +243,14 @@ def _scrolling(label: QLabel) -> QScrollArea:
     return area
 
 
-def _dates(item: PlannedStep) -> str:
+def _dates(item: PlannedStep, timeline: JourneyTimeline | None) -> str:
     p = item.progress
     if p.done_on:
         return f"Done {p.done_on:%d %b %Y}"
     if p.started_on:
-        return f"Started {p.started_on:%d %b %Y}"
+        started = f"Started {p.started_on:%d %b %Y}"
+        if timeline is not None and timeline.wait is not None and item.step.id == timeline.wait_step.id:
+            # The longest wait: when it should be over, in working days.
+            return f"{started}\nexpected {timeline.wait.earliest:%d %b}–{timeline.wait.latest:%d %b %Y}"
+        return started
     return ""

@@ -1,0 +1,57 @@
+"""Working days: counting days forward while skipping weekends and bank holidays.
+
+`add_working_days` is pure (the days off are passed in). `bank_holidays` reads them from the maintained, offline
+`holidays` package, imported only when a plan first needs dates, so opening the window never waits for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Container, Iterable
+from functools import lru_cache
+
+from wizard.core.errors import WizardError
+
+_SATURDAY = 5
+
+
+def is_working_day(day: dt.date, days_off: Container[dt.date]) -> bool:
+    """True on Monday to Friday unless `days_off` holds the day."""
+    return day.weekday() < _SATURDAY and day not in days_off
+
+
+def add_working_days(start: dt.date, n: int, days_off: Container[dt.date]) -> dt.date:
+    """The day `n` working days after `start` (n >= 0): each step forward lands on a weekday not in `days_off`.
+
+    `start` itself is never counted, so Friday + 1 is Monday and Saturday + 1 is Monday too; n = 0 gives `start`.
+    Raises ValueError for a negative n.
+    """
+    if n < 0:
+        raise ValueError(f"n must be 0 or more, got {n}")
+    day = start
+    for _ in range(n):
+        day += dt.timedelta(days=1)
+        while not is_working_day(day, days_off):
+            day += dt.timedelta(days=1)
+    return day
+
+
+def bank_holidays(country: str, subdivision: str | None, years: Iterable[int]) -> frozenset[dt.date]:
+    """The public holidays of a country (and subdivision) in the given years, from the `holidays` package.
+
+    Raises WizardError, in plain words, when the package does not know the country or subdivision.
+    """
+    return _bank_holidays(country, subdivision, tuple(sorted(set(years))))
+
+
+@lru_cache(maxsize=8)
+def _bank_holidays(country: str, subdivision: str | None, years: tuple[int, ...]) -> frozenset[dt.date]:
+    import holidays  # about 40 ms, and only the plan's dates need it
+
+    try:
+        found = holidays.country_holidays(country, subdiv=subdivision, years=years)
+    except NotImplementedError as exc:
+        place = f"{country}, {subdivision}" if subdivision else country
+        raise WizardError(f"The bank holidays of {place} are not known to the holidays package installed "
+                          f"({exc}); the profile's timeline names a calendar it cannot give.") from None
+    return frozenset(found.keys())
