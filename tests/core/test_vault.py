@@ -12,7 +12,7 @@ import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import keyring
 import pytest
@@ -713,6 +713,9 @@ class _FakeItem:
     def __init__(self, items: dict[str, str], user: str) -> None:
         self.items, self.user = items, user
 
+    def is_locked(self) -> bool:
+        return False
+
     def get_secret(self) -> bytes:
         return self.items[self.user].encode()
 
@@ -721,7 +724,7 @@ class _FakeItem:
 
 
 class _FakeCollection:
-    """What secretstorage gives keyring: create_item / search_items over one connection."""
+    """What secretstorage gives: create_item / search_items over one connection."""
 
     def __init__(self, owner: _FakeSecretService) -> None:
         self.owner = owner
@@ -743,21 +746,17 @@ class _FakeCollection:
 
 class _FakeSecretService:
     appid = "Python keyring library"
+    scheme = "default"
+    schemes: ClassVar[dict[str, dict[str, str]]] = {"default": {"username": "username", "service": "service"}}
 
     def __init__(self, fail_on_write: int = 0) -> None:
         self.items: dict[str, str] = {}
         self.opened = self.closed = self.writes = 0
         self.fail_on_write = fail_on_write
 
-    def get_preferred_collection(self) -> _FakeCollection:
+    def open_collection(self) -> _FakeCollection:  # where vault.secret_service_collection opens the real one
         self.opened += 1
         return _FakeCollection(self)
-
-    def _query(self, service: str, username: str, **extra: str) -> dict[str, str]:
-        return {"service": service, "username": username, **extra}
-
-    def unlock(self, item: object) -> None:
-        pass
 
     # keyring's per-call methods (a connection each): never used while a secret is written, read or deleted
     def set_password(self, service: str, username: str, password: str) -> None:
@@ -770,6 +769,12 @@ _FakeSecretService.__module__ = "keyring.backends.SecretService"
 _FakeSecretService.__qualname__ = "Keyring"
 
 
+@pytest.fixture
+def fake_secret_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vault_module, "secret_service_collection", lambda backend: backend.open_collection())
+
+
+@pytest.mark.usefixtures("fake_secret_service")
 def test_a_secret_uses_one_secret_service_connection() -> None:
     backend = _FakeSecretService()
     vault = Vault(KeyringStore(backend, "Secret Service"))
@@ -782,6 +787,7 @@ def test_a_secret_uses_one_secret_service_connection() -> None:
     assert backend.items == {}
 
 
+@pytest.mark.usefixtures("fake_secret_service")
 def test_a_locked_secret_service_part_way_through_a_batch_leaves_nothing() -> None:
     backend = _FakeSecretService(fail_on_write=3)
     vault = Vault(KeyringStore(backend, "Secret Service"))

@@ -68,10 +68,40 @@ class SecretStore(Protocol):
 SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
 
 
+def secret_service_collection(backend: Any) -> Any:
+    """The Secret Service collection keyring's SecretService backend would use (its `preferred_collection`, else
+    the default one), opened and unlocked with secretstorage's public API on a D-Bus connection of its own, which
+    the caller closes (`collection.connection.close()`). Failures are keyring's own errors, as keyring raises
+    them: InitError when there is no collection, KeyringLocked when the user dismisses the unlock prompt."""
+    import secretstorage
+    from keyring.errors import InitError, KeyringLocked
+
+    try:
+        connection = secretstorage.dbus_init()
+    except secretstorage.exceptions.SecretStorageException as exc:
+        raise InitError(f"Failed to connect to the Secret Service: {exc}.") from exc
+    try:
+        preferred = getattr(backend, "preferred_collection", None)
+        try:
+            collection = (secretstorage.Collection(connection, preferred) if preferred
+                          else secretstorage.get_default_collection(connection))
+        except secretstorage.exceptions.SecretStorageException as exc:
+            raise InitError(f"Failed to create the collection: {exc}.") from exc
+        if collection.is_locked():
+            collection.unlock()
+            if collection.is_locked():  # the user dismissed the prompt
+                raise KeyringLocked("Failed to unlock the collection!")
+    except BaseException:
+        connection.close()
+        raise
+    return collection
+
+
 class _SecretServiceBatch:
     """One D-Bus connection and collection for several entries, where keyring opens one per call (~15 ms each
     here, and a whole RSA-4096 key is five entries). Entries are written and found exactly as keyring's Secret
-    Service backend does it (its attributes, label and unlock rule), so keyring and `secret-tool` read them."""
+    Service backend does it (the attributes of its scheme, plus `application` on write, its label and unlock
+    rule), through secretstorage's public API, so keyring and `secret-tool` read them."""
 
     def __init__(self, backend: Any) -> None:
         self.backend = backend
@@ -79,21 +109,31 @@ class _SecretServiceBatch:
 
     def _open(self) -> Any:
         if self._collection is None:
-            self._collection = self.backend.get_preferred_collection()  # keyring's own errors: InitError, ...
+            self._collection = secret_service_collection(self.backend)
         return self._collection
 
+    def _attributes(self, service: str, entry: str) -> dict[str, str]:
+        """The attributes keyring gives an entry: its scheme's names for service and username."""
+        names = self.backend.schemes[self.backend.scheme]
+        return {names["username"]: entry, names["service"]: service}
+
     def set_password(self, service: str, entry: str, value: str) -> None:
-        attributes = self.backend._query(service, entry, application=self.backend.appid)
+        attributes = {**self._attributes(service, entry), "application": self.backend.appid}
         self._open().create_item(f"Password for '{entry}' on '{service}'", attributes, value, replace=True)
 
     def get_password(self, service: str, entry: str) -> str | None:
-        for item in self._open().search_items(self.backend._query(service, entry)):
-            self.backend.unlock(item)
+        for item in self._open().search_items(self._attributes(service, entry)):
+            if item.is_locked():
+                item.unlock()
+                if item.is_locked():  # the user dismissed the prompt
+                    from keyring.errors import KeyringLocked
+
+                    raise KeyringLocked("Failed to unlock the item!")
             return str(item.get_secret().decode("utf-8"))
         return None
 
     def delete_password(self, service: str, entry: str) -> None:
-        for item in self._open().search_items(self.backend._query(service, entry)):
+        for item in self._open().search_items(self._attributes(service, entry)):
             item.delete()
             return
 
@@ -123,7 +163,7 @@ class KeyringStore:
         and when nested, just the calls."""
         cls = type(self.backend)
         reusable = (f"{cls.__module__}.{cls.__qualname__}" == SECRET_SERVICE_BACKEND
-                    and all(hasattr(self.backend, a) for a in ("get_preferred_collection", "_query", "unlock")))
+                    and all(hasattr(self.backend, a) for a in ("schemes", "scheme", "appid")))
         if not reusable or getattr(self._local, "batch", None) is not None:
             yield
             return
@@ -156,7 +196,7 @@ class KeyringStore:
             return VaultError(f"The keychain ({self.name}) could not be opened. Sign in to your desktop "
                               "session (which unlocks it), or create a default keyring in your keychain app, "
                               "then try again. Nothing was changed.")
-        if type(exc).__name__ == "KeyringLocked" or "locked" in str(exc).lower():
+        if type(exc).__name__ in ("KeyringLocked", "LockedException") or "locked" in str(exc).lower():
             return KeychainLocked(f"Your keychain ({self.name}) is locked. Unlock it — on most desktops by "
                                   "logging in again or opening your keychain app — then try again. Nothing "
                                   "was changed.")
