@@ -34,6 +34,8 @@ from wizard.core.organisation import build_mpids, build_organisation, parse_mpid
 from wizard.core.people import build_person, role_labels
 from wizard.core.profile import DayRange, Profile, Timeline
 from wizard.core.session import ProjectSession
+from wizard.core.support import HEADING as HELP_HEADING
+from wizard.core.support import support_lines
 from wizard.gui_start import add_gui_options, gui_defaults
 
 PROG = "dip-onboarding"
@@ -383,6 +385,9 @@ def _status_json(session: ProjectSession) -> dict[str, Any]:
         "domain_verification": cli_track.domain_json(session),
         "promoted_from": p.promoted_from,
         "checklist": [{"id": i.id, "text": i.text, "done": i.done} for i in p.checklist],
+        "support": [{"id": c.id, "name": c.name, "use_for": c.use_for, "url": c.url, "url_is": c.url_is,
+                     "email": c.email, "source": c.provenance.source, "confirmed": c.provenance.confirmed,
+                     "note": c.provenance.note} for c in profile.support],
         "created_at": p.created_at.isoformat(),
         "updated_at": p.updated_at.isoformat(),
     }
@@ -442,4 +447,7 @@ def _status_text(session: ProjectSession) -> str:
                      f"{'s' if len(p.channels) != 1 else ''}: dip-onboarding dip-id list DIR")
     if p.checklist:
         lines.append(f"Checklist: {sum(not i.done for i in p.checklist)} of {len(p.checklist)} still to do")
+    if profile.support:
+        lines.append(f"{HELP_HEADING}:")
+        lines.extend(f"  {line}" for line in support_lines(profile))
     return "\n".join(lines)

@@ -87,3 +87,24 @@ def test_the_plan_says_how_long_onboarding_takes_in_working_days(
     assert "Step 3 is under way: expect it to be done between Wed 02 Dec 2026 and Thu 03 Dec 2026." in (
         journey.timeline_label.text())
     assert "Expected time: 3–4 working days (up to 72 hours)." in journey.details.text()
+
+
+def test_the_plan_says_where_to_get_help(
+        make_wizard: Callable[[], OnboardingWizard], services: Services) -> None:
+    """Issue 16, item 4: the Elexon Support Portal and the MHHS Qualification e-mail address, with working links."""
+    folder = services.paths.projects_dir / "demo"
+    create_demo_project(folder, services.profile, services.clock)
+    window = make_wizard()
+    window.open_project(folder)
+    window.walk_to(PageId.JOURNEY)
+    journey = window.currentPage()
+    assert isinstance(journey, JourneyPage)
+    label = journey.help_label
+    assert label.openExternalLinks()
+    text = label.text()
+    assert text.startswith("<b>Where to get help:</b> ")
+    assert ("<a href='https://mhhs-prod-webapp.azurewebsites.net/dip/dip-guidance-documents'>Elexon Support "
+            "Portal</a>, for any question or problem with DIP onboarding, at any step") in text
+    assert "(the link is the MHHS DIP guidance page, which names the portal;" in text
+    assert ("MHHS Qualification team, for questions about LDSO qualification: <a "
+            "href='mailto:MHHSQualification@elexon.co.uk'>MHHSQualification@elexon.co.uk</a>") in text

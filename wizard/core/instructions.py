@@ -8,6 +8,7 @@ self-contained: every value is escaped, there are no scripts, links to load or i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import textwrap
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from wizard import APP_NAME, __version__
 from wizard.core.csr import fill
 from wizard.core.model import Project
 from wizard.core.profile import Audience, Profile
+from wizard.core.support import HEADING as HELP_HEADING
+from wizard.core.support import support_lines
 
 Rows = list[tuple[str, str]]
 # ("p" or "code", text), ("list", items) or ("table", rows)
@@ -61,23 +64,25 @@ class Instructions:
     sections: tuple[Section, ...]
 
     def as_text(self) -> str:
+        # Web addresses, commands and host names keep their hyphens on one line, so they can be copied whole.
+        wrap = functools.partial(textwrap.wrap, width=78, break_on_hyphens=False, break_long_words=False)
         out = [self.title, "=" * min(len(self.title), 78), ""]
         for s in self.sections:
             out += [s.heading, "-" * min(len(s.heading), 78)]
             for kind, value in s.blocks:
                 if isinstance(value, str):
-                    out += ([*textwrap.wrap(value, 78), ""] if kind == "p" else
+                    out += ([*wrap(value), ""] if kind == "p" else
                             [*("    " + line for line in value.splitlines()), ""])
                 elif kind == "list":
                     for item in value:
-                        out += textwrap.wrap(str(item), 78, initial_indent="  - ", subsequent_indent="    ")
+                        out += wrap(str(item), initial_indent="  - ", subsequent_indent="    ")
                     out.append("")
                 else:
                     rows = [r for r in value if isinstance(r, tuple)]
                     width = max(len(k) for k, _v in rows)
                     for k, v in rows:
-                        out += textwrap.wrap(v, 78, initial_indent=f"  {k.ljust(width)}  ",
-                                             subsequent_indent=" " * (width + 4)) or [f"  {k}"]
+                        out += wrap(v, initial_indent=f"  {k.ljust(width)}  ",
+                                    subsequent_indent=" " * (width + 4)) or [f"  {k}"]
                     out.append("")
         return "\n".join(out).rstrip() + "\n"
 
@@ -129,6 +134,8 @@ def build_instructions(profile: Profile, project: Project, audience: Audience, f
     if contacts:
         sections.append(Section("Who to ask").p("If anything here is unclear, ask:").items(
             list(dict.fromkeys(contacts))))
+    if profile.support:
+        sections.append(Section(HELP_HEADING).p("Outside your organisation:").items(list(support_lines(profile))))
 
     if audience.dns_record is not None:
         record = audience.dns_record

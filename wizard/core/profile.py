@@ -264,6 +264,19 @@ class Timeline:
 
 
 @dataclass(frozen=True, slots=True)
+class SupportContact:
+    """Where to get help: a web page or an e-mail address, what to ask there, and the source that says so."""
+
+    id: str
+    name: str
+    use_for: str
+    url: str | None
+    url_is: str | None  # what the link is, when it is not the contact's own page
+    email: str | None
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     """A validated DIP profile. Lookups by id raise `UnknownId` with the ids that do exist."""
 
@@ -283,6 +296,7 @@ class Profile:
     signing: SigningScheme
     path: str
     timeline: Timeline | None = None
+    support: tuple[SupportContact, ...] = ()
 
     def role(self, role_id: str) -> Role:
         return _lookup("role", role_id, self.roles)
@@ -387,10 +401,11 @@ def parse_profile(data: dict[str, object], *, file: str, path: str = "") -> Prof
     timeline_node = root.table("timeline")
     assert timeline_node is not None
     timeline = _timeline(timeline_node)
+    support = tuple(_support(n) for n in root.tables("support"))
     root.finish()
 
     profile = Profile(profile_id, profile_name, version, description, roles, steps, kinds, environments,
-                      audiences, rules, reminders, dip_ids, domain, signing, path, timeline=timeline)
+                      audiences, rules, reminders, dip_ids, domain, signing, path, timeline=timeline, support=support)
     _check_references(profile, file)
     return profile
 
@@ -661,6 +676,24 @@ def _timeline(n: Node) -> Timeline:
     return timeline
 
 
+def _support(n: Node) -> SupportContact:
+    url = n.optional_text("url")
+    if url is not None and not re.fullmatch(_URL, url):
+        raise n.fail("url", f'must be an https:// address, got "{url}"')
+    email = n.optional_text("email")
+    if email is not None and not re.fullmatch(r"[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", email):
+        raise n.fail("email", f'must be an e-mail address, got "{email}"')
+    if url is None and email is None:
+        raise n.fail("url", "is missing: a support contact needs a web address (url) or an e-mail address (email)")
+    url_is = n.optional_text("url_is")
+    if url_is is not None and url is None:
+        raise n.fail("url_is", "says what the url is, but there is no url")
+    contact = SupportContact(n.text("id", pattern=_ID), n.text("name"), n.text("use_for"), url, url_is, email,
+                             _provenance(n))
+    n.finish()
+    return contact
+
+
 def _check_references(p: Profile, file: str) -> None:
     """Cross-table checks: unique ids, and every id mentioned refers to something defined."""
     tables: dict[str, tuple[str, ...]] = {
@@ -668,6 +701,7 @@ def _check_references(p: Profile, file: str) -> None:
         "certificate_kinds": tuple(k.id for k in p.certificate_kinds),
         "environments": tuple(e.id for e in p.environments), "audiences": tuple(a.id for a in p.audiences),
         "webhook_rules": tuple(w.id for w in p.webhook_rules),
+        "support": tuple(c.id for c in p.support),
     }
     for table, ids in tables.items():
         seen: set[str] = set()

@@ -25,6 +25,7 @@ from wizard.core.flow import PageId, page_for_step
 from wizard.core.journey import JourneyTimeline, PlannedStep, expected_time, journey_timeline, timeline_lines
 from wizard.core.model import STEP_STATUSES, with_step_status
 from wizard.core.profile import Profile
+from wizard.core.support import HEADING as SUPPORT_HEADING
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets import FindingsPanel, row_table
 
@@ -45,6 +46,12 @@ class JourneyPage(BasePage):
         self.timeline_label.setWordWrap(True)
         self.timeline_label.setAccessibleName("How long onboarding takes")
         self.body.addWidget(self.timeline_label)
+        self.help_label = QLabel()
+        self.help_label.setWordWrap(True)
+        self.help_label.setTextFormat(Qt.TextFormat.RichText)
+        self.help_label.setOpenExternalLinks(True)
+        self.help_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.help_label.setAccessibleName(SUPPORT_HEADING)
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.table = row_table(["Step", "What", "Who", "Expected time", "Status", "Dates"])
         self.table.setWordWrap(True)
@@ -89,7 +96,19 @@ class JourneyPage(BasePage):
         lower_layout.addLayout(left, 3)
         self.findings = FindingsPanel("Checks", "Nothing needs your attention.")
         self.findings.setAlignment(Qt.AlignmentFlag.AlignTop)
-        lower_layout.addWidget(_scrolling(self.findings), 2)
+        # Where to get help follows the checks, in the same scrolling column: it takes no rows from the plan and,
+        # in a small window, scrolls rather than being cut off.
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.findings)
+        right_layout.addWidget(self.help_label)
+        right_layout.addStretch(1)
+        right_area = QScrollArea()
+        right_area.setWidgetResizable(True)
+        right_area.setFrameShape(QFrame.Shape.NoFrame)
+        right_area.setWidget(right)
+        lower_layout.addWidget(right_area, 2)
         splitter.addWidget(lower)
         # Nine or ten steps fit in about half the page; the other half is for the selected step's details.
         splitter.setStretchFactor(0, 1)
@@ -113,6 +132,8 @@ class JourneyPage(BasePage):
         profile = session.profile
         self._plan = session.plan()
         timeline = self._show_timeline()
+        self.help_label.setText(_support_html(profile))
+        self.help_label.setVisible(bool(profile.support))
         current = self.table.currentRow()
         self.table.setRowCount(len(self._plan))
         next_row = 0
@@ -232,6 +253,19 @@ class JourneyPage(BasePage):
         if not step.provenance.confirmed and step.provenance.note:
             parts.append(f"<i>Not confirmed by public guidance: {html.escape(step.provenance.note)}</i>")
         self.details.setText("<br>".join(parts))
+
+
+def _support_html(profile: Profile) -> str:
+    """Where to get help, with working links: the same contacts and words as `status` and the bundles give."""
+    e = html.escape
+    parts = []
+    for c in profile.support:
+        name = f"<a href='{e(c.url)}'>{e(c.name)}</a>" if c.url else e(c.name)
+        mail = f": <a href='mailto:{e(c.email)}'>{e(c.email)}</a>" if c.email else ""
+        about = f" (the link is {e(c.url_is)})" if c.url and c.url_is else ""
+        unconfirmed = "" if c.provenance.confirmed else " (not confirmed by public guidance)"
+        parts.append(f"{name}, for {e(c.use_for)}{mail}{about}{unconfirmed}")
+    return f"<b>{e(SUPPORT_HEADING)}:</b> " + "; ".join(parts) + "."
 
 
 def _scrolling(label: QLabel) -> QScrollArea:
