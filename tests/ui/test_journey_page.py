@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
@@ -72,6 +75,7 @@ def test_the_plan_says_how_long_onboarding_takes_in_working_days(
     window.show()
     journey = window.currentPage()
     assert isinstance(journey, JourneyPage)
+    qtbot.waitUntil(lambda: "Started" in journey.timeline_label.text())  # the first plan loads the calendars
     text = journey.timeline_label.text()
     assert "expected to take 5–7 working days, including 3–4 working days for Step 3" in text
     assert "Started Wed 18 Nov 2026: expect to finish between Wed 25 Nov 2026 and Fri 27 Nov 2026." in text
@@ -108,3 +112,34 @@ def test_the_plan_says_where_to_get_help(
     assert "(the link is the MHHS DIP guidance page, which names the portal;" in text
     assert ("MHHS Qualification team, for questions about LDSO qualification: <a "
             "href='mailto:MHHSQualification@elexon.co.uk'>MHHSQualification@elexon.co.uk</a>") in text
+
+
+def test_the_first_plan_loads_the_bank_holidays_on_a_worker(
+        qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], services: Services,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Importing the holidays package's calendars takes about 90 ms: the window does it off the GUI thread and then
+    draws the dates."""
+    import wizard.ui.pages.journey as page_module
+
+    loaded = {"yet": False}
+    threads: list[bool] = []
+    real = page_module.journey_timeline
+
+    def timeline(*args: Any) -> Any:
+        threads.append(threading.current_thread() is threading.main_thread())
+        result = real(*args)
+        loaded["yet"] = True
+        return result
+
+    monkeypatch.setattr(page_module, "calendars_loaded", lambda: loaded["yet"])
+    monkeypatch.setattr(page_module, "journey_timeline", timeline)
+    folder = services.paths.projects_dir / "demo"
+    create_demo_project(folder, services.profile, services.clock)
+    window = make_wizard()
+    window.open_project(folder)
+    window.walk_to(PageId.JOURNEY)
+    journey = window.currentPage()
+    assert isinstance(journey, JourneyPage)
+    assert journey.timeline_label.text() == "Working out the planned dates…"
+    qtbot.waitUntil(lambda: "Started Wed 18 Nov 2026" in journey.timeline_label.text())
+    assert threads[0] is False, "the first plan was worked out on the GUI thread"

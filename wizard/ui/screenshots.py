@@ -102,6 +102,7 @@ def take_screenshots(services: Services, out_dir: Path) -> list[Path]:
     for page, name in ((PageId.ORGANISATION, "02-organisation"), (PageId.PEOPLE, "03-people"),
                        (PageId.JOURNEY, "05-journey")):
         window.walk_to(page)
+        _settle()  # the journey's first plan loads the bank holiday calendars on a worker
         written.append(_grab(window, out_dir / f"{name}.png"))
         if page == PageId.PEOPLE:
             dialog = PersonDialog(window, services.profile, session.project, session.project.people[1])

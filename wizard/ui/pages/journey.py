@@ -26,8 +26,10 @@ from wizard.core.journey import JourneyTimeline, PlannedStep, expected_time, jou
 from wizard.core.model import STEP_STATUSES, with_step_status
 from wizard.core.profile import Profile
 from wizard.core.support import HEADING as SUPPORT_HEADING
+from wizard.core.workdays import calendars_loaded
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets import FindingsPanel, row_table
+from wizard.ui.workers import run_in_background
 
 STATUS_TEXT = {"not-started": "Not started", "in-progress": "In progress", "done": "Done"}
 INTRO = ("The DIP steps must be done in this order. Each is done by the people who hold its role; record the "
@@ -116,6 +118,7 @@ class JourneyPage(BasePage):
         self.body.addWidget(splitter, 1)
         self.finish_layout()
         self._plan: tuple[PlannedStep, ...] = ()
+        self._calendars_loading = False
         self.status.activated.connect(self._on_status_chosen)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_details(row))
 
@@ -185,8 +188,18 @@ class JourneyPage(BasePage):
     def _show_timeline(self) -> JourneyTimeline | None:
         """How long the whole onboarding takes and when it should be done, in working days (as `status` says)."""
         session = self.session()
+        profile, plan, today = session.profile, self._plan, session.today()
+        if profile.timeline is not None and not calendars_loaded():
+            # The first plan imports the bank holiday calendars (about 90 ms): on a worker, then the plan is redrawn.
+            self.timeline_label.setText("Working out the planned dates…")
+            if not self._calendars_loading:
+                self._calendars_loading = True
+                run_in_background(lambda: journey_timeline(profile, plan, today),
+                                  on_success=lambda _: self._on_calendars_loaded(),
+                                  on_error=self._on_calendars_failed, owner=self)
+            return None
         try:
-            timeline = journey_timeline(session.profile, self._plan, session.today())
+            timeline = journey_timeline(profile, plan, today)
         except WizardError as exc:
             self.timeline_label.setText(html.escape(str(exc)))
             return None
@@ -195,6 +208,16 @@ class JourneyPage(BasePage):
             self.timeline_label.setText(" ".join(html.escape(line) for line in timeline_lines(timeline)))
             self.timeline_label.setToolTip(timeline.timeline.provenance.note or "")
         return timeline
+
+    def _on_calendars_loaded(self) -> None:
+        self._calendars_loading = False
+        self._refresh()
+
+    def _on_calendars_failed(self, exc: BaseException) -> None:
+        self._calendars_loading = False
+        if not isinstance(exc, WizardError):
+            raise exc
+        self.timeline_label.setText(html.escape(str(exc)))
 
     def _show_next(self, profile: Profile) -> None:
         upcoming = next((i for i in self._plan if i.is_next), None)
