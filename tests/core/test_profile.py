@@ -17,7 +17,7 @@ from wizard.core.errors import ProfileError, UnknownId
 from wizard.core.profile import Profile, Provenance, load_profile, parse_profile
 
 ROLE_IDS = ("primary-user-admin", "user-admin", "certificate-admin", "message-admin", "dns-admin", "technical-lead")
-STEP_IDS = ("prerequisites", *(f"step-{n}" for n in range(1, 9)), "promotion")
+STEP_IDS = ("prerequisites", *(f"step-{n}" for n in range(1, 9)), "qualification-checks", "promotion")
 KIND_IDS = ("atlas-api", "dip-signing", "dip-mtls", "webhook-tls")
 
 
@@ -36,7 +36,7 @@ def test_shipped_profile_has_the_documented_ids(profile: Profile) -> None:
 
 
 def test_shipped_steps_are_numbered_one_to_eight(profile: Profile) -> None:
-    assert [s.number for s in profile.steps] == [None, 1, 2, 3, 4, 5, 6, 7, 8, None]
+    assert [s.number for s in profile.steps] == [None, 1, 2, 3, 4, 5, 6, 7, 8, None, None]
     assert profile.step("step-3").label == "Step 3"
     assert profile.step("promotion").label == profile.step("promotion").title
 
@@ -73,12 +73,13 @@ def _sourced_tables(p: Profile) -> list[tuple[str, Provenance]]:
     found += [(f"webhook rule {w.id}", w.provenance) for w in p.webhook_rules]
     found += [("reminders", p.reminders.provenance), ("dip_ids", p.dip_ids.provenance)]
     found += [("domain_verification", p.domain_verification.provenance), ("signing", p.signing.provenance)]
+    found += [(f"package destination {d.id}", d.provenance) for d in p.package_destinations]
     return found
 
 
 def test_every_shipped_rule_is_sourced_or_marked_unconfirmed_with_a_note(profile: Profile) -> None:
     tables = _sourced_tables(profile)
-    assert len(tables) == 6 + 1 + 10 + 2 + 4 + 2 + 3 + 7 + 2 + 2
+    assert len(tables) == 6 + 1 + 11 + 2 + 4 + 2 + 3 + 7 + 2 + 2 + 9
     for what, prov in tables:
         if prov.source is not None:
             assert prov.source.startswith("https://"), what

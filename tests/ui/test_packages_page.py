@@ -87,13 +87,23 @@ def test_the_page_asks_destination_first_and_offers_only_imported_certificates(
     window = page.onboarding()
     assert window.currentId() == PageId.PACKAGES
     assert window.button(QWizard.WizardButton.NextButton).isVisible(), "the tracking pages follow"
-    buttons = list(page.destination_buttons)
-    assert buttons == ["modern", "compat", "pem", "chain"]
-    assert page.destination_buttons["pem"].text() == "A Linux server (PEM files)"
-    assert page.destination_buttons["chain"].text() == "Just the certificate and chain (no key)"
-    assert "Azure App Service" in page.destination_buttons["modern"].accessibleDescription()
-    assert "macOS Keychain" in page.destination_buttons["compat"].accessibleDescription()
-    assert page.focusWidget() is page.destination_buttons["modern"]
+    # One button per destination in the profile, in its order; each says which file it takes and where that
+    # claim comes from (the Azure page's "triple DES", for example), and marks a guess as a guess.
+    profile = services.profile
+    assert list(page.destination_buttons) == [d.id for d in profile.package_destinations]
+    assert page.destination_buttons["linux-pem"].text() == "A Linux web server such as nginx (PEM files)"
+    assert page.destination_buttons["chain-only"].text() == "Just the certificate and chain (no key)"
+    page.choose_destination("azure-app-service")
+    about = page.destination_about.text()
+    assert "Compatibility" in about
+    assert "https://learn.microsoft.com/en-us/azure/app-service/configure-ssl-certificate" in about
+    assert "triple DES" in about
+    page.choose_destination("dip-portal")
+    assert "Not yet confirmed: The page asks for a PFX" in page.destination_about.text()
+    page.destination_group.setExclusive(False)
+    page.destination_buttons["dip-portal"].setChecked(False)
+    page.destination_group.setExclusive(True)
+    assert page.focusWidget() is page.destination_buttons["dip-portal"]
     assert page.destination() is None
     assert not page.save_button.isEnabled(), "nothing is saved before the destination is chosen"
     assert [page.kind.itemData(i) for i in range(page.kind.count())] == ["dip-mtls"], "only imported ones"

@@ -192,7 +192,7 @@ def walk_to_an_exported_pfx(qtbot: QtBot, window: OnboardingWizard, dialogs: Fak
     packages = window.currentPage()
     assert isinstance(packages, PackagesPage)
     qtbot.waitUntil(lambda: pending_count() == 0)
-    assert keys.focused() is packages.destination_buttons["modern"]
+    assert keys.focused() is packages.destination_buttons["dip-portal"]  # the profile's first destination
     keys.press(Qt.Key.Key_Space)
     assert packages.destination() is not None
     assert packages.kind.currentData() == "dip-mtls"

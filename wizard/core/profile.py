@@ -89,6 +89,7 @@ class Step:
     production: str
     duration: Duration | None
     provenance: Provenance
+    page: str | None = None  # the wizard page that helps with it (one of STEP_PAGES); None: done in the DIP portal
 
     @property
     def label(self) -> str:
@@ -170,6 +171,25 @@ class WebhookRule:
     value: tuple[str, ...]
     severity: str
     message: str
+    provenance: Provenance
+
+
+# The wizard pages a journey step may name as the one that helps with it (core/flow.py's PageId, in lower case).
+STEP_PAGES = ("organisation", "people", "journey", "keys", "certificates", "packages", "domain", "dip-ids", "renewal",
+              "promotion", "audit")
+
+# The files the Packages page writes; a destination names one (core/packaging.py's PFX profiles, PEM, the chain).
+PACKAGE_FORMATS = ("modern", "compat", "pem", "chain")
+
+
+@dataclass(frozen=True, slots=True)
+class PackageDestination:
+    """Where a certificate may go, and which file it takes there, with the source of that claim."""
+
+    id: str
+    name: str
+    format: str  # one of PACKAGE_FORMATS
+    purpose: str
     provenance: Provenance
 
 
@@ -295,6 +315,7 @@ class Profile:
     domain_verification: DomainVerification
     signing: SigningScheme
     path: str
+    package_destinations: tuple[PackageDestination, ...] = ()
     timeline: Timeline | None = None
     support: tuple[SupportContact, ...] = ()
 
@@ -385,6 +406,7 @@ def parse_profile(data: dict[str, object], *, file: str, path: str = "") -> Prof
     kinds = tuple(_kind(n) for n in root.tables("certificate_kinds"))
     audiences = tuple(_audience(n) for n in root.tables("audiences"))
     rules = tuple(_webhook_rule(n) for n in root.tables("webhook_rules"))
+    destinations = tuple(_package_destination(n) for n in root.tables("package_destinations"))
     reminders_node = root.table("reminders")
     assert reminders_node is not None
     reminders = Reminders(_lead_days(reminders_node), _provenance(reminders_node))
@@ -405,7 +427,8 @@ def parse_profile(data: dict[str, object], *, file: str, path: str = "") -> Prof
     root.finish()
 
     profile = Profile(profile_id, profile_name, version, description, roles, steps, kinds, environments,
-                      audiences, rules, reminders, dip_ids, domain, signing, path, timeline=timeline, support=support)
+                      audiences, rules, reminders, dip_ids, domain, signing, path,
+                      package_destinations=destinations, timeline=timeline, support=support)
     _check_references(profile, file)
     return profile
 
@@ -480,6 +503,7 @@ def _step(n: Node) -> Step:
         production=n.choice("production", PRODUCTION_HANDLING),
         duration=_duration(duration_node) if duration_node else None,
         provenance=_provenance(n),
+        page=n.choice("page", STEP_PAGES) if n.has("page") else None,
     )
     if not step.owner_roles:
         raise n.fail("owner_roles", "must name at least one role")
@@ -572,6 +596,13 @@ def _webhook_rule(n: Node) -> WebhookRule:
                        n.text("message"), _provenance(n))
     n.finish()
     return rule
+
+
+def _package_destination(n: Node) -> PackageDestination:
+    destination = PackageDestination(n.text("id", pattern=_ID), n.text("name"), n.choice("format", PACKAGE_FORMATS),
+                                      n.text("purpose"), _provenance(n))
+    n.finish()
+    return destination
 
 
 def _lead_days(n: Node) -> tuple[int, ...]:
@@ -701,6 +732,7 @@ def _check_references(p: Profile, file: str) -> None:
         "certificate_kinds": tuple(k.id for k in p.certificate_kinds),
         "environments": tuple(e.id for e in p.environments), "audiences": tuple(a.id for a in p.audiences),
         "webhook_rules": tuple(w.id for w in p.webhook_rules),
+        "package_destinations": tuple(d.id for d in p.package_destinations),
         "support": tuple(c.id for c in p.support),
     }
     for table, ids in tables.items():

@@ -128,7 +128,7 @@ def take_screenshots(services: Services, out_dir: Path) -> list[Path]:
     _settle()
     packages = window.currentPage()
     assert isinstance(packages, PackagesPage)
-    packages.choose_destination("modern")
+    packages.choose_destination("windows-recent")
     packages.choose_kind("dip-mtls")
     packages.generate_button.click()
     written.append(_grab(window, out_dir / "08-packages.png"))

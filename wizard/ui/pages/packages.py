@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.model import CertificateRecord, KeyRecord
 from wizard.core.pfx_choices import PFX_CHOICES
-from wizard.core.profile import CertificateKind
+from wizard.core.profile import CertificateKind, Profile
 from wizard.core.vault import Vault
 from wizard.ui.clipboard import copy_secret
 from wizard.ui.pages.base import BasePage
@@ -54,26 +54,30 @@ PEM_FILTER = "PEM files (*.pem *.crt);;All files (*)"
 
 @dataclass(frozen=True, slots=True)
 class Destination:
-    """One answer to "where is this certificate going?": what is written for it."""
+    """One answer to "where is this certificate going?" (the profile's package destinations): what is written."""
 
-    id: str           # a PFX profile id, "pem" or "chain"
+    id: str           # the profile's destination id
     title: str        # the radio button's words: the destination, never the cipher
-    summary: str      # what it covers and what the file is
+    format: str       # a PFX profile id, "pem" or "chain"
+    about: str        # rich text: what it is for, the file written, where that claim comes from
     needs_key: bool   # holds the private key, so it needs a password
 
 
-def destinations() -> tuple[Destination, ...]:
-    """The destinations offered: the PFX profiles from core, then PEM files, then the public chain alone."""
-    titles = {"modern": "Azure, or a recent Windows, Linux or Java system",
-              "compat": "An older Windows server, or a Mac"}
-    offered = [Destination(pid, titles.get(pid, name), f"{where}. Writes a password-protected PFX file ({name}).",
-                           True)
-               for pid, (name, where) in PFX_CHOICES.items()]
-    offered.append(Destination("pem", "A Linux server (PEM files)", "Apache, nginx and most Linux software: the "
-                               "certificate and its chain in one PEM file, and the private key in a second file "
-                               "protected by the password.", True))
-    offered.append(Destination("chain", "Just the certificate and chain (no key)", "For anyone who only needs to "
-                               "check your certificate: public, with no key and no password.", False))
+def destinations(profile: Profile) -> tuple[Destination, ...]:
+    """The profile's destinations, each with the file it takes and the source of that claim."""
+    files = {pid: f"a password-protected PFX file, {name}" for pid, (name, _where) in PFX_CHOICES.items()}
+    files.update(pem="two PEM files: the certificate with its chain, and the key protected by the password",
+                 chain="one PEM file with the certificate and its chain: public, no key and no password")
+    offered = []
+    for d in profile.package_destinations:
+        about = f"{html.escape(d.purpose)}<br><b>Writes:</b> {html.escape(files[d.format])}."
+        source = d.provenance.source
+        if source:
+            about += f" <a href='{html.escape(source)}'>Where this comes from</a>."
+        if d.provenance.note:
+            caveat = "" if d.provenance.confirmed else "Not yet confirmed: "
+            about += f"<br><i>{caveat}{html.escape(d.provenance.note)}</i>"
+        offered.append(Destination(d.id, d.name, d.format, about, d.format != "chain"))
     return tuple(offered)
 
 
@@ -110,17 +114,14 @@ class PackagesPage(BasePage):
         where_layout = QVBoxLayout(where)
         self.destination_group = QButtonGroup(self)
         self.destination_buttons: dict[str, QRadioButton] = {}
-        self._destinations = destinations()
-        for destination in self._destinations:
-            button = QRadioButton(destination.title)
-            button.setAccessibleDescription(destination.summary)
-            summary = QLabel(destination.summary)
-            summary.setWordWrap(True)
-            summary.setIndent(22)
-            self.destination_group.addButton(button)
-            self.destination_buttons[destination.id] = button
-            where_layout.addWidget(button)
-            where_layout.addWidget(summary)
+        self._destinations: tuple[Destination, ...] = ()  # from the profile, once the page is in the wizard
+        self._where_layout = where_layout
+        self.destination_about = QLabel()  # the chosen destination's file and the source of that claim
+        self.destination_about.setWordWrap(True)
+        self.destination_about.setTextFormat(Qt.TextFormat.RichText)
+        self.destination_about.setOpenExternalLinks(True)
+        self.destination_about.setAccessibleName("About this destination")
+        where_layout.addWidget(self.destination_about)
         left.addWidget(where)
 
         which = QGroupBox("2. Which certificate?")
@@ -234,9 +235,30 @@ class PackagesPage(BasePage):
 
     def first_field(self) -> QWidget:
         checked = self.destination_group.checkedButton()
-        return checked if checked is not None else self.destination_buttons[self._destinations[0].id]
+        if checked is not None:
+            return checked
+        return self.destination_buttons[self._destinations[0].id] if self._destinations else self.kind
+
+    def _add_destinations(self) -> None:
+        self._destinations = destinations(self.onboarding().services.profile)
+        for n, destination in enumerate(self._destinations):
+            button = QRadioButton(destination.title)
+            button.setAccessibleDescription(QLabel(destination.about).text())
+            self.destination_group.addButton(button)
+            self.destination_buttons[destination.id] = button
+            self._where_layout.insertWidget(n, button)
+        self.destination_group.buttonToggled.connect(lambda *_: self._show_destination())
+        self._show_destination()
+
+    def _show_destination(self) -> None:
+        chosen = self.destination()
+        self.destination_about.setText(chosen.about if chosen is not None else
+                                       "Choose where the certificate is going: each place says which file it takes "
+                                       "and where that comes from.")
 
     def initializePage(self) -> None:
+        if not self._destinations:
+            self._add_destinations()
         self.clear_error()
         self._say("")
         self._fill_kinds()
@@ -254,6 +276,9 @@ class PackagesPage(BasePage):
     # Choices ---------------------------------------------------------------------------------------------
 
     def choose_destination(self, destination_id: str) -> None:
+        """By the profile's destination id, or by a file format (its first destination)."""
+        if destination_id not in self.destination_buttons:
+            destination_id = next(d.id for d in self._destinations if d.format == destination_id)
         self.destination_buttons[destination_id].setChecked(True)
 
     def destination(self) -> Destination | None:
@@ -399,15 +424,15 @@ class PackagesPage(BasePage):
             password = checked
         wizard = self.onboarding()
         start = self._last_folder or Path.home()
-        if destination.id in ("pem", "chain"):
+        if destination.format in ("pem", "chain"):
             suggested, file_filter = start / f"{kind.id}-chain.pem", PEM_FILTER
         else:
-            suggested, file_filter = start / f"{kind.id}-{destination.id}.pfx", PFX_FILTER
+            suggested, file_filter = start / f"{kind.id}-{destination.format}.pfx", PFX_FILTER
         out = wizard.dialogs.save_file(self, f"Save the package for the {kind.name}", suggested, file_filter)
         if out is None:
             return
         self._last_folder = out.parent
-        key_out = key_file_for(out) if destination.id == "pem" else None
+        key_out = key_file_for(out) if destination.format == "pem" else None
         if key_out is not None and key_out.exists() and not wizard.dialogs.confirm(
                 self, "Replace the key file", f"The key goes beside the chain, in {key_out}, which already exists. "
                 "Replace it?", action="Replace"):
@@ -431,7 +456,7 @@ class PackagesPage(BasePage):
             # Runs on a worker: the key is read from its vault and handed straight to the writer. Replacing an
             # existing file was confirmed in the save dialog (the key file beside a PEM chain, on this page). A PFX
             # is re-opened in a child process: checking it here would freeze the window (pfx_reopen.py).
-            return write_package(source, destination.id, out, vault=vault, password=password, key_out=key_out,
+            return write_package(source, destination.format, out, vault=vault, password=password, key_out=key_out,
                                  overwrite=True, reopen=reopen_elsewhere)
 
         self.set_busy(f"Writing and checking the package for the {kind.name}…")
@@ -444,11 +469,11 @@ class PackagesPage(BasePage):
         self.clear_busy()
         kind = source.kind
         issuers = f"{chain} issuer certificate{'s' if chain != 1 else ''}"
-        if destination.id == "chain":
+        if destination.format == "chain":
             text = (f"<b>The file is ready:</b> {html.escape(str(written[0]))}. It holds the {html.escape(kind.name)}"
                     f" and its {issuers}, and was opened again and checked. It holds no key, so it can be sent as "
                     "it is.")
-        elif destination.id == "pem":
+        elif destination.format == "pem":
             text = (f"<b>The files are ready:</b> {html.escape(str(written[0]))} (the certificate and its "
                     f"{issuers}) and {html.escape(str(written[1]))} (the private key, protected by the password). "
                     "Both were opened again and checked. Give them to whoever runs the server, and give them the "
@@ -460,7 +485,7 @@ class PackagesPage(BasePage):
                     "from the file</b>: by phone or through a password manager, never in the same e-mail.")
         self._clear_password()
         try:
-            record_package(self.session(), source, destination.id, written)
+            record_package(self.session(), source, destination.format, written)
         except WizardError as exc:
             self.show_error(str(exc))
         self._say(text)
