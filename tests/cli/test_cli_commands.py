@@ -291,7 +291,7 @@ def test_status_json(cli: Cli, staffed_project: Path) -> None:
     assert [p["name"] for p in data["people"]] == ["Pat Primary", "Cara Cert", "Cal Cert", "Uma User", "Dan Dns"]
     assert [f["code"] for f in data["findings"]] == ["no-mpids"]
     journey = data["journey"]
-    assert [s["id"] for s in journey] == ["prerequisites", *(f"step-{n}" for n in range(1, 9))]
+    assert [s["id"] for s in journey] == ["prerequisites", *(f"step-{n}" for n in range(1, 9)), "qualification-checks"]
     assert [s["id"] for s in journey if s["next"]] == ["prerequisites"]
     step_3 = journey[3]
     assert (step_3["owners"], step_3["expected"], step_3["status"]) == (

@@ -159,7 +159,7 @@ def test_the_current_format_round_trips_tracking_records(tmp_path: Path) -> None
     create_project(tmp_path / "p", project)
     assert load_project(tmp_path / "p") == project
     doc = json.loads(project_file(tmp_path / "p").read_text(encoding="utf-8"))
-    assert doc["format_version"] == FORMAT_VERSION == 5
+    assert doc["format_version"] == FORMAT_VERSION
     assert doc["project"]["channels"][0]["url"] == "https://hook.acme.example/"
 
 

@@ -14,7 +14,7 @@ from wizard.core.profile import Profile
 MakeProject = Callable[..., Project]
 MakePerson = Callable[..., Person]
 DAY = dt.date(2026, 3, 2)
-UIT_STEPS = ["prerequisites", *(f"step-{n}" for n in range(1, 9))]
+UIT_STEPS = ["prerequisites", *(f"step-{n}" for n in range(1, 9)), "qualification-checks"]
 
 
 def done_through(project: Project, *step_ids: str) -> Project:
@@ -81,9 +81,11 @@ def test_waiting_for_lists_required_steps_not_yet_done(profile: Profile, make_pr
     assert plan["step-3"].waiting_for == ()
 
 
-def test_promotion_waits_for_step_8_in_production(profile: Profile, make_project: MakeProject) -> None:
+def test_promotion_waits_for_the_qualification_checks_in_production(profile: Profile,
+                                                                    make_project: MakeProject) -> None:
     plan = by_id(plan_journey(profile, make_project("production")))
-    assert plan["promotion"].waiting_for == ("step-8",)
+    assert plan["promotion"].waiting_for == ("qualification-checks",)
+    assert plan["qualification-checks"].waiting_for == ("step-8",)
     assert "promotion" not in by_id(plan_journey(profile, make_project("uit")))
 
 

@@ -73,3 +73,39 @@ def test_the_technical_lead_cites_no_page_that_does_not_name_it(profile: dict[st
 def test_the_help_states_no_guess_as_fact(guess: str) -> None:
     text = " ".join(p.read_text(encoding="utf-8") for p in sorted(HELP.glob("*.html")))
     assert guess not in " ".join(text.split())
+
+
+def test_package_destinations_name_their_file_with_its_source(profile: dict[str, Any]) -> None:
+    from wizard.core.pfx_choices import PFX_CHOICES
+    from wizard.core.profile import PACKAGE_FORMATS
+
+    assert set(PACKAGE_FORMATS) == {*PFX_CHOICES, "pem", "chain"}
+    found = {d["id"]: d for d in profile["package_destinations"]}
+    assert {"azure-app-service", "azure-key-vault", "windows-recent", "windows-older", "macos-keychain", "java",
+            "linux-pem"} <= set(found)
+    azure = found["azure-app-service"]
+    assert (azure["format"], azure["confirmed"]) == ("compat", True)  # Microsoft: "encrypted using triple DES"
+    assert azure["source"] == "https://learn.microsoft.com/en-us/azure/app-service/configure-ssl-certificate"
+    assert "AES-256" in azure["note"]  # the newer note, named with its own source
+    for d in found.values():
+        assert d["format"] in PACKAGE_FORMATS
+        assert d.get("source") or d["confirmed"] is False, d["id"]
+
+
+def test_the_help_claims_no_destination_without_a_source() -> None:
+    text = " ".join((HELP / "guide.html").read_text(encoding="utf-8").split())
+    assert "suits the DIP portal" not in text
+    assert "encrypted using triple DES" in text
+
+
+def test_the_qualification_checks_are_a_journey_step_with_their_source(profile: dict[str, Any]) -> None:
+    ids = [s["id"] for s in profile["steps"]]
+    assert ids.index("step-8") < ids.index("qualification-checks") < ids.index("promotion")
+    [step] = [s for s in profile["steps"] if s["id"] == "qualification-checks"]
+    assert "DSD002 Annex 1" in step["summary"]
+    assert "self-testing" in step["summary"]
+    assert "DIP Manager testing" in step["summary"]
+    assert "DCR0003" in step["summary"]
+    assert "8 August 2025" in step["summary"]
+    assert step["source"].startswith("https://elexon-beta.elexonhostings.co.uk/data-integration-platform/")
+    assert step["confirmed"] is False  # where it sits and who leads it need confirming

@@ -56,11 +56,11 @@ def test_each_step_opens_the_page_that_helps_with_it(
         assert isinstance(journey, JourneyPage)
 
 
-def test_certificate_steps_come_from_the_profile() -> None:
-    assert page_for_step("step-9", frozenset({"step-9"})) == PageId.KEYS
-    assert page_for_step("step-9", frozenset()) is None, "a step done only in the DIP portal has no page"
-    assert page_for_step("step-8", frozenset({"step-8"})) == PageId.DIP_IDS, "the channels are step 8's main work"
-    assert page_for_step("step-1", frozenset()) == PageId.ORGANISATION
+def test_steps_open_the_page_the_profile_names(services: Services) -> None:
+    profile = services.profile
+    assert page_for_step(profile, "step-8") == PageId.DIP_IDS, "the channels are step 8's main work"
+    assert page_for_step(profile, "step-1") == PageId.ORGANISATION
+    assert page_for_step(profile, "step-6") == PageId.KEYS, "a certificate step without a page of its own"
 
 
 def test_the_plan_says_how_long_onboarding_takes_in_working_days(

@@ -120,7 +120,7 @@ def set_channel(profile: Profile, project: Project, *, dip_id: str, channel: str
         raise InvalidInput("dip_id", f'No DIP ID "{dip_id.strip()}" in this project (it has: {have}). Add it '
                                      "first.") from None
     name = normalise_channel(profile, channel)
-    clean, findings = accept_webhook_url(profile, url, verified_domain(project))
+    clean, findings = accept_webhook_url(profile, url, verified_domain(profile, project))
     record = Channel(dip_id.strip(), name, clean, confirmed=True)
     updated = replace(project, channels=_upserted(project.channels, record))
     if now is not None:
@@ -135,12 +135,12 @@ def without_channel(project: Project, dip_id: str, channel: str) -> Project:
     return replace(project, channels=tuple(c for c in project.channels if c.id != wanted))
 
 
-def verified_domain(project: Project) -> str:
+def verified_domain(profile: Profile, project: Project) -> str:
     """The organisation's domain once its verification step is done, else "": until then "your webhook is not
     under the domain you verified" would be about a domain nobody has verified."""
     from wizard.core.flow import PageId, steps_on_page
 
-    steps = steps_on_page(PageId.DOMAIN)
+    steps = steps_on_page(profile, PageId.DOMAIN)
     done = any(p.step_id in steps and p.status == "done" for p in project.progress)
     return project.organisation.domain if done else ""
 
@@ -148,7 +148,7 @@ def verified_domain(project: Project) -> str:
 def channel_findings(profile: Profile, project: Project, channel: Channel) -> tuple[Finding, ...]:
     """The profile's findings for a recorded channel (the rules may have been tightened since it was saved)."""
     try:
-        return check_webhook_url(profile, channel.url, verified_domain(project))[1]
+        return check_webhook_url(profile, channel.url, verified_domain(profile, project))[1]
     except InvalidInput as exc:
         return (Finding("error", "webhook-invalid", str(exc)),)
 

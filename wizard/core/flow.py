@@ -7,6 +7,10 @@ The Qt wizard (`ui/wizard.py`) only presents these decisions; tests/core/test_fl
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wizard.core.profile import Profile
 
 
 class PageId(IntEnum):
@@ -65,28 +69,20 @@ def resume_page(saved: str | None) -> PageId:
     return PageId.ORGANISATION if page == PageId.WELCOME else page
 
 
-# The wizard page that helps with each DIP step, where one does. Certificate steps are found through the profile's
-# certificate kinds (each names its step), so a profile that moves a certificate to another step needs no change here.
-_STEP_PAGES = {
-    "prerequisites": PageId.ORGANISATION,
-    "step-1": PageId.ORGANISATION,
-    "step-2": PageId.PEOPLE,
-    "step-3": PageId.PEOPLE,
-    "step-5": PageId.DOMAIN,
-    "step-7": PageId.DIP_IDS,
-    # Step 8 also has a certificate (the webhook's), but its main work is the message channels.
-    "step-8": PageId.DIP_IDS,
-    "promotion": PageId.PROMOTION,
-}
+def _page_named(name: str) -> PageId:
+    return PageId[name.upper().replace("-", "_")]
 
 
-def steps_on_page(page: PageId) -> frozenset[str]:
-    """The journey steps a page helps with (e.g. the domain verification step for PageId.DOMAIN)."""
-    return frozenset(step for step, on in _STEP_PAGES.items() if on == page)
+def steps_on_page(profile: Profile, page: PageId) -> frozenset[str]:
+    """The journey steps a page helps with (e.g. the domain verification step for PageId.DOMAIN), as the profile
+    names them (each step's `page`)."""
+    return frozenset(s.id for s in profile.steps if s.page is not None and _page_named(s.page) == page)
 
 
-def page_for_step(step_id: str, certificate_steps: frozenset[str]) -> PageId | None:
-    """The page to open for a journey step; None when the step is done entirely in the DIP portal."""
-    if step_id in _STEP_PAGES:
-        return _STEP_PAGES[step_id]
-    return PageId.KEYS if step_id in certificate_steps else None
+def page_for_step(profile: Profile, step_id: str) -> PageId | None:
+    """The page to open for a journey step: the one the profile names, else the Keys page for a step that makes a
+    certificate (a certificate kind names it), else None: the step is done entirely in the DIP portal."""
+    step = next((s for s in profile.steps if s.id == step_id), None)
+    if step is not None and step.page is not None:
+        return _page_named(step.page)
+    return PageId.KEYS if any(k.step == step_id for k in profile.certificate_kinds) else None

@@ -233,9 +233,7 @@ class JourneyPage(BasePage):
     def _page_for(self, row: int) -> PageId | None:
         if not 0 <= row < len(self._plan):
             return None
-        profile = self.session().profile
-        certificate_steps = frozenset(k.step for k in profile.certificate_kinds)
-        return page_for_step(self._plan[row].step.id, certificate_steps)
+        return page_for_step(self.session().profile, self._plan[row].step.id)
 
     def _open_step(self) -> None:
         """Open the page that helps with the selected step, as if the user had clicked through to it."""
