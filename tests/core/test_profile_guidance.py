@@ -109,3 +109,11 @@ def test_the_qualification_checks_are_a_journey_step_with_their_source(profile: 
     assert "8 August 2025" in step["summary"]
     assert step["source"].startswith("https://elexon-beta.elexonhostings.co.uk/data-integration-platform/")
     assert step["confirmed"] is False  # where it sits and who leads it need confirming
+
+
+def test_the_atlas_certificate_states_its_use_as_a_reading(profile: dict[str, Any]) -> None:
+    [kind] = [k for k in profile["certificate_kinds"] if k["id"] == "atlas-api"]
+    assert "order certificates on your behalf" not in kind["purpose"]
+    assert "as we read step 4" in kind["purpose"]
+    assert "our reading of step 4" in kind["note"]
+    assert kind["confirmed"] is False
