@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Container, Iterable
 from functools import lru_cache
 
@@ -37,10 +36,15 @@ def add_working_days(start: dt.date, n: int, days_off: Container[dt.date]) -> dt
     return day
 
 
+_loaded: list[bool] = []  # set once a lookup has finished: `holidays.countries` is in sys.modules while importing
+
+
 def calendars_loaded() -> bool:
-    """True once the `holidays` package's calendars are imported: from then on `bank_holidays` takes well under a
-    millisecond. The first call imports them, about 90 ms, which a window does on a worker thread."""
-    return "holidays.countries" in sys.modules
+    """True once the `holidays` package's calendars are imported and a lookup has finished: from then on
+    `bank_holidays` takes well under a millisecond. The first call imports them, about 90 ms, which a window does
+    on a worker thread. (Not "is it in sys.modules": a module is there from the start of its import, so another
+    thread would take a half-imported package for a loaded one.)"""
+    return bool(_loaded)
 
 
 def bank_holidays(country: str, subdivision: str | None, years: Iterable[int]) -> frozenset[dt.date]:
@@ -61,4 +65,5 @@ def _bank_holidays(country: str, subdivision: str | None, years: tuple[int, ...]
         place = f"{country}, {subdivision}" if subdivision else country
         raise WizardError(f"The bank holidays of {place} are not known to the holidays package installed "
                           f"({exc}); the profile's timeline names a calendar it cannot give.") from None
+    _loaded.append(True)
     return frozenset(found.keys())

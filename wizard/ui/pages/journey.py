@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,7 +30,6 @@ from wizard.core.support import HEADING as SUPPORT_HEADING
 from wizard.core.workdays import calendars_loaded
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets import FindingsPanel, row_table
-from wizard.ui.workers import run_in_background
 
 STATUS_TEXT = {"not-started": "Not started", "in-progress": "In progress", "done": "Done"}
 INTRO = ("The DIP steps must be done in this order. Each is done by the people who hold its role; record the "
@@ -190,13 +190,13 @@ class JourneyPage(BasePage):
         session = self.session()
         profile, plan, today = session.profile, self._plan, session.today()
         if profile.timeline is not None and not calendars_loaded():
-            # The first plan imports the bank holiday calendars (about 90 ms): on a worker, then the plan is redrawn.
+            # The first plan imports the bank holiday calendars (about 90 ms): the page is drawn first, then they
+            # are loaded and the plan redrawn. On the GUI thread, after this paint: a pool thread importing them
+            # while pages changed was seen to take the window down with it (PySide's import hook runs there too).
             self.timeline_label.setText("Working out the planned dates…")
             if not self._calendars_loading:
                 self._calendars_loading = True
-                run_in_background(lambda: journey_timeline(profile, plan, today),
-                                  on_success=lambda _: self._on_calendars_loaded(),
-                                  on_error=self._on_calendars_failed, owner=self)
+                QTimer.singleShot(0, self, lambda: self._load_calendars(profile, plan, today))
             return None
         try:
             timeline = journey_timeline(profile, plan, today)
@@ -209,15 +209,17 @@ class JourneyPage(BasePage):
             self.timeline_label.setToolTip(timeline.timeline.provenance.note or "")
         return timeline
 
-    def _on_calendars_loaded(self) -> None:
-        self._calendars_loading = False
-        self._refresh()
-
-    def _on_calendars_failed(self, exc: BaseException) -> None:
-        self._calendars_loading = False
-        if not isinstance(exc, WizardError):
-            raise exc
-        self.timeline_label.setText(html.escape(str(exc)))
+    def _load_calendars(self, profile: Profile, plan: tuple[PlannedStep, ...], today: dt.date) -> None:
+        try:
+            journey_timeline(profile, plan, today)
+        except WizardError as exc:
+            self.timeline_label.setText(html.escape(str(exc)))
+            return
+        finally:
+            self._calendars_loading = False
+        wizard = self.wizard()
+        if wizard is not None and wizard.currentPage() is self:  # else the next visit draws it, loaded by then
+            self._refresh()
 
     def _show_next(self, profile: Profile) -> None:
         upcoming = next((i for i in self._plan if i.is_next), None)
