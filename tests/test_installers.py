@@ -238,7 +238,7 @@ def test_spec_is_one_folder_windowed_with_resources_and_keyring_backends() -> No
     assert 'collect_submodules("wizard")' in SPEC_TEXT, "pages imported by name on first use ship too"
     assert 'collect_submodules("keyring.backends")' in SPEC_TEXT
     assert 'copy_metadata("keyring")' in SPEC_TEXT  # the entry points keyring finds its backends by
-    for package in ("secretstorage", "jeepney", "win32ctypes", "holidays.countries"):
+    for package in ("secretstorage", "jeepney", "win32ctypes", "holidays.countries", "dns.rdtypes"):
         assert f'collect_submodules("{package}"' in SPEC_TEXT
     assert 'hookspath=[str(HERE / "hooks")]' in SPEC_TEXT
     assert (INSTALLERS / "hooks" / "hook-PySide6.QtGui.py").is_file()
