@@ -111,6 +111,8 @@ def test_the_system_resolver_is_this_computers_with_a_short_lifetime() -> None:
         configured = dns.resolver.Resolver()
     except dns.resolver.NoResolverConfiguration:
         pytest.skip("this computer has no DNS server set up")
+    except OSError:  # Wine's registry has no Tcpip\Parameters\Interfaces key; Windows has
+        pytest.skip("this computer's DNS settings cannot be read")
     resolver = system_resolver()
     assert isinstance(resolver, dns.resolver.Resolver)
     assert resolver.nameservers == configured.nameservers
@@ -134,3 +136,13 @@ def test_nothing_is_asked_until_lookup_txt_is_called(profile: Profile, monkeypat
     with pytest.raises(WizardError):
         lookup_txt(profile, "acme.example", VALUE)
     assert made == [1]
+
+
+def test_settings_that_cannot_be_read_are_explained(profile: Profile, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As under Wine, whose registry lacks a key dnspython reads: a plain message, not a bare OSError."""
+    def unreadable() -> None:
+        raise FileNotFoundError(2, "File not found")
+
+    monkeypatch.setattr(dns.resolver, "Resolver", unreadable)
+    with pytest.raises(WizardError, match="no DNS server set up \\(or its DNS settings could not be read\\)"):
+        lookup_txt(profile, "acme.example", VALUE)

@@ -104,7 +104,10 @@ def system_resolver() -> TxtResolver:
     Windows), giving up after LOOKUP_SECONDS in all. Reading the setup sends nothing to the network."""
     import dns.resolver
 
-    resolver = dns.resolver.Resolver()  # NoResolverConfiguration when no DNS server is set up
+    try:
+        resolver = dns.resolver.Resolver()  # NoResolverConfiguration when no DNS server is set up
+    except OSError as exc:  # the settings could not be read (on Windows, a registry key missing)
+        raise dns.resolver.NoResolverConfiguration(f"the DNS settings could not be read: {exc}") from exc
     resolver.lifetime = LOOKUP_SECONDS
     resolver.timeout = min(resolver.timeout, LOOKUP_SECONDS)
     return resolver
@@ -138,8 +141,8 @@ def lookup_txt(profile: Profile, domain: str, expected: str, *,
         raise WizardError(f"DNS says {domain} does not exist. Check the domain recorded for this project (it must "
                           "be the one you chose in the DIP portal).") from None
     except dns.resolver.NoResolverConfiguration:
-        raise WizardError("This computer has no DNS server set up, so the wizard cannot look the record up. "
-                          "Check its network settings." + others) from None
+        raise WizardError("This computer has no DNS server set up (or its DNS settings could not be read), so the "
+                          "wizard cannot look the record up. Check its network settings." + others) from None
     except dns.exception.Timeout:
         raise WizardError(f"DNS did not answer within {LOOKUP_SECONDS:g} seconds. Check that this computer is "
                           "connected to the network, then try again." + others) from None
