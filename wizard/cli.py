@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from wizard import APP_NAME, __version__, cli_bundle, cli_certs, cli_keys, cli_track
+from wizard import APP_NAME, __version__, cli_bundle, cli_certs, cli_keys, cli_people, cli_track
 from wizard.app import Services, build_services
 from wizard.cli_output import emit
 from wizard.core.algorithms import describe_algorithm, format_fingerprint
@@ -32,7 +32,7 @@ from wizard.core.lifecycle import key_status
 from wizard.core.model import Project, with_person
 from wizard.core.organisation import build_mpids, build_organisation, parse_mpid_spec
 from wizard.core.people import build_person, role_labels
-from wizard.core.profile import DayRange, Profile, Timeline
+from wizard.core.profile import DayRange, Timeline
 from wizard.core.session import ProjectSession
 from wizard.core.support import HEADING as HELP_HEADING
 from wizard.core.support import support_lines
@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--primary", action="store_true", help="this person is the primary holder of their role "
                      "(e.g. Primary Certificate Admin)")
     add.add_argument("--external", action="store_true", help="this person is not an employee of the organisation")
+    cli_people.add_person_parsers(person, common, _folder)
 
     roles = sub.add_parser("roles", help="check who holds which DIP role").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser)
@@ -119,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", parents=[common], help="where the project stands")
     status.add_argument("dir", type=_folder, metavar="DIR")
+    cli_people.add_step_parsers(sub, common, _Parser, _folder)
     vault_opts = cli_keys.add_parsers(sub, common, _Parser, _folder)
     cli_certs.add_parsers(sub, common, _Parser, _folder, vault_opts)
     cli_bundle.add_parsers(sub, common, _Parser, _folder, vault_opts)
@@ -242,12 +244,7 @@ def _project_init(args: argparse.Namespace, s: Services) -> int:
 def _person_add(args: argparse.Namespace, s: Services) -> int:
     session = cli_keys.open_session(args, s)
     roles = [r.strip().lower() for r in args.role]
-    primary: list[str] = []
-    if args.primary:
-        with_primary = s.profile.roles_with_primary()
-        primary = [r for r in roles if r in with_primary]
-        if not primary:
-            raise InvalidInput("primary", f"--primary applies only to these roles: {', '.join(with_primary)}.")
+    primary = cli_people.primary_roles(s.profile, roles) if args.primary else []
     person = build_person(s.profile, session.project, name=args.name, email=args.email, phone=args.phone,
                           job_title=args.job_title, roles=roles, primary_roles=primary, external=args.external)
     session.commit(with_person(session.project, person))
@@ -274,7 +271,7 @@ def _status(args: argparse.Namespace, s: Services) -> int:
     return 0
 
 
-_COMMANDS = {
+_COMMANDS: dict[tuple[str, str | None], cli_people.Command] = {
     ("project", "init"): _project_init,
     ("person", "add"): _person_add,
     ("roles", "check"): _roles_check,
@@ -294,8 +291,10 @@ _COMMANDS = {
     ("bundle", "verify"): cli_bundle.bundle_verify,
     ("bundle", "import"): cli_bundle.bundle_import,
     **cli_track.COMMANDS,
+    **cli_people.COMMANDS,
 }
 _OPTION_FOR_FIELD.update(cli_track.OPTIONS)
+_OPTION_FOR_FIELD.update(cli_people.OPTIONS)
 
 
 def _finding_line(f: Finding) -> str:
@@ -309,10 +308,7 @@ def _finding_json(f: Finding) -> dict[str, Any]:
             "person": f.person_id, "source": f.source, "confirmed": f.confirmed}
 
 
-def _person_json(profile: Profile, p: Any) -> dict[str, Any]:
-    return {"id": p.id, "name": p.name, "email": p.email, "phone": p.phone, "job_title": p.job_title,
-            "roles": list(p.roles), "primary_roles": list(p.primary_roles), "external": p.external,
-            "portal_status": p.portal_status, "role_names": role_labels(profile, p)}
+_person_json = cli_people.person_json
 
 
 def _org_json(session: ProjectSession) -> dict[str, Any]:
