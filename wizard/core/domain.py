@@ -107,7 +107,8 @@ def system_resolver() -> TxtResolver:
     try:
         resolver = dns.resolver.Resolver()  # NoResolverConfiguration when no DNS server is set up
     except OSError as exc:  # the settings could not be read (on Windows, a registry key missing)
-        raise dns.resolver.NoResolverConfiguration(f"the DNS settings could not be read: {exc}") from exc
+        unreadable = dns.resolver.NoResolverConfiguration(f"the DNS settings could not be read: {exc}")  # type: ignore[no-untyped-call]
+        raise unreadable from exc
     resolver.lifetime = LOOKUP_SECONDS
     resolver.timeout = min(resolver.timeout, LOOKUP_SECONDS)
     return resolver
