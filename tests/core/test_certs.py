@@ -29,7 +29,7 @@ from tests.pki import (
 )
 from wizard.actions.certificates import CertificateImported, commit_certificate, examine
 from wizard.core import store
-from wizard.core.algorithms import format_fingerprint
+from wizard.core.algorithms import fingerprint_start
 from wizard.core.certfiles import CertificateFile, certificate_fingerprint
 from wizard.core.certs import (
     InventoryRow,
@@ -151,9 +151,9 @@ def test_a_certificate_for_another_key_names_the_request_it_seems_to_answer(prof
                               "key from any this project holds")
     assert "It looks like an answer to the DIP mTLS client certificate request, but for another key" in message
     assert "the CSR exported on 11 Feb 2026" in message
-    assert f"whose key fingerprint starts {format_fingerprint(record.fingerprint, groups=2)}." in message
+    assert f"whose key fingerprint is {fingerprint_start(record.fingerprint)}" in message
     start = record.fingerprint.upper()
-    assert format_fingerprint(record.fingerprint, groups=2) == f"{start[:4]} {start[4:8]}"
+    assert fingerprint_start(record.fingerprint) == f"SHA-256 {start[:4]} {start[4:8]} {start[8:12]} {start[12:16]}…"
 
 
 def test_a_certificate_for_another_atlas_key(profile: Profile, issuing: Issuer) -> None:
@@ -162,7 +162,7 @@ def test_a_certificate_for_another_atlas_key(profile: Profile, issuing: Issuer) 
     message = _not_for_this_key(profile, project_with(key_record(0, "dip-mtls"), record),
                                 CertificateFile((other,), "DER"))
     assert "answer to the GlobalSign Atlas API certificate request" in message
-    assert format_fingerprint(record.fingerprint, groups=2) in message
+    assert fingerprint_start(record.fingerprint) in message
 
 
 def test_the_kind_hint_narrows_the_explanation(profile: Profile, issuing: Issuer) -> None:
@@ -170,7 +170,7 @@ def test_the_kind_hint_narrows_the_explanation(profile: Profile, issuing: Issuer
     project = project_with(key_record(0, "dip-mtls"), key_record(1, "webhook-tls"))
     message = _not_for_this_key(profile, project, CertificateFile((other,), "PEM"), hint="webhook-tls")
     assert "answer to the Webhook server certificate request" in message
-    assert format_fingerprint(key_record(1, "webhook-tls").fingerprint, groups=2) in message
+    assert fingerprint_start(key_record(1, "webhook-tls").fingerprint) in message
 
 
 @pytest.mark.parametrize("order", [(2, 1, 0), (1, 0, 2), (1, 2, 0)], ids=["root-first", "issuer-first",

@@ -132,11 +132,11 @@ def pending_key(session: ProjectSession, kind: CertificateKind) -> KeyRecord:
 
 def abandon_question(kind: CertificateKind, key: KeyRecord) -> str:
     """What both sides ask before `abandon_key`, naming the key by the fingerprint its CSR carries."""
-    from wizard.core.algorithms import format_fingerprint
+    from wizard.core.algorithms import fingerprint_text
 
     sent = f", whose CSR was exported on {key.csr_exported_at:%d %b %Y}," if key.csr_exported_at else ""
-    return (f"Destroy the new {kind.name} key{sent} with fingerprint (SHA-256) "
-            f"{format_fingerprint(key.fingerprint, groups=16)}? A certificate issued for it could then never be "
+    return (f"Destroy the new {kind.name} key{sent} with fingerprint {fingerprint_text(key.fingerprint)}? A "
+            "certificate issued for it could then never be "
             "used. The key in use, if any, is unchanged.")
 
 

@@ -29,3 +29,19 @@ def format_fingerprint(fingerprint: str, groups: int = 8) -> str:
     """`ab12cd34...` → `AB12 CD34 ...` (the first `groups` groups of four), for reading aloud or comparing."""
     text = fingerprint.upper()
     return " ".join(text[i:i + 4] for i in range(0, min(len(text), groups * 4), 4))
+
+
+# Every key and certificate fingerprint a person reads is SHA-256 hex, upper case, in groups of four, with the hash
+# named: in full where it is to be compared, or its start where a line only needs to tell keys apart. (A handoff
+# bundle's own fingerprint is base32, for reading over the phone: core/bundle_format.py.)
+FINGERPRINT_HASH = "SHA-256"
+
+
+def fingerprint_text(fingerprint: str) -> str:
+    """`ab12...` → `SHA-256 AB12 CD34 ... (all of it)`: to compare with what someone else sees."""
+    return f"{FINGERPRINT_HASH} {format_fingerprint(fingerprint, groups=(len(fingerprint) + 3) // 4)}"
+
+
+def fingerprint_start(fingerprint: str) -> str:
+    """`ab12...` → `SHA-256 AB12 CD34 EF56 7890…`: enough to tell one key or certificate from another."""
+    return f"{FINGERPRINT_HASH} {format_fingerprint(fingerprint, groups=4)}…"

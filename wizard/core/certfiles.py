@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from wizard.core.algorithms import fingerprint_text
 from wizard.core.errors import WizardError
 from wizard.core.shown import shown
 
@@ -351,7 +352,7 @@ def describe_certificate(cert: x509.Certificate, now: dt.datetime) -> list[str]:
     field("Key", lambda: key_description(cert))
     field("Used for", lambda: ", ".join(_EKU_WORDS.get(u, u.dotted_string) for u in _eku(cert)))
     field("Signature", lambda: _signature_words(cert))
-    field("Certificate fingerprint (SHA-256)", lambda: certificate_fingerprint(cert).upper())
+    field("Certificate fingerprint", lambda: fingerprint_text(certificate_fingerprint(cert)))
     return lines
 
 

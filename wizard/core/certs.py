@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import verification
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from wizard.core.algorithms import format_fingerprint
+from wizard.core.algorithms import fingerprint_start
 from wizard.core.certfiles import (
     CertificateFile,
     NotACertificate,
@@ -123,7 +123,7 @@ def _explain_mismatch(profile: Profile, project: Project, found: CertificateFile
         sent = (f" exported on {guess.csr_exported_at:%d %b %Y}" if guess.csr_exported_at else "")
         text += (f" It looks like an answer to the {kind.name} request, but for another key — perhaps a request "
                  f"made elsewhere or for an older key. Ask your supplier to issue it for the CSR{sent} whose key "
-                 f"fingerprint starts {format_fingerprint(guess.fingerprint, groups=2)}.")
+                 f"fingerprint is {fingerprint_start(guess.fingerprint)}")
     elif not project.keys:
         text += " Make a key and send its CSR first; the certificate that comes back will then match."
     else:

@@ -15,9 +15,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from wizard.core.algorithms import fingerprint_text
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.files import atomic_write, check_output
-from wizard.core.keys import PrivateKey, describe_algorithm, format_fingerprint, load_private_key
+from wizard.core.keys import PrivateKey, describe_algorithm, load_private_key
 from wizard.core.model import KeyRecord, Organisation
 from wizard.core.profile import CertificateKind
 from wizard.core.shown import shown
@@ -116,7 +117,7 @@ def describe_csr(kind: CertificateKind, organisation: Organisation, record: KeyR
                  "in the request." if record.vault == "keychain" else
                  f"Key: {describe_algorithm(record.algorithm)}, kept in your file vault; only the public half "
                  "is in the request.")
-    lines.append(f"Public key fingerprint (SHA-256): {format_fingerprint(record.fingerprint, groups=16)}")
+    lines.append(f"Public key fingerprint: {fingerprint_text(record.fingerprint)}")
     if not kind.provenance.confirmed and kind.provenance.note:
         lines.append(f"Not confirmed by public guidance: {kind.provenance.note}")
     return lines
