@@ -27,6 +27,7 @@ from wizard.core.certfiles import (
 from wizard.core.errors import InvalidInput
 from wizard.core.pkcs12_costs import check_pkcs12_costs, check_pkcs12_parts
 from wizard.core.shown import shown
+from wizard.core.wording import counted
 
 
 @dataclass
@@ -182,7 +183,7 @@ def _inspect_pfx(data: bytes, name: str, password: str | None, now: dt.datetime)
     check_pkcs12_parts((1 if loaded.cert else 0) + len(loaded.additional_certs))
     report.lines.append(f"{name} is a PFX (PKCS#12) file holding "
                         f"{'a private key and ' if loaded.key is not None else 'no private key, and '}"
-                        f"{(1 if loaded.cert else 0) + len(loaded.additional_certs)} certificate(s).")
+                        f"{counted((1 if loaded.cert else 0) + len(loaded.additional_certs), 'certificate')}.")
     certs = tuple(c.certificate for c in ((loaded.cert,) if loaded.cert else ()) + tuple(loaded.additional_certs))
     if certs:
         _describe_certificates(certs, "inside the PFX", now, report)

@@ -33,6 +33,7 @@ from wizard.core.dipids import (
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.files import atomic_write
 from wizard.core.findings import Finding
+from wizard.core.wording import counted
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets import FieldMessage, FindingsPanel, result_label, row_table
 
@@ -257,8 +258,9 @@ class DipIdsPage(BasePage):
         if dip_id is None:
             return
         count = len(self.session().project.channels_for(dip_id))
-        if not self.onboarding().dialogs.confirm(self, "Remove DIP ID", f"Remove DIP ID {dip_id} and its {count} "
-                                                 "channel(s) from this project? The DIP portal is not changed.",
+        if not self.onboarding().dialogs.confirm(self, "Remove DIP ID", f"Remove DIP ID {dip_id} and its "
+                                                 f"{counted(count, 'channel')} from this project? The DIP portal is "
+                                                 "not changed.",
                                                  action="Remove"):
             return
         if self._commit(without_dip_id(self.session().project, dip_id)):

@@ -1,0 +1,36 @@
+"""One voice (issue 17, item 3): counts read "1 certificate" / "2 certificates", never "certificate(s)"; key and
+certificate fingerprints are shown one way (core/algorithms.py's fingerprint_text / fingerprint_start)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from wizard.core.algorithms import fingerprint_start, fingerprint_text
+from wizard.core.wording import counted
+
+WIZARD = Path(__file__).resolve().parents[1] / "wizard"
+
+
+def string_parts(tree: ast.AST) -> list[tuple[int, str]]:
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def test_no_message_says_s_in_brackets() -> None:
+    found = [f"{path.relative_to(WIZARD)}:{line}: {text!r}" for path in sorted(WIZARD.rglob("*.py"))
+             for line, text in string_parts(ast.parse(path.read_text(encoding="utf-8")))
+             if "(s)" in text and not text.lstrip().startswith(("Return", "The ", "`"))]
+    assert found == []
+
+
+def test_counted() -> None:
+    assert [counted(n, "certificate") for n in (0, 1, 2)] == ["0 certificates", "1 certificate", "2 certificates"]
+    assert counted(1, "entry", "entries") == "1 entry"
+    assert counted(3, "entry", "entries") == "3 entries"
+
+
+def test_fingerprints_read_one_way() -> None:
+    fingerprint = "ab12cd34" * 8
+    assert fingerprint_text(fingerprint) == "SHA-256 " + " ".join(["AB12 CD34"] * 8)
+    assert fingerprint_start(fingerprint) == "SHA-256 AB12 CD34 AB12 CD34…"
