@@ -315,4 +315,5 @@ def atlas_save(args: argparse.Namespace, s: Services) -> int:
 def key_json(k: KeyRecord) -> dict[str, Any]:
     return {"id": k.id, "kind": k.kind, "algorithm": k.algorithm, "fingerprint": k.fingerprint,
             "created_at": k.created_at.isoformat(), "vault": k.vault, "replaces": k.replaces, "state": k.state,
-            "csr_exported_at": k.csr_exported_at.isoformat() if k.csr_exported_at else None}
+            "csr_exported_at": k.csr_exported_at.isoformat() if k.csr_exported_at else None,
+            "brought_in": k.brought_in}

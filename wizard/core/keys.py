@@ -11,7 +11,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -115,8 +115,9 @@ def algorithm_of(kind: CertificateKind, key: PrivateKey) -> str:
 def store_existing_key(kind: CertificateKind, key: PrivateKey, vault: Vault, now: dt.datetime, *,
                        key_id: str | None = None, entry: str | None = None) -> NewKey:
     """Put a key brought from elsewhere (a PFX, an encrypted key file) into `vault` under `entry`, as
-    `create_key` does for a new one."""
-    return NewKey(_store(kind, key, algorithm_of(kind, key), vault, now, key_id, entry), 0.0)
+    `create_key` does for a new one; the record says it was brought in."""
+    record = _store(kind, key, algorithm_of(kind, key), vault, now, key_id, entry)
+    return NewKey(replace(record, brought_in=True), 0.0)
 
 
 def _store(kind: CertificateKind, key: PrivateKey, algorithm: str, vault: Vault, now: dt.datetime,

@@ -207,6 +207,8 @@ def key_status(project: Project, key: KeyRecord, now: dt.datetime) -> str:
     if key.state == "pending":
         if cert is not None:
             return f"waiting, valid from {cert.not_before:%d %b %Y}"
+        if key.brought_in:
+            return "brought in, waiting for its certificate"
         return "CSR exported" if key.csr_exported_at is not None else "key made"
     if key.state == "retired":
         return "retired"
@@ -227,6 +229,8 @@ def kind_state(project: Project, kind_id: str) -> str:
             return f"New certificate waiting, valid from {waiting.not_before:%d %b %Y}"
         if active is not None:
             return "Replacement key waiting for its certificate"
+        if pending.brought_in:
+            return "Key brought in, waiting for its certificate"
         return "CSR exported" if pending.csr_exported_at is not None else "Key made"
     if active is not None:
         return "Certificate imported"

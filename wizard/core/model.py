@@ -71,7 +71,8 @@ class KeyRecord:
     `replaces` names the key this one will take over from once its certificate is imported; until then both
     are kept. `csr_pem` is the last exported certificate signing request (public data). `state` is its place in
     the lifecycle (KEY_STATES); `entry` the vault entry that holds it, which carries the project's identity ("" on
-    keys recorded before entries did: their entry is the key id).
+    keys recorded before entries did: their entry is the key id). `brought_in`: the key came from a PFX or key file
+    the user already had, rather than being made here.
     """
 
     id: str
@@ -85,6 +86,7 @@ class KeyRecord:
     csr_exported_at: dt.datetime | None = None
     state: str = "pending"
     entry: str = ""
+    brought_in: bool = False
 
     @property
     def vault_entry(self) -> str:

@@ -313,7 +313,7 @@ def _to_doc(p: Project) -> dict[str, Any]:
                   "created_at": k.created_at.isoformat(), "vault": k.vault, "replaces": k.replaces,
                   "csr_pem": k.csr_pem,
                   "csr_exported_at": k.csr_exported_at.isoformat() if k.csr_exported_at else None,
-                  "state": k.state, "entry": k.entry}
+                  "state": k.state, "entry": k.entry, "brought_in": k.brought_in}
                  for k in p.keys],
         "atlas_credentials": None if p.atlas_credentials is None else {
             "id": p.atlas_credentials.id, "vault": p.atlas_credentials.vault,
@@ -517,7 +517,8 @@ def _build(data: object) -> Project:
                   fingerprint=k.text("fingerprint"), created_at=k.when("created_at"),
                   vault=k.choice("vault", VAULTS, "keychain"), replaces=k.opt_text("replaces"),
                   csr_pem=k.opt_text("csr_pem"), csr_exported_at=k.opt_when("csr_exported_at"),
-                  state=k.choice("state", KEY_STATES, "pending"), entry=k.text("entry", ""))
+                  state=k.choice("state", KEY_STATES, "pending"), entry=k.text("entry", ""),
+                  brought_in=k.flag("brought_in"))
         for k in r.items("keys")
     )
     if len({k.id for k in keys}) != len(keys):
