@@ -229,7 +229,7 @@ class JourneyPage(BasePage):
         step = upcoming.step
         roles = " or ".join(profile.role(r).name for r in step.owner_roles)
         who = ", ".join(p.name for p in upcoming.owners) or f"a {roles} (nobody holds this role yet)"
-        self.next_label.setText(f"<b>Next: {html.escape(step.label)} — {html.escape(step.title)}.</b> "
+        self.next_label.setText(f"<b>Next: {html.escape(step.heading)}.</b> "
                                 f"Who: {html.escape(who)}.")
 
     def _page_for(self, row: int) -> PageId | None:
@@ -263,7 +263,7 @@ class JourneyPage(BasePage):
         self.status.setCurrentIndex(STEP_STATUSES.index(item.progress.status))
         self.status.setAccessibleName(f"Status of {item.step.title}")
         step = item.step
-        parts = [f"<b>{html.escape(step.label)}: {html.escape(step.title)}</b><br>{html.escape(step.summary)}"]
+        parts = [f"<b>{html.escape(step.heading)}</b><br>{html.escape(step.summary)}"]
         if step.preconditions:
             needs = "".join(f"<li>{html.escape(c)}</li>" for c in step.preconditions)
             parts.append(f"<b>Before this step:</b><ul style='margin-left:-20px'>{needs}</ul>")
