@@ -42,6 +42,7 @@ class RatioResult:
     app: list[float]
     status: Status = "ok"
     detail: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # copied into the JSON as it is (e.g. per-page figures)
 
     @classmethod
     def unavailable(cls, unit: str, reason: str) -> RatioResult:
@@ -68,6 +69,7 @@ class RatioResult:
             f"app_median_{suffix}": _round(statistics.median(self.app), 1) if self.app else None,
             f"floor_runs_{suffix}": [round(v, 1) for v in self.floor],
             f"app_runs_{suffix}": [round(v, 1) for v in self.app],
+            **self.extra,
         }
 
 

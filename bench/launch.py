@@ -52,8 +52,16 @@ def launch(cmd: list[str], cwd: Path, timeout_s: float) -> Launch:
         shutil.rmtree(home, ignore_errors=True)
 
 
-def _launch(cmd: list[str], cwd: Path, home: Path, timeout_s: float) -> Launch:
+def launch_in(home: Path, cmd: list[str], cwd: Path, timeout_s: float, extra_env: dict[str, str] | None = None
+              ) -> Launch:
+    """As `launch`, in a home folder the caller prepared (and removes): e.g. a returning user's settings."""
+    return _launch(cmd, cwd, home, timeout_s, extra_env)
+
+
+def _launch(cmd: list[str], cwd: Path, home: Path, timeout_s: float, extra_env: dict[str, str] | None = None
+            ) -> Launch:
     env = child_env(home)
+    env.update(extra_env or {})
     t0_ns = time.monotonic_ns()                # as late as possible: the only work left before exec is Popen's
     env["BENCH_T0_NS"] = str(t0_ns)
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

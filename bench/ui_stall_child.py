@@ -1,12 +1,17 @@
 """The child process of `ui_max_stall_ms`: `python -m bench.ui_stall_child RUNS`, prints one JSON object.
 
-Each run, on a fresh demo project, times three things the user starts with a button, each until the page is no
+Each run, on a fresh demo project, times five things the user starts with a button, each until the page is no
 longer busy, while a 5 ms timer records its every tick:
 - **key**: an RSA-4096 key made with the keys page's "Make key" button (made, stored and recorded);
-- **pfx**: a Modern PFX of that key's certificate (issued by a demo CA and recorded before, outside the timing) saved
-  with the Packages page's "Save the package…" button (key read from the vault, written, re-opened and checked);
+- **import**: that key's certificate (issued by a demo CA outside the timing and written as a PEM file with its
+  chain) imported with the Certificates page's "Choose file…" button (read, matched, checked and recorded);
+- **pfx**: a Modern PFX of that certificate saved with the Packages page's "Save the package…" button (key read from
+  the vault, written, re-opened and checked);
 - **bundle**: a handoff bundle for the Technical Lead with that PFX inside, from the Packages page's "Export a
-  handoff bundle…" button (wizard/ui/bundle_section.py).
+  handoff bundle…" button (wizard/ui/bundle_section.py);
+- **switch**: in a new window on the same project, every page switch from the welcome page to the last page by the
+  Next button, each until the page is painted, not busy and its background jobs are done (in the measured runs the
+  pages' modules are already imported: first visits are `page_first_visit_ms`).
 The result of each is the longest gap between consecutive moments (click, ticks, end): the longest the event loop
 could not run. One warm-up run, then RUNS measured ones.
 
@@ -25,12 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
-from wizard.actions.certificates import commit_certificate, examine
 from wizard.app import Services, build_services
-from wizard.core.certfiles import CertificateFile
-from wizard.core.flow import PageId
+from wizard.core.flow import PageId, next_page
 from wizard.core.keychain import os_keychain_backend
 from wizard.core.keys import load_private_key
 from wizard.core.model import Person, Project
@@ -40,8 +43,10 @@ from wizard.demo import create_demo_project, issue_demo_certificate, make_demo_c
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.main import make_application
 from wizard.ui.pages.base import BasePage
+from wizard.ui.pages.certificates import CertificatesPage
 from wizard.ui.pages.keys import KeysPage
 from wizard.ui.pages.packages import PackagesPage
+from wizard.ui.pages.welcome import WelcomePage
 from wizard.ui.wizard import OnboardingWizard
 from wizard.ui.workers import pending_count
 
@@ -64,6 +69,7 @@ class _NoDialogs(Dialogs):
 
     def __init__(self) -> None:
         self.save_paths: list[Path] = []
+        self.open_paths: list[Path] = []
 
     def confirm(self, parent: QWidget, title: str, text: str, *, action: str) -> bool:
         raise BenchFailed(f"unexpected question: {text}")
@@ -78,6 +84,11 @@ class _NoDialogs(Dialogs):
         if not self.save_paths:
             raise BenchFailed(f"unexpected save dialog: {title}")
         return self.save_paths.pop(0)
+
+    def open_files(self, parent: QWidget, title: str, start: Path, file_filter: str) -> list[Path]:
+        if not self.open_paths:
+            raise BenchFailed(f"unexpected open dialog: {title}")
+        return [self.open_paths.pop(0)]
 
 
 def choose_keychain(services: Services) -> tuple[Services, str]:
@@ -152,6 +163,46 @@ def measure(app: QApplication, page: BasePage, button: QWidget) -> tuple[float, 
     return round(ticker.max_gap_ms(start, end), 2), round((end - start) / 1e6, 1)
 
 
+def settled(app: QApplication, window: OnboardingWizard) -> bool:
+    """One event-loop pass; True when the current page is not busy and no background job is pending."""
+    app.processEvents()
+    page = window.currentPage()
+    return not (isinstance(page, BasePage) and page.is_busy()) and pending_count() == 0
+
+
+def measure_switches(app: QApplication, window: OnboardingWizard) -> tuple[float, float, str]:
+    """Click Next from the welcome page to the last page; (longest gap, slowest switch click to settled, its page),
+    each switch timed from its click until two event-loop passes in a row find the page settled."""
+    welcome = window.page(PageId.WELCOME)
+    assert isinstance(welcome, WelcomePage)
+    welcome.choose_open_project()
+    next_button = window.button(QWizard.WizardButton.NextButton)
+    ticker = Ticker()
+    worst_gap, worst_ms, worst_page = 0.0, 0.0, ""
+    following = next_page(PageId.WELCOME)
+    while following is not None:
+        ticker.stamps.clear()
+        ticker.timer.start()
+        start = time.perf_counter_ns()
+        next_button.click()
+        deadline = time.monotonic() + WAIT_S
+        idle = 0
+        while idle < 2:
+            idle = idle + 1 if settled(app, window) else 0
+            if time.monotonic() > deadline:
+                raise BenchFailed(f"{following.name} did not settle within {WAIT_S:.0f} s")
+        end = time.perf_counter_ns()
+        ticker.timer.stop()
+        if window.currentId() != following:
+            raise BenchFailed(f"Next did not open {following.name}")
+        gap = ticker.max_gap_ms(start, end)
+        if gap > worst_gap:
+            worst_gap, worst_page = gap, following.name
+        worst_ms = max(worst_ms, (end - start) / 1e6)
+        following = next_page(following)
+    return round(worst_gap, 2), round(worst_ms, 1), worst_page
+
+
 def open_at(app: QApplication, services: Services, dialogs: _NoDialogs, folder: Path, target: PageId) -> Any:
     window = OnboardingWizard(services, dialogs)
     window.open_project(folder)
@@ -199,8 +250,19 @@ def one_run(app: QApplication, services: Services, index: int, out: Path) -> dic
                                       common_name=organisation.domain, organisation=organisation.name,
                                       dns_names=[organisation.domain], not_before=now - dt.timedelta(days=1),
                                       not_after=now + dt.timedelta(days=365))
-        commit_certificate(session, examine(session.project, services.profile,
-                                            CertificateFile((cert, *ca.chain), "PEM"), now))
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        cert_file = out / f"run-{index}-certificate.pem"
+        cert_file.write_bytes(b"".join(c.public_bytes(Encoding.PEM) for c in (cert, *ca.chain)))
+        window, certificates = open_at(app, services, dialogs, folder, PageId.CERTIFICATES)
+        if not isinstance(certificates, CertificatesPage):
+            raise BenchFailed("the wizard did not reach the certificates page")
+        dialogs.open_paths.append(cert_file)
+        import_gap, import_ms = measure(app, certificates, certificates.choose_button)
+        session = window.session
+        if session is None or not session.project.certificates:
+            raise BenchFailed("the certificate was not recorded by the import")
+        close(app, window)
 
         window, packages = open_at(app, services, dialogs, folder, PageId.PACKAGES)
         if not isinstance(packages, PackagesPage):
@@ -227,11 +289,21 @@ def one_run(app: QApplication, services: Services, index: int, out: Path) -> dic
         if not (out / f"run-{index}.zip").is_file():
             raise BenchFailed("the bundle was not written")
         close(app, window)
+
+        window = OnboardingWizard(services, dialogs)
+        window.open_project(folder)
+        window.show()
+        wait_until(app, lambda: pending_count() == 0, "the window to settle")
+        switch_gap, switch_ms, switch_page = measure_switches(app, window)
+        close(app, window)
     finally:
         vault.delete(keys[0].id)  # leave nothing behind in a real keychain
-    return {"max_gap_ms": max(key_gap, pfx_gap, bundle_gap), "idle_max_gap_ms": round(idle, 2),
-            "key_max_gap_ms": key_gap, "pfx_max_gap_ms": pfx_gap, "bundle_max_gap_ms": bundle_gap,
-            "click_to_done_ms": key_ms, "pfx_click_to_done_ms": pfx_ms, "bundle_click_to_done_ms": bundle_ms}
+    gaps = {"key": key_gap, "import": import_gap, "pfx": pfx_gap, "bundle": bundle_gap, "switch": switch_gap}
+    return {"max_gap_ms": max(gaps.values()), "idle_max_gap_ms": round(idle, 2),
+            **{f"{action}_max_gap_ms": gap for action, gap in gaps.items()},
+            "click_to_done_ms": key_ms, "import_click_to_done_ms": import_ms, "pfx_click_to_done_ms": pfx_ms,
+            "bundle_click_to_done_ms": bundle_ms, "switch_click_to_done_ms": switch_ms,
+            "switch_slowest_page": switch_page}
 
 
 def main(argv: list[str]) -> int:
