@@ -235,10 +235,28 @@ def _project_init(args: argparse.Namespace, s: Services) -> int:
     org = build_organisation(name=args.org, company_number=args.company_number, domain=args.domain,
                              description=args.description, is_dcp=args.dcp)
     mpids = build_mpids(parse_mpid_spec(spec) for spec in args.mpid)
+    _refuse_other_files(args.dir)
     session = ProjectSession.create(args.dir, s.profile, s.clock, organisation=org, environment=env.id, mpids=mpids)
     emit(args, f"Created the {env.name} onboarding project for {org.name} in {args.dir}.",
           {"created": str(args.dir), "organisation": _org_json(session)["organisation"], "environment": env.id})
     return 0
+
+
+def _refuse_other_files(folder: Path) -> None:
+    """A project goes into a new or empty folder, never among other files. A folder already holding a project is
+    left to `create_project`, which names it."""
+    from wizard.core.store import project_file
+
+    if not folder.is_dir() or project_file(folder).exists():
+        return
+    try:
+        names = sorted(p.name for p in folder.iterdir())
+    except OSError:
+        return  # creating the project says why the folder cannot be used
+    if names:
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        raise WizardError(f"{folder} is not empty (it holds {shown}): choose a new or empty folder for the "
+                          "project. Nothing was written.")
 
 
 def _person_add(args: argparse.Namespace, s: Services) -> int:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import argparse
 import base64
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from wizard.app import Services
 from wizard.cli_keys import _kind, _vault, open_session, vault_for
-from wizard.cli_output import emit
+from wizard.cli_output import PROG, emit
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.findings import Finding
 from wizard.core.session import ProjectSession
@@ -143,14 +144,20 @@ def _write_text(path: Path, text: str, force: bool) -> None:
 
 
 def dip_id_add(args: argparse.Namespace, s: Services) -> int:
-    from wizard.core.dipids import build_dip_id
+    from wizard.core.dipids import build_dip_id, unlisted_mpid
 
     session = _open(args, s)
     project, record, findings = build_dip_id(s.profile, session.project, mpid=args.mpid, role_code=args.role_code,
                                              dip_id=args.dip_id, dcp_id=args.dcp_id,
                                              new_role_code=args.new_role_code, now=s.clock())
-    session.commit(project)
     dcp = f", delegated to DCP ID {record.dcp_id}" if record.dcp_id else ""
+    if project == session.project:  # the same DIP ID with the same details, already confirmed here
+        raise WizardError(f"DIP ID {record.id} is already recorded for {record.mpid} as {record.role_code}{dcp}; "
+                          "nothing changed. To change it, give the new details with the same --dip-id.")
+    session.commit(project)
+    warning = unlisted_mpid(session.project, record.mpid)
+    if warning:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
     emit(args, "\n".join([f"Recorded DIP ID {record.id} for {record.mpid} as {record.role_code}{dcp}.",
                           *_finding_lines(findings)]),
          {"dip_id": {"dip_id": record.id, "mpid": record.mpid, "role_code": record.role_code,

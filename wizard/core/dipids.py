@@ -95,6 +95,16 @@ def build_dip_id(profile: Profile, project: Project, *, mpid: str, role_code: st
     return updated, record, tuple(found)
 
 
+def unlisted_mpid(project: Project, mpid: str) -> str | None:
+    """A warning when `mpid` is not one of the project's MPIDs (naming those it lists), else None."""
+    listed = [m.mpid for m in project.mpids]
+    if normalise_mpid(mpid) in listed:
+        return None
+    where = f"it lists {', '.join(listed)}" if listed else "it lists none yet"
+    return (f"{normalise_mpid(mpid)} is not one of this project's MPIDs ({where}); the DIP ID was recorded anyway. "
+            "Check the MPID against your qualification records.")
+
+
 def without_dip_id(project: Project, dip_id: str) -> Project:
     """Remove a DIP ID and its channels."""
     project.dip_id(dip_id)
