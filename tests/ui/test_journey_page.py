@@ -142,5 +142,8 @@ def test_the_first_plan_draws_the_page_before_loading_the_bank_holidays(
     assert isinstance(journey, JourneyPage)
     assert journey.timeline_label.text() == "Working out the planned dates…"
     assert threads == [], "the calendars were loaded before the page was drawn"
+    qtbot.wait(50)
+    assert threads == [], "the calendars were loaded for a page not shown (as when a resume walks past it)"
+    window.show()
     qtbot.waitUntil(lambda: "Started Wed 18 Nov 2026" in journey.timeline_label.text())
     assert threads[0] is True  # on the GUI thread, after the paint: see JourneyPage._show_timeline

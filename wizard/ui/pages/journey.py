@@ -6,7 +6,7 @@ import datetime as dt
 import html
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -125,6 +125,11 @@ class JourneyPage(BasePage):
     def first_field(self) -> QWidget:
         return self.table
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._calendars_loading and self.onboarding().session is not None and not calendars_loaded():
+            self._refresh()  # drawn before it was shown (the wizard's walk): now the dates can be worked out
+
     def initializePage(self) -> None:
         self.clear_error()
         self._refresh()
@@ -194,7 +199,7 @@ class JourneyPage(BasePage):
             # are loaded and the plan redrawn. On the GUI thread, after this paint: a pool thread importing them
             # while pages changed was seen to take the window down with it (PySide's import hook runs there too).
             self.timeline_label.setText("Working out the planned dates…")
-            if not self._calendars_loading:
+            if not self._calendars_loading and self.isVisible():  # not while a resume walks past this page
                 self._calendars_loading = True
                 QTimer.singleShot(0, self, lambda: self._load_calendars(profile, plan, today))
             return None
