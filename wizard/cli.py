@@ -16,7 +16,7 @@ from typing import Any
 from wizard import APP_NAME, __version__, cli_bundle, cli_certs, cli_keys, cli_people, cli_track
 from wizard.app import Services, build_services
 from wizard.cli_output import emit
-from wizard.core.algorithms import describe_algorithm, format_fingerprint
+from wizard.core.algorithms import describe_algorithm, fingerprint_start
 from wizard.core.crash import format_crash, save_crash
 from wizard.core.errors import InvalidInput, UnknownId, WizardError
 from wizard.core.findings import Finding, errors
@@ -437,7 +437,7 @@ def _status_text(session: ProjectSession) -> str:
         state = key_status(p, k, session.clock())
         extra = " (replacement, waiting for its certificate)" if k.replaces and k.state == "pending" else ""
         lines.append(f"  {kind}: {describe_algorithm(k.algorithm)}, {state}{extra}, fingerprint "
-                     f"{format_fingerprint(k.fingerprint, groups=4)}")
+                     f"{fingerprint_start(k.fingerprint)}")
     if p.atlas_credentials:
         lines.append(f"Atlas API key and secret: saved {p.atlas_credentials.saved_at:%d %b %Y}")
     if p.certificates:

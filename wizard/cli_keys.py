@@ -12,7 +12,7 @@ from typing import Any
 from wizard.actions.vaults import VaultFor
 from wizard.app import Services
 from wizard.cli_output import PROG, emit
-from wizard.core.algorithms import choose_algorithm, describe_algorithm, format_fingerprint
+from wizard.core.algorithms import choose_algorithm, describe_algorithm, fingerprint_start, fingerprint_text
 from wizard.core.atlas import check_credentials, save_credentials
 from wizard.core.errors import InvalidInput, UnknownId, WizardError
 from wizard.core.model import KeyRecord
@@ -197,7 +197,7 @@ def key_generate(args: argparse.Namespace, s: Services) -> int:
                         folder_label=str(args.dir))
     record = made.record
     text = (f"Made an {describe_algorithm(algorithm)} key for the {kind.name} and stored it in {vault.name}.\n"
-            f"Fingerprint (SHA-256): {format_fingerprint(record.fingerprint, groups=16)}")
+            f"Fingerprint: {fingerprint_text(record.fingerprint)}")
     if made.superseded is not None:
         text += "\nIt takes the place of the earlier new key, whose CSR had never been exported."
     if record.replaces:
@@ -214,7 +214,7 @@ def key_abandon(args: argparse.Namespace, s: Services) -> int:
     key = pending_key(session, kind)
     _confirm(args, abandon_question(kind, key) + " Type yes to destroy it: ")
     abandon_key(session, kind, vault_for(args, s))
-    emit(args, f"Destroyed the new {kind.name} key ({format_fingerprint(key.fingerprint, groups=4)}…). The key "
+    emit(args, f"Destroyed the new {kind.name} key ({fingerprint_start(key.fingerprint)}). The key "
                "in use, if any, is unchanged.", {"destroyed": key_json(key)})
     return 0
 
@@ -230,7 +230,7 @@ def keys_destroy_retired(args: argparse.Namespace, s: Services) -> int:
         emit(args, "There is no retired key to destroy.", {"destroyed": []})
         return 0
     names = {k.id: k.name for k in s.profile.certificate_kinds}
-    listed = "; ".join(f"the {names.get(k.kind, k.kind)} key {format_fingerprint(k.fingerprint, groups=16)}"
+    listed = "; ".join(f"the {names.get(k.kind, k.kind)} key {fingerprint_text(k.fingerprint)}"
                        for k in found)
     _confirm(args, f"Destroy {len(found)} retired key{'s' if len(found) != 1 else ''} ({listed})? Anything still "
                    "using their certificates would stop working. Type yes to destroy: ")
@@ -246,7 +246,7 @@ def keys_check(args: argparse.Namespace, s: Services) -> int:
     session = ProjectSession.open(args.dir, s.profile, s.clock)
     report = check_keys(session, vault_for(args, s))
     lines = [f"  {r.kind_name}: {r.status} ({r.state}), in the {r.vault}, "
-             f"{format_fingerprint(r.fingerprint, groups=4)}… — "
+             f"{fingerprint_start(r.fingerprint)} — "
              f"{'found and checked' if r.problem is None else r.problem}" for r in report.rows] or ["  No keys yet."]
     lines = ["Keys:", *lines]
     lines += [f"Repaired: {x}" for x in report.repaired]

@@ -16,6 +16,7 @@ import pytest
 from keyring.backends import fail
 
 from wizard.core import vault as vault_module
+from wizard.core.algorithms import fingerprint_text
 from wizard.core.keychain import SERVICE
 from wizard.core.memory_keychain import MemoryKeychain
 
@@ -76,9 +77,10 @@ def test_key_generate_and_csr_export(cli: Cli, uit_project: Path, keychain: Test
     done = cli("key", "generate", uit_project, "--cert", "DIP-MTLS")
     assert done.code == 0, done.err
     assert done.out.startswith("Made an RSA 2048-bit key for the DIP mTLS client certificate and stored it in Test "
-                               "Keychain.\nFingerprint (SHA-256): ")
+                               "Keychain.\nFingerprint: SHA-256 ")
     assert "Making an RSA 2048-bit key" in done.err
     [key] = keys_of(uit_project)
+    assert f"Fingerprint: {fingerprint_text(key['fingerprint'])}" in done.out
     assert (key["kind"], key["algorithm"], key["vault"], key["replaces"]) == ("dip-mtls", "rsa-2048", "keychain", None)
     assert keychain.key_ids() == {key["id"]}
     assert "PRIVATE" not in project_bytes(uit_project).decode()
