@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -191,6 +192,7 @@ def shortcut_clashes(root: QWidget) -> dict[str, list[str]]:
     seen: dict[str, list[str]] = {}
     controls: list[tuple[str, QWidget]] = [(b.text(), b) for b in root.findChildren(QAbstractButton)]
     controls += [(label.text(), label) for label in root.findChildren(QLabel) if label.buddy() is not None]
+    controls += [(box.title(), box) for box in root.findChildren(QGroupBox)]
     for text, widget in controls:
         key = mnemonic(text)
         if key and widget.isVisibleTo(root) and widget.window() is root:
@@ -199,9 +201,13 @@ def shortcut_clashes(root: QWidget) -> dict[str, list[str]]:
 
 
 def test_no_two_controls_on_a_page_share_an_alt_shortcut(
-        qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], services: Services) -> None:
-    folder = services.paths.projects_dir / "demo"
-    create_demo_project(folder, services.profile, services.clock)
+        qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], services: Services, keychain: MemorySecretStore,
+        demo_ca: SupplierCA) -> None:
+    # A certificate due for renewal, so the expiry banner (with its Hide button) is on every page after Welcome.
+    session = project_with_keys(services, keychain, "dip-mtls")
+    (key,) = session.project.keys_for("dip-mtls")
+    import_with_core(session, issue_for(demo_ca, services, keychain, key, days_left=20), demo_ca.chain)
+    folder = session.folder
     window = make_wizard()
     window.show()
     for page_id in PageId:
@@ -210,7 +216,11 @@ def test_no_two_controls_on_a_page_share_an_alt_shortcut(
                 window.open_project(folder)
             window.walk_to(page_id)
         qtbot.waitUntil(lambda: pending_count() == 0)
-        assert shortcut_clashes(window) == {}, f"on {window.currentPage().title()}"
+        page = window.currentPage()
+        if page_id != PageId.WELCOME:
+            assert page.expiry_banner.isVisible(), f"the banner on {page.title()}"  # type: ignore[attr-defined]
+        assert window.button(QWizard.WizardButton.HelpButton).isVisible()
+        assert shortcut_clashes(window) == {}, f"on {page.title()}"
     session = window.session
     assert session is not None
     dialogs: list[QWidget] = [

@@ -107,7 +107,7 @@ class ExpiryBanner(QFrame):
             self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self._text.setAccessibleName("Certificates and the domain verification that need renewing")
             layout.addWidget(self._text, 1)
-            self._hide_button = QPushButton("&Hide")
+            self._hide_button = QPushButton("H&ide")
             self._hide_button.setAccessibleDescription("Hide this reminder until the project is next opened")
             self._hide_button.clicked.connect(self._on_hide)
             layout.addWidget(self._hide_button, 0, Qt.AlignmentFlag.AlignTop)

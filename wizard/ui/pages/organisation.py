@@ -44,7 +44,7 @@ class OrganisationPage(BasePage):
                                 lambda t: clean_text("name", t, label="registered company name"))
         self.company_number = self._field(form, "Company n&umber:", "8 characters, e.g. 01234567 or SC123456",
                                           normalise_company_number)
-        self.description = self._field(form, "Descr&iption:", "What your company does, in a sentence",
+        self.description = self._field(form, "D&escription:", "What your company does, in a sentence",
                                        lambda t: clean_text("description", t, label="company description",
                                                             required=False, limit=1000))
         self.domain = self._field(form, "&Domain:", "A domain your organisation manages, e.g. example.co.uk",
