@@ -401,6 +401,9 @@ def test_the_expiry_reminder_shows_on_start_without_blocking_and_can_be_hidden(
     assert isinstance(journey, JourneyPage)
     banner = journey.expiry_banner
     assert banner.isVisible()
+    assert "2 certificates need renewing</b> — see the Renewals and reminders page" in banner.text.text()
+    window.walk_to(PageId.CERTIFICATES)  # listed in full where certificates are renewed
+    banner = window.currentPage().expiry_banner  # type: ignore[attr-defined]
     text = banner.text.text()
     assert "2 certificates need renewing" in text
     assert f"{MTLS} (northwind-networks.example, Northwind Networks Ltd) expires on 17 Dec 2026" in text
@@ -420,6 +423,33 @@ def test_the_expiry_reminder_shows_on_start_without_blocking_and_can_be_hidden(
     window.revisit(PageId.JOURNEY)
     assert window.currentPage().expiry_banner.isVisible()  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: pending_count() == 0)
+
+
+def test_the_reminder_is_one_line_except_where_certificates_are_renewed(
+        qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], three_certificates: ProjectSession) -> None:
+    window = make_wizard()
+    window.resize(1040, 760)  # the screenshots' size
+    window.show()
+    window.open_project(three_certificates.folder)
+    for page_id in (PageId.JOURNEY, PageId.KEYS, PageId.CERTIFICATES, PageId.PACKAGES, PageId.RENEWAL,
+                    PageId.AUDIT):
+        window.walk_to(page_id)
+        QApplication.processEvents()
+        banner = window.currentPage().expiry_banner  # type: ignore[attr-defined]
+        qtbot.waitUntil(banner.isVisible)
+        line = banner.text.fontMetrics().lineSpacing()
+        text = banner.text.text()
+        if page_id in (PageId.CERTIFICATES, PageId.RENEWAL):
+            assert f"{MTLS} (northwind-networks.example" in text, page_id.name
+            assert banner.text.height() > 3 * line, page_id.name
+        else:
+            assert text == ("<b>2 certificates need renewing</b> — see the Renewals and reminders page."), page_id.name
+            assert banner.text.height() < 2 * line, f"one line on {page_id.name}"
+            assert MTLS in banner.text.toolTip(), "the list is in the tooltip"
+            assert banner.hide_button.isVisible()
+            assert banner.height() <= banner.hide_button.sizeHint().height() + 2 * line
+    qtbot.waitUntil(lambda: pending_count() == 0)
+    window.close()
 
 
 def test_the_reminder_shows_wherever_the_project_resumes_and_not_when_all_is_well(

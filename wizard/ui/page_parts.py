@@ -113,7 +113,9 @@ class ExpiryBanner(QFrame):
             layout.addWidget(self._hide_button, 0, Qt.AlignmentFlag.AlignTop)
         return self._text, self._hide_button
 
-    def show_lines(self, lines: Sequence[ExpiryLine]) -> None:
+    def show_lines(self, lines: Sequence[ExpiryLine], *, full: bool = True) -> None:
+        """List `lines` (`full`: the Certificates and Renewals pages) or, elsewhere, say in one line how many need
+        renewing and where to see them, the list in its tooltip: the page below keeps its room."""
         if not lines:
             if self._text is not None:
                 self._text.clear()
@@ -144,7 +146,13 @@ class ExpiryBanner(QFrame):
                        "need renewing")
         keys = (" On the Keys and CSRs page, make a replacement key and send its CSR now: a new certificate takes "
                 "time to be issued." if certificates else "")
-        self.text.setText(f"<b>{heading}.</b>{keys}<ul style='margin-left:-20px'>{''.join(items)}</ul>")
+        listed = f"<b>{heading}.</b>{keys}<ul style='margin-left:-20px'>{''.join(items)}</ul>"
+        if full:
+            self.text.setText(listed)
+            self.text.setToolTip("")
+        else:
+            self.text.setText(f"<b>{heading}</b> — see the Renewals and reminders page.")
+            self.text.setToolTip(listed)
         self.show()
 
     def _on_hide(self) -> None:

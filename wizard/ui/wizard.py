@@ -328,7 +328,9 @@ class OnboardingWizard(QWizard):
             QTimer.singleShot(0, self, self._show_expiry)
             return
         shown = self.currentId() != PageId.WELCOME and not self._expiry_hidden
-        page.expiry_banner.show_lines(self.expiry_lines() if shown else ())
+        # In full where certificates are renewed; elsewhere one line, so the page keeps its room.
+        page.expiry_banner.show_lines(self.expiry_lines() if shown else (),
+                                      full=self.currentId() in (PageId.CERTIFICATES, PageId.RENEWAL))
 
     def _on_expiry_hidden(self) -> None:
         self._expiry_hidden = True
