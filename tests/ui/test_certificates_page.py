@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtWidgets import QApplication, QLabel, QWizard
 from pytestqt.qtbot import QtBot
 
 from tests.pki import SupplierCA
@@ -593,3 +593,12 @@ def test_a_folder_or_a_device_is_refused_without_reading_it(qtbot: QtBot, page: 
         os.mkfifo(fifo)
         choose(qtbot, page, dialogs, fifo)
         assert "pipe.pem is not an ordinary file" in page.import_result.text()
+
+
+def test_the_page_says_why_back_is_off(qtbot: QtBot, page: CertificatesPage) -> None:
+    window = page.wizard()
+    assert not window.button(QWizard.WizardButton.BackButton).isEnabled(), "Keys and CSRs is a commit page"
+    said = " ".join(label.text() for label in page.findChildren(QLabel) if label.isVisible())
+    assert "Back is off on this page" in said
+    assert "Go to Keys and CSRs" in said, "and how to get back there"
+    assert page.keys_button.text() == "Go to &Keys and CSRs"

@@ -51,7 +51,9 @@ if TYPE_CHECKING:
 
 INTRO = ("When your certificate supplier sends a certificate, bring it in here: drop the file below, choose it, or "
          "paste its text. The wizard finds the key it belongs to, checks it, and keeps it with the project. "
-         "Certificates are public, so this is safe; private keys stay where they are.")
+         "Certificates are public, so this is safe; private keys stay where they are. Back is off on this page: "
+         "the keys made on the page before are already saved, and going back cannot undo that; Go to Keys and CSRs "
+         "(below) opens that page again.")
 CERT_FILTER = ("Certificate files (*.pem *.crt *.cer *.der *.p7b *.p7c *.txt);;All files (*)")
 KEY_FILTER = "PFX or key files (*.pfx *.p12 *.key *.pem);;All files (*)"
 MAX_FILE_BYTES = 1024 * 1024
