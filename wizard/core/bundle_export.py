@@ -107,9 +107,26 @@ def certificate_files(ctx: BundleContext) -> Iterable[BundleFile]:
         yield BundleFile(FileKind.CERTIFICATE.file_name(kind_id), record.pem.encode("ascii"),
                          f"The {kind.name} (PEM), issued to {record.subject}.", FileKind.CERTIFICATE, kind_id)
         full = record.pem.strip() + "\n" + (record.chain_pem.strip() + "\n" if record.chain_pem.strip() else "")
-        yield BundleFile(FileKind.FULLCHAIN.file_name(kind_id), full.encode("ascii"),
-                         f"The {kind.name} followed by the certificates that issued it (PEM): install this where "
-                         "a server or client needs the whole chain.", FileKind.FULLCHAIN, kind_id)
+        yield BundleFile(FileKind.FULLCHAIN.file_name(kind_id), full.encode("ascii"), _fullchain_description(
+            kind.name, _issuers_in(record.chain_pem)), FileKind.FULLCHAIN, kind_id)
+
+
+def _issuers_in(chain_pem: str) -> int:
+    return chain_pem.count("-----BEGIN CERTIFICATE-----")
+
+
+def _fullchain_description(kind_name: str, issuers: int) -> str:
+    """What a full-chain file holds, exactly: the certificate alone when no issuer certificate was imported."""
+    if not issuers:
+        return (f"The {kind_name} alone (PEM): it was imported without the certificates that issued it, so this file "
+                "holds only the certificate, not its chain. Where a server or client needs the whole chain, import "
+                "the issuer certificates into the wizard and export this bundle again.")
+    return (f"The {kind_name} followed by the {_issuer_words(issuers)} that issued it, in order up the chain "
+            "(PEM): install this where a server or client needs the whole chain.")
+
+
+def _issuer_words(count: int) -> str:
+    return f"{count} issuer certificate{'' if count == 1 else 's'}"
 
 
 def csr_files(ctx: BundleContext) -> Iterable[BundleFile]:
@@ -176,9 +193,10 @@ def _pfx_file(ctx: BundleContext, request: PfxRequest, password: str) -> BundleF
     profile = pfx_profile(request.profile_id)
     data = pfx_bytes(request.key, cert, chain, profile, password, f"{ctx.project.organisation.name} {kind.name}",
                      reopen=request.reopen)
-    return BundleFile(FileKind.PFX.file_name(kind.id), data, f"The {kind.name} with its private key and chain, as "
-                      f"a {profile.name} PFX protected by a password that is not in this bundle.", FileKind.PFX,
-                      kind.id)
+    held_chain = f"its {_issuer_words(len(chain))}" if chain else "no issuer certificate (none was imported)"
+    return BundleFile(FileKind.PFX.file_name(kind.id), data, f"The {kind.name} with its private key and "
+                      f"{held_chain}, as a {profile.name} PFX protected by a password that is not in this bundle.",
+                      FileKind.PFX, kind.id)
 
 
 def build_bundle(profile: Profile, project: Project, audience_id: str, now: dt.datetime, *,
