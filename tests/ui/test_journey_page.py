@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QScrollArea, QWizard
 from pytestqt.qtbot import QtBot
 
 from wizard.app import Services
@@ -147,3 +147,36 @@ def test_the_first_plan_draws_the_page_before_loading_the_bank_holidays(
     window.show()
     qtbot.waitUntil(lambda: "Started Wed 18 Nov 2026" in journey.timeline_label.text())
     assert threads[0] is True  # on the GUI thread, after the paint: see JourneyPage._show_timeline
+
+
+def test_the_details_show_the_official_guidance_link_whole_at_the_default_size(
+        qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard], services: Services) -> None:
+    """Issue 17, item 4: the table's empty rows no longer push the "Official guidance" link out of sight."""
+    folder = services.paths.projects_dir / "demo"
+    create_demo_project(folder, services.profile, services.clock)
+    window = make_wizard()
+    window.show()
+    window.open_project(folder)
+    window.walk_to(PageId.JOURNEY)
+    journey = window.currentPage()
+    assert isinstance(journey, JourneyPage)
+    qtbot.waitUntil(lambda: "Working out" not in journey.timeline_label.text())
+    page_rect = journey.rect()
+    for row in range(journey.table.rowCount()):
+        journey.table.setCurrentCell(row, 0)
+        QApplication.processEvents()
+        link = journey.guidance
+        if not link.isVisible():
+            continue
+        assert "Official guidance: <a href=" in link.text()
+        assert ">https://" not in link.text(), "the link shows a title, not the address"
+        assert link.height() >= link.heightForWidth(link.width()), f"row {row}: the link is cut off"
+        shown = link.geometry().translated(link.parentWidget().mapTo(journey, QPoint(0, 0)))
+        assert page_rect.contains(shown), f"row {row}: the link is outside the page"
+        assert "Official guidance" not in journey.details.text(), "not again in the scrolling details"
+    area = journey.details.parentWidget().parentWidget()
+    assert isinstance(area, QScrollArea)
+    table = journey.table
+    rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
+    assert table.height() <= table.horizontalHeader().height() + rows + 2 * table.frameWidth(), \
+        "no empty space under the plan: it goes to the details"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QShowEvent
@@ -67,7 +68,7 @@ class JourneyPage(BasePage):
             header.setSectionResizeMode(col, mode)
         header.resizeSection(3, 150)
         # Row heights depend on column widths, which are only final once the table is laid out.
-        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        header.sectionResized.connect(lambda *_: self._fit_table())
         splitter.addWidget(self.table)
         lower = QWidget()
         lower_layout = QHBoxLayout(lower)
@@ -94,8 +95,16 @@ class JourneyPage(BasePage):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.details.setAccessibleName("About the selected step")
+        # The step's official guidance has a line of its own above the details, so it is never scrolled away.
+        self.guidance = QLabel()
+        self.guidance.setWordWrap(True)
+        self.guidance.setTextFormat(Qt.TextFormat.RichText)
+        self.guidance.setOpenExternalLinks(True)
+        self.guidance.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.guidance.setAccessibleName("Official guidance for the selected step")
+        left.addWidget(self.guidance)
         left.addWidget(_scrolling(self.details), 1)
-        lower_layout.addLayout(left, 3)
+        lower_layout.addLayout(left, 2)
         self.findings = FindingsPanel("Checks", "Nothing needs your attention.")
         self.findings.setAlignment(Qt.AlignmentFlag.AlignTop)
         # Where to get help follows the checks, in the same scrolling column: it takes no rows from the plan and,
@@ -110,7 +119,7 @@ class JourneyPage(BasePage):
         right_area.setWidgetResizable(True)
         right_area.setFrameShape(QFrame.Shape.NoFrame)
         right_area.setWidget(right)
-        lower_layout.addWidget(right_area, 2)
+        lower_layout.addWidget(right_area, 1)
         splitter.addWidget(lower)
         # Nine or ten steps fit in about half the page; the other half is for the selected step's details.
         splitter.setStretchFactor(0, 1)
@@ -165,11 +174,19 @@ class JourneyPage(BasePage):
                 self.table.setItem(row, col, cell)
             if item.is_next:
                 next_row = row
-        self.table.resizeRowsToContents()
+        self._fit_table()
         self._show_next(profile)
         self.findings.set_findings(tuple(f for f in session.findings() if f.severity != "info"))
         self.table.setCurrentCell(current if current >= 0 else next_row, 0)
         self._show_details(self.table.currentRow())
+
+    def _fit_table(self) -> None:
+        """Rows as tall as their text, and the table no taller than its rows: the room below them goes to the
+        selected step's details (the splitter still lets the user make the table smaller)."""
+        table = self.table
+        table.resizeRowsToContents()
+        rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
+        table.setMaximumHeight(table.horizontalHeader().height() + rows + 2 * table.frameWidth())
 
     def _on_status_chosen(self) -> None:
         row = self.table.currentRow()
@@ -256,6 +273,7 @@ class JourneyPage(BasePage):
     def _show_details(self, row: int) -> None:
         if not 0 <= row < len(self._plan):
             self.details.clear()
+            self.guidance.clear()
             self.status.setEnabled(False)
             self.open_button.setEnabled(False)
             return
@@ -275,9 +293,12 @@ class JourneyPage(BasePage):
         expected = expected_time(step, self.session().profile.timeline)
         if expected:
             parts.append(f"Expected time: {html.escape(expected)}.")
-        if step.provenance.source:
-            src = html.escape(step.provenance.source)
-            parts.append(f"Official guidance: <a href='{src}'>{src}</a>")
+        src = step.provenance.source
+        self.guidance.setVisible(bool(src))
+        if src:
+            site = urlsplit(src).hostname or src
+            self.guidance.setText(f"Official guidance: <a href='{html.escape(src)}'>{html.escape(step.title)}</a> "
+                                  f"(on {html.escape(site)})")
         if not step.provenance.confirmed and step.provenance.note:
             parts.append(f"<i>Not confirmed by public guidance: {html.escape(step.provenance.note)}</i>")
         self.details.setText("<br>".join(parts))
