@@ -44,7 +44,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
 
 
 def bundle_export(args: argparse.Namespace, s: Services) -> int:
-    from wizard.core.bundle_describe import files_json
+    from wizard.core.bundle_describe import files_held, files_json
     from wizard.core.bundle_export import PfxRequest, bundle_audit_details, export_bundle
     from wizard.core.files import check_output
     from wizard.core.keys import load_private_key
@@ -78,8 +78,8 @@ def bundle_export(args: argparse.Namespace, s: Services) -> int:
     exported = export_bundle(s.profile, session.project, audience.id, args.out, s.clock(), pfx=requests,
                              password=password, overwrite=args.force)
     session.record("bundle exported", bundle_audit_details(exported, audience.id))
-    lines = [f"Wrote {args.out}: the handoff bundle for the {audience.name}, with {len(exported.manifest.files)} "
-             "files.", f"Fingerprint: {exported.fingerprint}",
+    lines = [f"Wrote {args.out}: the handoff bundle for the {audience.name}, with "
+             f"{files_held(len(exported.manifest.files))}.", f"Fingerprint: {exported.fingerprint}",
              "Read the fingerprint to the recipient by phone: when they open the bundle they see the same one if it "
              "is the bundle you sent."]
     if requests:
@@ -116,21 +116,29 @@ def bundle_import(args: argparse.Namespace, s: Services) -> int:
     bundle = read_bundle_file(args.file)
     if not args.keychain:
         imported = import_bundle(bundle, args.into)
-        lines = [*_describe(bundle), f"Imported {len(imported.written)} files into {args.into}."]
+        lines = [*_describe(bundle), f"Imported {_held(imported)} into {args.into}."]
         emit(args, "\n".join(lines), {**_bundle_json(bundle), "imported_into": str(args.into),
-                                      "written": [str(p) for p in imported.written], "keychain": []})
+                                      "written": [str(p) for p in imported.written],
+                                      "manifest": str(imported.manifest), "keychain": []})
         return 0
     check_import_target(args.into)
     done = _import_with_keys(args, s, bundle)
-    lines = [*_describe(bundle), f"Imported {len(done.imported.written)} files into {args.into}, as a project "
+    lines = [*_describe(bundle), f"Imported {_held(done.imported)} into {args.into}, as a project "
                                  f"that records the keys stored (dip-onboarding keys check {args.into})."]
     lines += [f"Stored the key from {k.file} in {k.vault} (fingerprint {k.fingerprint[:16]}…); its certificate: "
               f"{k.certificate}." for k in done.stored]
     stored = [{"file": k.file, "kind": k.kind, "entry": k.entry, "vault": k.vault, "fingerprint": k.fingerprint,
                "certificate": k.certificate} for k in done.stored]
     emit(args, "\n".join(lines), {**_bundle_json(bundle), "imported_into": str(args.into),
-                                  "written": [str(p) for p in done.imported.written], "keychain": stored})
+                                  "written": [str(p) for p in done.imported.written],
+                                  "manifest": str(done.imported.manifest), "keychain": stored})
     return 0
+
+
+def _held(imported: Any) -> str:
+    from wizard.core.bundle_describe import files_held
+
+    return files_held(len(imported.written))
 
 
 def _import_with_keys(args: argparse.Namespace, s: Services, bundle: Any) -> Any:

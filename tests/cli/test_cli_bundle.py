@@ -90,7 +90,7 @@ def test_json_variants_carry_the_same_fingerprint(cli: Cli, certified: Path, tmp
     assert kinds["instructions.txt"] == ("instructions-text", None, False)
     assert kinds["csrs/dip-mtls.csr.pem"] == ("csr", "dip-mtls", False)
     assert verified["format_version"] == 2
-    assert len(imported["written"]) == len(verified["files"]) + 1  # and the manifest
+    assert len(imported["written"]) == len(verified["files"])  # the manifest is given on its own
 
 
 def test_the_dns_admin_bundle_refuses_a_pfx(cli: Cli, certified: Path, tmp_path: Path) -> None:
@@ -271,3 +271,33 @@ def test_a_bundle_export_is_written_to_the_audit_trail_without_its_password(cli:
     assert last["details"]["with_key"] is True
     assert PASSWORD not in trail.out
     assert cli("audit", certified, "--verify").code == 0
+
+
+COUNTED = re.compile(r"(\d+) files? and the manifest that lists them")
+
+
+@pytest.mark.parametrize("audience", ["technical-lead", "dns-admin", "certificate-admin"])
+def test_export_verify_and_import_count_the_same_files(cli: Cli, certified: Path, tmp_path: Path,
+                                                       audience: str) -> None:
+    """The manifest is not one of the bundle's files but the list of them: all three say so, with one number."""
+    out, into = tmp_path / "bundle.zip", tmp_path / "received"
+    exported = cli("bundle", "export", certified, "--audience", audience, "--out", out)
+    verified = cli("bundle", "verify", out)
+    imported = cli("bundle", "import", out, "--into", into)
+    assert exported.code == verified.code == imported.code == 0, exported.err + verified.err + imported.err
+    said = [[int(n) for n in COUNTED.findall(done.out)] for done in (exported, verified, imported)]
+    with zipfile.ZipFile(out) as archive:
+        members = [name for name in archive.namelist() if name != "manifest.json"]
+    # import prints what verify prints, then what it wrote
+    assert said == [[len(members)], [len(members)], [len(members)] * 2], (exported.out, verified.out, imported.out)
+    rows = verified.out.split("Files:\n", 1)[1].splitlines()
+    assert len(rows) == len(members)
+    on_disk = sorted(p.relative_to(into).as_posix() for p in into.rglob("*") if p.is_file())
+    assert on_disk == sorted([*members, "manifest.json"])
+
+    as_json = [json.loads(cli(*args, "--json").out) for args in (
+        ("bundle", "export", certified, "--audience", audience, "--out", tmp_path / "again.zip"),
+        ("bundle", "verify", out), ("bundle", "import", out, "--into", tmp_path / "again"))]
+    assert [len(j["files"]) for j in as_json] == [len(members)] * 3
+    assert len(as_json[2]["written"]) == len(members)
+    assert as_json[2]["manifest"] == str(tmp_path / "again" / "manifest.json")

@@ -58,7 +58,8 @@ def test_lead_and_dns_bundles_export_verify_with_the_same_fingerprint_and_import
         imported = import_bundle(verified, into)
         on_disk = {p.relative_to(into).as_posix(): p.read_bytes() for p in into.rglob("*") if p.is_file()}
         assert on_disk == {"manifest.json": verified.manifest_bytes, **verified.files}
-        assert sorted(imported.written) == sorted(into / n for n in on_disk)
+        assert sorted([*imported.written, imported.manifest]) == sorted(into / n for n in on_disk)
+        assert imported.manifest == into / "manifest.json"
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp folder left
 
 

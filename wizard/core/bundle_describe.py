@@ -41,8 +41,14 @@ class BundleDescription:
         """As the command line prints it (the sender's descriptions are left out: the kinds say what each is)."""
         width = max((len(row.name) for row in self.files), default=0)
         size_width = max((len(row.size) for row in self.files), default=0)
-        return [self.about, f"Fingerprint: {self.fingerprint}", self.check, "Files:",
+        return [self.about, f"Fingerprint: {self.fingerprint}", self.check,
+                f"The bundle holds {files_held(len(self.files))}.", "Files:",
                 *(f"  {row.name.ljust(width)}  {row.size.rjust(size_width)}  {row.what}" for row in self.files)]
+
+
+def files_held(count: int) -> str:
+    """How export, verify and import all count a bundle's files: the files its manifest lists, and the manifest."""
+    return f"{count:,} file{'' if count == 1 else 's'} and the manifest that lists them"
 
 
 def describe_bundle(bundle: VerifiedBundle) -> BundleDescription:

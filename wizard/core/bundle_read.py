@@ -207,9 +207,13 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, labe
 
 @dataclass(frozen=True, slots=True)
 class ImportedBundle:
+    """An imported bundle: `written` holds the files its manifest lists (as export and verify count them), and
+    `manifest` the manifest written beside them."""
+
     bundle: VerifiedBundle
     folder: Path
     written: tuple[Path, ...]
+    manifest: Path
 
 
 def check_import_target(into: Path) -> None:
@@ -223,7 +227,8 @@ def check_import_target(into: Path) -> None:
 
 
 def import_bundle(bundle: VerifiedBundle, into: Path) -> ImportedBundle:
-    """Write a verified bundle's files (and manifest) into a new folder `into`, all or nothing.
+    """Write a verified bundle's files (and manifest) into a new folder `into`, all or nothing; `written` holds the
+    listed files, `manifest` the manifest.
 
     `into` must not exist, or be an empty folder; its parent must exist. The files go to a temp folder beside it,
     which is renamed into place once every file is written; on any failure the temp folder is removed.
@@ -258,7 +263,7 @@ def import_bundle(bundle: VerifiedBundle, into: Path) -> ImportedBundle:
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
-    return ImportedBundle(bundle, into, tuple(written))
+    return ImportedBundle(bundle, into, tuple(written[1:]), written[0])  # the manifest is written first
 
 
 STALE_IMPORT_SECONDS = 600
