@@ -34,3 +34,10 @@ def test_fingerprints_read_one_way() -> None:
     fingerprint = "ab12cd34" * 8
     assert fingerprint_text(fingerprint) == "SHA-256 " + " ".join(["AB12 CD34"] * 8)
     assert fingerprint_start(fingerprint) == "SHA-256 AB12 CD34 AB12 CD34…"
+
+
+def test_fingerprints_are_formatted_in_one_place() -> None:
+    """Only core/algorithms.py groups a fingerprint; everything else shows fingerprint_text or fingerprint_start."""
+    callers = sorted(str(path.relative_to(WIZARD)) for path in WIZARD.rglob("*.py")
+                     if "format_fingerprint(" in path.read_text(encoding="utf-8"))
+    assert callers == ["core/algorithms.py"]

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QApplication, QWizard
 from pytestqt.qtbot import QtBot
 
 from wizard.app import AppPaths, Services, build_services
+from wizard.core.algorithms import fingerprint_start, fingerprint_text
 from wizard.core.flow import PageId
-from wizard.core.keys import format_fingerprint, public_fingerprint
+from wizard.core.keys import public_fingerprint
 from wizard.core.model import KeyRecord, with_key
 from wizard.core.store import PROJECT_FILE
 from wizard.core.vault import NO_KEYCHAIN, VaultProvider
@@ -191,12 +192,12 @@ def test_make_key_records_it_in_the_project_and_the_key_only_in_the_keychain(
     assert record.vault == "keychain"
     assert record.created_at == FIXED_NOW
     assert cells(keys_page, "dip-mtls")[1:] == ["Key made", "RSA 2048-bit",
-                                                 format_fingerprint(record.fingerprint, groups=4)]
+                                                 fingerprint_start(record.fingerprint)]
     assert "Made an RSA 2048-bit key for the DIP mTLS client certificate" in keys_page.notice.text()
     assert keys_page.make_button.text().replace("&", "") == "Make replacement key…"
     description = keys_page.csr_text.text()
     assert "Northwind Networks Ltd" in description
-    assert format_fingerprint(record.fingerprint, groups=16) in description
+    assert fingerprint_text(record.fingerprint) in description
 
     saved = json.loads(project_text(keys_page))["project"]["keys"]
     assert [k["id"] for k in saved] == [record.id]
@@ -266,7 +267,7 @@ def test_a_new_key_whose_csr_was_sent_is_kept_until_abandoned(
 
     dialogs.confirm_answers.append(False)
     qtbot.mouseClick(keys_page.abandon_button, Qt.MouseButton.LeftButton)
-    assert format_fingerprint(sent.fingerprint, groups=16) in dialogs.confirmed[-1]
+    assert fingerprint_text(sent.fingerprint) in dialogs.confirmed[-1]
     assert [k.id for k in keys_of(keys_page, "dip-mtls")] == [sent.id]
 
     dialogs.confirm_answers.append(True)
@@ -385,8 +386,8 @@ def test_copy_csr_puts_only_the_request_on_the_clipboard(qtbot: QtBot, keys_page
     assert record.csr_pem == text, "a copied CSR counts as handed out"
     qtbot.mouseClick(keys_page.fingerprint_button, Qt.MouseButton.LeftButton)
     copied = QGuiApplication.clipboard().text()
-    assert copied.startswith(format_fingerprint(record.fingerprint)), "as shown on the page, in groups of four"
-    assert copied.replace(" ", "").lower() == record.fingerprint, "but every digit of it"
+    assert copied == fingerprint_text(record.fingerprint), "as shown on the page: the hash named, groups of four"
+    assert copied.removeprefix("SHA-256 ").replace(" ", "").lower() == record.fingerprint, "every digit of it"
 
 
 def test_a_key_missing_from_the_keychain_is_explained(qtbot: QtBot, keys_page: KeysPage,

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.core.algorithms import choose_algorithm, describe_algorithm, format_fingerprint
+from wizard.core.algorithms import choose_algorithm, describe_algorithm, fingerprint_start, fingerprint_text
 from wizard.core.atlas import AtlasCredentials, commit_credentials, store_credentials
 from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.lifecycle import kind_state, owns_entry
@@ -80,7 +80,7 @@ class KeysPage(BasePage):
         vault_row.addWidget(self.file_vault_button, 0, Qt.AlignmentFlag.AlignTop)
         self.body.addLayout(vault_row)
 
-        self.table = row_table(["Certificate", "State", "Key type", "Fingerprint (start)"])
+        self.table = row_table(["Certificate", "State", "Key type", "Fingerprint"])
         self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.setAccessibleName("Certificates and their keys")
@@ -251,7 +251,7 @@ class KeysPage(BasePage):
             keys = project.keys_for(kind.id)
             newest = keys[-1] if keys else None
             cells = [kind.name, kind_state(project, kind.id), describe_algorithm(newest.algorithm) if newest else "—",
-                     format_fingerprint(newest.fingerprint, groups=4) if newest else "—"]
+                     fingerprint_start(newest.fingerprint) if newest else "—"]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, kind.id)
@@ -283,7 +283,7 @@ class KeysPage(BasePage):
             role = ("Replacement key, waiting for its certificate (the key above stays in use until then)"
                     if key.replaces else "Key")
             line = (f"{role}: {describe_algorithm(key.algorithm)}, made {key.created_at:%d %b %Y}, fingerprint "
-                    f"{format_fingerprint(key.fingerprint)}.")
+                    f"{fingerprint_text(key.fingerprint)}.")
             if key.csr_exported_at is not None:
                 line += f" CSR exported {key.csr_exported_at:%d %b %Y}."
             parts.append(html.escape(line))
@@ -473,7 +473,7 @@ class KeysPage(BasePage):
             self.show_error(str(exc))
             return
         self.onboarding().project_changed.emit()
-        self._say(f"Destroyed the new {kind.name} key ({format_fingerprint(gone.fingerprint, groups=4)}…). The key "
+        self._say(f"Destroyed the new {kind.name} key ({fingerprint_start(gone.fingerprint)}). The key "
                   "in use, if any, is unchanged.")
         self._refresh()
 
@@ -525,7 +525,7 @@ class KeysPage(BasePage):
         if kind is None or newest is None:
             return
         # The whole fingerprint, not the short form shown: whoever compares it may want every digit.
-        QGuiApplication.clipboard().setText(format_fingerprint(newest.fingerprint, groups=len(newest.fingerprint)))
+        QGuiApplication.clipboard().setText(fingerprint_text(newest.fingerprint))
         self._say(f"Copied the fingerprint of the {kind.name} key. It identifies the key's public half only.")
 
     def _on_copy(self) -> None:
