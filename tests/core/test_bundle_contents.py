@@ -77,3 +77,27 @@ def test_a_certificate_imported_without_its_chain_is_said_to_be_alone(profile: P
         assert instructions.count(said) == 2 * len(fullchains)  # under its certificate, and in the list of files
         assert "followed by the certificates that issued it" not in instructions
     assert "with its private key and no issuer certificate" in descriptions(raw_manifest)["pfx/dip-mtls.pfx"]
+
+
+@pytest.mark.parametrize("audience", ["technical-lead", "dns-admin", "certificate-admin"])
+def test_html_instructions_show_code_as_code_elements_and_hold_no_backtick(profile: Profile, project: Project,
+                                                                           audience: str) -> None:
+    files = members(build_bundle(profile, project, audience, AT)[0])
+    page, text = files["instructions.html"].decode(), words(files["instructions.txt"].decode())
+    assert "`" not in page
+    assert "<code>dip-onboarding bundle verify FILE</code>" in page
+    assert "`dip-onboarding bundle verify FILE`" in text  # plain text marks code as before
+    if audience == "dns-admin":
+        assert "for example <code>nslookup -type=TXT acme.example</code> or <code>dig TXT acme.example +short</code>:" \
+            in page
+        assert "`nslookup -type=TXT acme.example` or `dig TXT acme.example +short`" in text
+
+
+def test_a_backtick_in_a_name_is_a_character_not_code(profile: Profile, project: Project) -> None:
+    named = replace(project, organisation=replace(project.organisation, name="Acme `Energy` Ltd"))
+    files = members(build_bundle(profile, named, "dns-admin", AT)[0])
+    page = files["instructions.html"].decode()
+    assert "`" not in page
+    assert "<code>Energy</code>" not in page
+    assert "Acme &#96;Energy&#96; Ltd" in page
+    assert "Acme `Energy` Ltd" in files["instructions.txt"].decode()

@@ -11,18 +11,58 @@ import datetime as dt
 import functools
 import html
 import textwrap
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from wizard import APP_NAME, __version__
 from wizard.core.csr import fill
-from wizard.core.model import Project
+from wizard.core.model import Organisation, Project
 from wizard.core.profile import Audience, Profile
 from wizard.core.support import HEADING as HELP_HEADING
 from wizard.core.support import support_lines
 
+
+@dataclass(frozen=True, slots=True)
+class Spans:
+    """Text with code in it: `parts` alternate plain text and code, plain first (the profile marks code between
+    backticks). As plain text the code keeps its backticks; in HTML it is a <code> element, never a backtick."""
+
+    parts: tuple[str, ...]
+
+    @classmethod
+    def marked(cls, template: str, fill_part: Callable[[str], str]) -> Spans:
+        """Split a template at its backticks first, then fill each part: a value with a backtick marks nothing."""
+        return cls(tuple(fill_part(part) for part in template.split("`")))
+
+    def __str__(self) -> str:
+        return "`".join(self.parts)
+
+    def as_html(self) -> str:
+        out = []
+        for index, part in enumerate(self.parts):
+            if index % 2 == 0:
+                out.append(_escape(part))
+            elif index == len(self.parts) - 1:
+                out.append("&#96;" + _escape(part))  # a backtick without its pair stays a character
+            else:
+                out.append(f"<code>{_escape(part)}</code>")
+        return "".join(out)
+
+
+Text = str | Spans
 Rows = list[tuple[str, str]]
-# ("p" or "code", text), ("list", items) or ("table", rows)
-Block = tuple[str, str] | tuple[str, list[str]] | tuple[str, Rows]
+# ("p", text), ("code", str), ("list", items) or ("table", rows)
+Block = tuple[str, Text] | tuple[str, list[Text]] | tuple[str, Rows]
+
+
+def _escape(text: str) -> str:
+    """HTML-escaped, with a backtick (in a name, say) as a character reference: no backtick is ever left in the
+    HTML to look like leftover markup."""
+    return html.escape(text).replace("`", "&#96;")
+
+
+def _html(text: Text) -> str:
+    return text.as_html() if isinstance(text, Spans) else _escape(text)
 
 
 @dataclass(slots=True)
@@ -30,13 +70,13 @@ class Section:
     heading: str
     blocks: list[Block] = field(default_factory=list)
 
-    def p(self, text: str) -> Section:
+    def p(self, text: Text) -> Section:
         self.blocks.append(("p", text))
         return self
 
-    def items(self, items: list[str]) -> Section:
+    def items(self, items: Sequence[Text]) -> Section:
         if items:
-            self.blocks.append(("list", items))
+            self.blocks.append(("list", list(items)))
         return self
 
     def code(self, text: str) -> Section:
@@ -70,9 +110,9 @@ class Instructions:
         for s in self.sections:
             out += [s.heading, "-" * min(len(s.heading), 78)]
             for kind, value in s.blocks:
-                if isinstance(value, str):
-                    out += ([*wrap(value), ""] if kind == "p" else
-                            [*("    " + line for line in value.splitlines()), ""])
+                if isinstance(value, str | Spans):
+                    out += ([*wrap(str(value)), ""] if kind == "p" else
+                            [*("    " + line for line in str(value).splitlines()), ""])
                 elif kind == "list":
                     for item in value:
                         out += wrap(str(item), initial_indent="  - ", subsequent_indent="    ")
@@ -87,7 +127,7 @@ class Instructions:
         return "\n".join(out).rstrip() + "\n"
 
     def as_html(self) -> str:
-        e = html.escape
+        e = _escape
         out = ['<!DOCTYPE html>', '<html lang="en-GB"><head><meta charset="utf-8">',
                # No external loading of any kind: the page is read offline and may be opened anywhere.
                '<meta http-equiv="Content-Security-Policy" '
@@ -100,16 +140,24 @@ class Instructions:
         for s in self.sections:
             out.append(f"<h2>{e(s.heading)}</h2>")
             for kind, value in s.blocks:
-                if isinstance(value, str):
-                    out.append(f"<p>{e(value)}</p>" if kind == "p" else f"<pre>{e(value)}</pre>")
+                if isinstance(value, str | Spans):
+                    out.append(f"<p>{_html(value)}</p>" if kind == "p" else f"<pre>{e(str(value))}</pre>")
                 elif kind == "list":
-                    out.append("<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in value) + "</ul>")
+                    out.append("<ul>" + "".join(f"<li>{_html(i)}</li>" for i in value if not isinstance(i, tuple))
+                               + "</ul>")
                 else:
                     rows = [r for r in value if isinstance(r, tuple)]
                     out.append("<table>" + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
                                + "</table>")
         out.append("</body></html>")
         return "\n".join(out) + "\n"
+
+
+def _fill_part(part: str, organisation: Organisation) -> str:
+    """`fill` for one part of a marked template, keeping the spaces around it (fill strips them)."""
+    if not part.strip():
+        return part
+    return part[:len(part) - len(part.lstrip())] + fill(part, organisation) + part[len(part.rstrip()):]
 
 
 def build_instructions(profile: Profile, project: Project, audience: Audience, files: list[ListedFile],
@@ -121,10 +169,10 @@ def build_instructions(profile: Profile, project: Project, audience: Audience, f
     intro.p(f"{org.name} (company number {org.company_number}, domain {org.domain}) is joining Elexon's Data "
             f"Integration Platform (DIP) in the {env.name} environment. You are receiving this as the "
             f"{audience.name}: {audience.summary}")
-    intro.p(f"It was made on {now:%d %B %Y} by the {APP_NAME}. Before you use anything in it, check it is the one "
-            "that was sent: ask the sender to read you the bundle's fingerprint (by phone, not by e-mail), and "
-            "compare it with what the wizard shows when you open the bundle, or with `dip-onboarding bundle verify "
-            "FILE`.")
+    intro.p(Spans((f"It was made on {now:%d %B %Y} by the {APP_NAME}. Before you use anything in it, check it is "
+                   "the one that was sent: ask the sender to read you the bundle's fingerprint (by phone, not by "
+                   "e-mail), and compare it with what the wizard shows when you open the bundle, or with ",
+                   "dip-onboarding bundle verify FILE", ".")))
     if not audience.provenance.confirmed and audience.provenance.note:
         intro.p(f"Not confirmed by public guidance: {audience.provenance.note}")
     sections.append(intro)
@@ -179,7 +227,7 @@ def build_instructions(profile: Profile, project: Project, audience: Audience, f
         listed.p("Nothing in this bundle is secret: it holds no private key and no password.")
     sections.append(listed)
 
-    checks = [fill(c, org) for c in audience.checks]
+    checks = [Spans.marked(c.strip(), functools.partial(_fill_part, organisation=org)) for c in audience.checks]
     if checks:
         sections.append(Section("Check afterwards").items(checks))
     title = f"For the {audience.name}: {org.name}, DIP {env.name}"
