@@ -187,3 +187,26 @@ def test_manifest_texts_show_as_escaped_plain_text_on_one_line(qtbot: QtBot) -> 
     assert "Acme\\nFingerprint: ABCD-EFGH-IJKL-MNOP-QRST\\x1b[8m\\u202egnp.exe" in about
     assert dialog.fingerprint.text().count("Fingerprint:") == 1
     assert "AAAA-BBBB-CCCC-DDDD-EEEE" in dialog.fingerprint.text()
+
+
+def test_the_file_list_columns_fit_their_text(qtbot: QtBot) -> None:
+    """Issue 17, item 4 (h): the name, size and kind columns are as wide as their longest text."""
+    html_data, text_data = b"<p>Hello</p>" * 300, b"Hello"
+    entries = (FileEntry("instructions.html", len(html_data), sha256_hex(html_data), "These instructions, to open "
+                         "in a web browser.", FileKind.INSTRUCTIONS_HTML),
+               FileEntry("instructions.txt", len(text_data), sha256_hex(text_data), "The same as plain text.",
+                         FileKind.INSTRUCTIONS_TEXT))
+    manifest = Manifest("0.1.0", FIXED_NOW, SenderOrganisation("1", "Acme", "acme.example"), Party("uit", "UIT"),
+                        Party("dns-admin", "DNS Admin"), entries)
+    bundle = VerifiedBundle(manifest, manifest_bytes(manifest), "AAAA-BBBB-CCCC-DDDD-EEEE",
+                            {"instructions.html": html_data, "instructions.txt": text_data})
+    dialog = BundleDialog(None, bundle, "b.zip")
+    qtbot.addWidget(dialog)
+    dialog.resize(900, 700)
+    dialog.show()
+    table = dialog.files
+    metrics = table.fontMetrics()
+    for column in range(3):
+        for row in range(table.rowCount()):
+            text = table.item(row, column).text()
+            assert table.columnWidth(column) >= metrics.horizontalAdvance(text), (column, text)

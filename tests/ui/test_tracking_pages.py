@@ -229,3 +229,23 @@ def test_audit_page_lists_events_and_names_an_edited_line(
     log.write_bytes(b"".join(lines))
     click(qtbot, page.verify_button)
     assert "line 2 was changed" in page.result.text()
+
+
+def test_every_renewals_column_says_something_and_promotion_explains_code_body(
+        near_expiry: ProjectSession, open_page: Callable[..., object]) -> None:
+    """Issue 17, item 4 (f): no certificate row's Renewal cell is an empty "—"; "Code Body" is explained."""
+    from PySide6.QtWidgets import QLabel
+
+    renewal = open_page(near_expiry, PageId.RENEWAL)
+    assert isinstance(renewal, RenewalPage)
+    rows = [[renewal.table.item(r, c).text() for c in range(renewal.table.columnCount())]
+            for r in range(renewal.table.rowCount()) if not renewal.table.item(r, 0).text().startswith("Domain")]
+    assert rows
+    for row in rows:
+        assert "—" not in row, row
+    assert {row[3] for row in rows} <= {"Not needed yet", "Not started: press Start renewal",
+                                        "New key waiting for its certificate"}
+    promotion = open_page(near_expiry, PageId.PROMOTION)
+    assert isinstance(promotion, PromotionPage)
+    intro = " ".join(" ".join(label.text().split()) for label in promotion.findChildren(QLabel))
+    assert "Code Body (the body that runs the industry code you qualify under" in intro

@@ -80,7 +80,11 @@ class BundleDialog(QDialog):
         for row, f in enumerate(described.files):
             for column, text in enumerate((f.name, f.size, f.what, f.description)):
                 self.files.setItem(row, column, QTableWidgetItem(text))
+        for column in range(3):  # name, size and kind are short: each column as wide as its longest text
+            self.files.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.files.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.files.setWordWrap(True)
+        self.files.resizeRowsToContents()
         splitter.addWidget(self.files)
         # The instructions are what the recipient reads; the file list is short.
         splitter.setStretchFactor(0, 3)

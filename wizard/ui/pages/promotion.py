@@ -15,7 +15,8 @@ from wizard.core.promotion import PRODUCTION, open_items, promote, tick_by_user
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets import result_label
 
-INTRO = ("When your Code Body has qualified you, you move from the UIT test environment to the live DIP "
+INTRO = ("When your Code Body (the body that runs the industry code you qualify under: the DIP guidance names "
+         "BSCCo and RECCo) has qualified you, you move from the UIT test environment to the live DIP "
          "(Production). The wizard makes a separate Production project from this one: your organisation, MPIDs "
          "and people are carried over, with a checklist of what must be redone (such as creating users again) and "
          "what you must confirm (such as DIP IDs and webhooks). This project is not changed.")

@@ -104,7 +104,8 @@ class RenewalPage(BasePage):
             word, tone_name = STATUS[state.status]
             colour = tone(tone_name)
             words = f"{word}: {state.days_left} days left" if state.status != "expired" else word
-            renewal = ("New key waiting for its certificate" if state.replacement else "—")
+            renewal = ("New key waiting for its certificate" if state.replacement else
+                       "Not needed yet" if state.status == "ok" else "Not started: press Start renewal")
             cells = (state.kind.name, f"{state.current.not_after:%d %b %Y}", words, renewal)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
