@@ -41,3 +41,28 @@ def test_fingerprints_are_formatted_in_one_place() -> None:
     callers = sorted(str(path.relative_to(WIZARD)) for path in WIZARD.rglob("*.py")
                      if "format_fingerprint(" in path.read_text(encoding="utf-8"))
     assert callers == ["core/algorithms.py"]
+
+
+def test_no_doubled_brackets_around_an_environment_name() -> None:
+    import datetime as dt
+
+    from wizard.core.bundle_describe import describe_bundle
+    from wizard.core.bundle_format import (
+        FileEntry,
+        FileKind,
+        Manifest,
+        Party,
+        SenderOrganisation,
+        manifest_bytes,
+        sha256_hex,
+    )
+    from wizard.core.bundle_read import VerifiedBundle
+
+    data = b"Hello"
+    entry = FileEntry("instructions.txt", len(data), sha256_hex(data), "notes", FileKind.INSTRUCTIONS_TEXT)
+    manifest = Manifest("0.1.0", dt.datetime(2026, 12, 5, tzinfo=dt.UTC),
+                        SenderOrganisation("1", "Acme", "acme.example"), Party("uit", "UIT (User Integration Testing)"),
+                        Party("dns-admin", "DNS Admin"), (entry,))
+    about = describe_bundle(VerifiedBundle(manifest, manifest_bytes(manifest), "AAAA", {entry.name: data})).about
+    assert "))" not in about
+    assert 'of "Acme" in UIT (User Integration Testing), made on 05 Dec 2026' in about

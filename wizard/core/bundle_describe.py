@@ -54,8 +54,9 @@ def files_held(count: int) -> str:
 def describe_bundle(bundle: VerifiedBundle) -> BundleDescription:
     m = bundle.manifest
     made = m.created_at.astimezone(dt.UTC)
-    about = (f"A handoff bundle for the {shown(m.audience.name)} of \"{shown(m.organisation.name)}\" "
-             f"({shown(m.environment.name)}), made on {made:%d %b %Y %H:%M} UTC by the wizard "
+    # The environment's name may hold brackets itself ("UIT (User Integration Testing)"): not wrapped in more.
+    about = (f"A handoff bundle for the {shown(m.audience.name)} of \"{shown(m.organisation.name)}\" in "
+             f"{shown(m.environment.name)}, made on {made:%d %b %Y %H:%M} UTC by the wizard "
              f"{shown(m.tool_version)}. Every file matches its manifest.")
     return BundleDescription(about, bundle.fingerprint, CHECK_FINGERPRINT, tuple(_row(f) for f in m.files))
 
