@@ -220,7 +220,7 @@ def test_audit_page_lists_events_and_names_an_edited_line(
     page = open_page(demo, PageId.AUDIT)
     assert isinstance(page, AuditPage)
     assert page.table.rowCount() == len(audit.read_entries(demo.folder)) > 3
-    assert page.table.item(page.table.rowCount() - 1, 3).text() == "project created"
+    assert page.table.item(page.table.rowCount() - 1, 3).text() == "Project created"
     click(qtbot, page.verify_button)
     assert "checks out" in page.result.text()
     log = demo.folder / audit.AUDIT_FILE

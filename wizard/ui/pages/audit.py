@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core import audit
+from wizard.core.audit_words import detail_words, event_words, raw_details
 from wizard.ui.pages.base import BasePage
 from wizard.ui.tones import tone
 from wizard.ui.widgets import result_label, row_table
@@ -48,13 +49,17 @@ class AuditPage(BasePage):
     def initializePage(self) -> None:
         self.clear_error()
         self.result.hide()
-        entries = audit.read_entries(self.session().folder)
+        session = self.session()
+        entries = audit.read_entries(session.folder)
         self.table.setRowCount(len(entries))
         for row, e in enumerate(reversed(entries)):  # newest first
-            details = ", ".join(f"{k}: {v}" for k, v in e.details.items() if v not in (None, "", [], ()))
-            for col, text in enumerate((str(e.n), f"{e.at:%d %b %Y %H:%M}", e.user, e.event, details)):
+            # In words (kind names, step headings, yes/no, short fingerprints); the tooltip keeps what was recorded.
+            details = detail_words(e.event, e.details, session.profile, session.project)
+            recorded = f"{e.event}: {raw_details(e.details)}" if e.details else e.event
+            texts = (str(e.n), f"{e.at:%d %b %Y %H:%M}", e.user, event_words(e.event), details)
+            for col, text in enumerate(texts):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(f"{text}\n\nAs recorded: {recorded}" if col >= 3 else text)
                 self.table.setItem(row, col, item)
 
     def check(self) -> None:
