@@ -25,6 +25,8 @@ from wizard.core.errors import WizardError
 from wizard.ui.pages.base import BasePage
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from wizard.core.profile import Profile
 
 INTRO = (
@@ -144,7 +146,9 @@ class WelcomePage(BasePage):
     def _fill_recent(self) -> None:
         wizard = self.onboarding()
         profile = wizard.services.profile
-        self._show_recent([(folder, *_describe(Path(folder), profile)) for folder in wizard.settings.recent_projects])
+        today = wizard.services.clock().date()
+        self._show_recent([(folder, *_describe(Path(folder), profile, today))
+                           for folder in wizard.settings.recent_projects])
 
     def _show_recent(self, rows: list[tuple[str, str, bool]]) -> None:
         """Rows of (folder, text, can be opened)."""
@@ -231,17 +235,11 @@ class WelcomePage(BasePage):
         wizard.next()
 
 
-def _describe(folder: Path, profile: Profile) -> tuple[str, bool]:
-    """A recent project's line in the list, and whether it can be opened. Only reads: never migrates."""
-    from wizard.core.store import load_project
+def _describe(folder: Path, profile: Profile, today: dt.date) -> tuple[str, bool]:
+    """A recent project's row in the list (its name and folder, then its next step and nearest expiry, read from
+    the project file alone: never migrated, no keychain), and whether it can be opened."""
+    from wizard.core.recent import describe_recent
 
-    try:
-        shown = "~/" + str(folder.relative_to(Path.home()))
-    except ValueError:
-        shown = str(folder)
-    try:
-        project = load_project(folder, persist=False)
-        env = profile.environment(project.environment).name
-    except WizardError:
-        return f"{folder.name} — cannot be opened (moved or damaged)  ({shown})", False
-    return f"{project.organisation.name} — {env}  ({shown})", True
+    recent = describe_recent(folder, profile, today)
+    first, second = recent.lines()
+    return (f"{first}\n    {second}" if second else first), recent.usable
