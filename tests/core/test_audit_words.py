@@ -66,6 +66,9 @@ def test_a_demo_trail_reads_in_words(tmp_path: Path, profile: Profile) -> None:
     assert f"CSR exported | {kind.name}; fingerprint {short}" in text
     assert f"for the key {short}" in text
     assert "expires 2 Mar 2027" in text
+    [imported] = [row for row in rows if row.startswith("Certificate imported")]
+    assert imported.index("expires 2 Mar 2027") < imported.index(short), "the date first: fingerprints are cut off"
+    assert not [row for row in rows if row.startswith(("Key in use", "Key retired")) and "now " in row]
     assert f"Step status changed | {profile.step('step-2').heading}; now done" in text
     assert "DIP ID 8795183096; channel: IF-001; confirmed: yes" in text
     assert f"Signing self-test | {kind.name}; passed" in text

@@ -26,9 +26,12 @@ _KEY_STATE = {"pending": "waiting for its certificate", "active": "in use", "ret
 _VAULT = {"keychain": "the computer's keychain", "file": "the passphrase-protected key file"}
 _EVENTS = {"step status": "Step status changed"}
 # What is said first (the audit file's keys are sorted by name); the rest follow in the file's order.
+# What a reader looks for first comes first: the long fingerprints last, so a narrow column cuts off only them.
 _ORDER = {key: n for n, key in enumerate(("kind", "step", "status", "name", "organisation", "environment", "audience",
-                                          "dip_id", "mpid", "role_code", "dcp_id", "channel", "algorithm",
-                                          "fingerprint", "key", "subject", "not_after", "state", "was"))}
+                                          "dip_id", "mpid", "role_code", "dcp_id", "channel", "subject", "not_after",
+                                          "algorithm", "state", "was", "fingerprint", "key"))}
+# Events whose name already says the key's new state.
+_STATE_IN_NAME = {"key in use", "key retired"}
 # Details that only repeat an id whose meaning is already said by the other details.
 _DROPPED = {"person", "item"}
 
@@ -43,7 +46,7 @@ def detail_words(event: str, details: Mapping[str, Any], profile: Profile, proje
     """The details of one event in words, "; " between them."""
     parts: list[str] = []
     for key, value in sorted(details.items(), key=lambda kv: _ORDER.get(kv[0], len(_ORDER))):
-        if key in _DROPPED or value in (None, "", [], ()):
+        if key in _DROPPED or value in (None, "", [], ()) or (key == "state" and event in _STATE_IN_NAME):
             continue
         if key == "key" and "fingerprint" in details:
             if event == "certificate imported":
