@@ -481,9 +481,9 @@ from wizard.core.keys import load_private_key
 from wizard.core.store import load_project
 from wizard.core.vault import Vault, open_keychain
 project = load_project(Path(sys.argv[1]))
-record = next(k for k in project.keys if k.id == sys.argv[2])
+record = next(k for k in project.keys if sys.argv[2] in (k.vault_entry, k.id))  # by its entry (format 5) or id
 load_private_key(Vault(open_keychain()), record)  # reads every part, checks integrity and the fingerprint
-print("key readable:", record.id)
+print("key readable:", sys.argv[2])
 """
 
 
