@@ -66,3 +66,18 @@ def test_no_doubled_brackets_around_an_environment_name() -> None:
     about = describe_bundle(VerifiedBundle(manifest, manifest_bytes(manifest), "AAAA", {entry.name: data})).about
     assert "))" not in about
     assert 'of "Acme" in UIT (User Integration Testing), made on 05 Dec 2026' in about
+
+
+def test_a_named_command_carries_the_real_folder(tmp_path: Path) -> None:
+    """No placeholder text (issue 17, item 3): where the folder is known, "dip-onboarding ... DIR" names it."""
+    from wizard.cli_output import with_folder
+
+    plain = tmp_path / "acme"
+    spaced = tmp_path / "Acme onboarding"
+    text = "record it: dip-onboarding domain verified DIR --on YYYY-MM-DD; or dip-onboarding status DIR."
+    assert with_folder(text, plain) == (f"record it: dip-onboarding domain verified {plain} --on YYYY-MM-DD; or "
+                                        f"dip-onboarding status {plain}.")
+    assert "DIR" not in with_folder(text, spaced)
+    assert f"'{spaced}'" in with_folder(text, spaced) or f'"{spaced}"' in with_folder(text, spaced)
+    assert with_folder("a DIR that is not a command", plain) == "a DIR that is not a command"
+    assert with_folder(text, None) == text

@@ -15,7 +15,7 @@ from typing import Any
 
 from wizard import APP_NAME, __version__, cli_bundle, cli_certs, cli_keys, cli_people, cli_track
 from wizard.app import Services, build_services
-from wizard.cli_output import emit
+from wizard.cli_output import emit, with_folder
 from wizard.core.algorithms import describe_algorithm, fingerprint_start
 from wizard.core.crash import format_crash, save_crash
 from wizard.core.errors import InvalidInput, UnknownId, WizardError
@@ -173,18 +173,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: stopped.", file=sys.stderr)
         return 130
     except Exception as exc:
-        return report_failure(exc)
+        return report_failure(exc, getattr(args, "dir", None))
 
 
-def report_failure(exc: Exception) -> int:
+def report_failure(exc: Exception, folder: object = None) -> int:
     """A failed command (or the GUI's start, from `__main__`) as the user sees it, and its exit code: a problem they
     can fix in one line on stderr, a closed output pipe in silence, anything else as an internal error."""
     if isinstance(exc, InvalidInput):
         option = _OPTION_FOR_FIELD.get(exc.field)
-        print(f"{PROG}: {option + ': ' if option else ''}{exc}", file=sys.stderr)
+        print(with_folder(f"{PROG}: {option + ': ' if option else ''}{exc}", folder), file=sys.stderr)
         return EXIT_PROBLEM
     if isinstance(exc, WizardError):
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        print(with_folder(f"{PROG}: {exc}", folder), file=sys.stderr)
         return EXIT_PROBLEM
     if isinstance(exc, BrokenPipeError):
         return _output_closed()

@@ -11,7 +11,7 @@ from typing import Any
 
 from wizard.actions.vaults import VaultFor
 from wizard.app import Services
-from wizard.cli_output import PROG, emit
+from wizard.cli_output import PROG, emit, with_folder
 from wizard.core.algorithms import choose_algorithm, describe_algorithm, fingerprint_start, fingerprint_text
 from wizard.core.atlas import check_credentials, save_credentials
 from wizard.core.errors import InvalidInput, UnknownId, WizardError
@@ -174,7 +174,7 @@ def open_session(args: argparse.Namespace, s: Services) -> ProjectSession:
     session = ProjectSession.open(args.dir, s.profile, s.clock)
     if has_work(session):
         for line in housekeep(session, vault_for(args, s)).news(asked_first=False):
-            print(f"{PROG}: {line}", file=sys.stderr)
+            print(with_folder(f"{PROG}: {line}", args.dir), file=sys.stderr)
     return session
 
 

@@ -27,7 +27,7 @@ def test_the_verified_date_is_recorded_and_its_expiry_shown_everywhere(typed: Ty
                                                                        tmp_path: Path) -> None:
     status = typed("status", uit_project)
     assert "Domain verification: no verified date recorded yet" in status.out
-    assert "dip-onboarding domain verified DIR --on YYYY-MM-DD" in status.out
+    assert f"dip-onboarding domain verified {uit_project} --on YYYY-MM-DD" in status.out  # the real folder
 
     today = dt.date.today()
     verified = today - dt.timedelta(days=30)
