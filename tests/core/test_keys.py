@@ -599,3 +599,29 @@ def test_a_csr_exported_elsewhere_while_the_replacement_was_made_keeps_its_key(
         finish_key_generation(session, job, record, vault)
     assert sent in load_project(session.folder).keys
     assert vault.exists(sent.entry)
+
+
+def test_a_worker_that_failed_before_the_vault_drops_its_intent(session: ProjectSession, vault: Vault) -> None:
+    from wizard.actions.keys import key_generation_failed
+
+    job = begin_key_generation(session, session.profile.certificate_kind("webhook-tls"), "ec-p256", vault.kind,
+                               replace_key=False)
+    key_generation_failed(session, job, ValueError("no such curve"))
+    assert session.project.key_intents == ()
+
+
+def test_a_vault_failure_keeps_the_intent_so_the_next_open_clears_what_is_left(session: ProjectSession,
+                                                                             vault: Vault) -> None:
+    """The vault could not write, and perhaps not clean up either: nothing is forgotten until the entry is gone
+    (no keychain call here: in the GUI this runs on the window's thread)."""
+    from wizard.actions.keys import key_generation_failed
+    from wizard.core.vault import VaultError
+
+    job = begin_key_generation(session, session.profile.certificate_kind("webhook-tls"), "ec-p256", vault.kind,
+                               replace_key=False)
+    vault.store.put(f"{job.entry}/part-0", "QUJD")  # a part the vault could not remove
+    key_generation_failed(session, job, VaultError("the keychain went away"))
+    assert [t.id for t in session.project.key_intents] == [job.key_id]
+    again = _reopened(session, vault)
+    assert again.project.key_intents == ()
+    assert stored(vault) == set()

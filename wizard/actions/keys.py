@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from wizard.actions.opening import Housekeeping, clear_intent, destroy, housekeep
 from wizard.actions.vaults import VaultFor
+from wizard.core.errors import WizardError
 from wizard.core.lifecycle import (
     KeyRuleError,
     NewKeyPlan,
@@ -97,6 +98,16 @@ def cancel_key_generation(session: ProjectSession, job: KeyJob, vault: Vault | N
             return  # the intent stays, so the next open clears the entry away
     if any(t.id == job.key_id for t in session.project.key_intents):
         session.commit(without_intent(session.project, job.key_id))
+
+
+def key_generation_failed(session: ProjectSession, job: KeyJob, error: BaseException) -> None:
+    """The worker half raised (GUI: back on its thread, where no keychain call belongs). A failure before the vault
+    write stored nothing, so the intent goes; a vault failure may have left parts the vault could not remove, so the
+    intent stays and the next open (or `keys check`) clears the entry away. Never raises."""
+    if isinstance(error, VaultError):
+        return
+    with contextlib.suppress(WizardError):  # not saved now: the intent stays for the next open
+        cancel_key_generation(session, job, None)
 
 
 def generate_key(session: ProjectSession, kind: CertificateKind, algorithm: str, vault: Vault, *,

@@ -10,7 +10,6 @@ vault like a generated one.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import html
 from collections.abc import Callable
@@ -482,7 +481,7 @@ class CertificatesPage(BasePage):
             self.show_error(access.problem())
             return
         from wizard.actions.certificates import begin_bring_key, open_and_store
-        from wizard.actions.keys import cancel_key_generation
+        from wizard.actions.keys import key_generation_failed
 
         vault = access.chosen
         session = self.session()
@@ -499,8 +498,7 @@ class CertificatesPage(BasePage):
             return open_and_store(job, data, password, cert_data, vault, now)
 
         def failed(error: BaseException) -> None:
-            with contextlib.suppress(WizardError):  # else kept: the next open clears it away
-                cancel_key_generation(session, job, None)  # nothing was stored: the vault removes a part-write
+            key_generation_failed(session, job, error)
             self._on_import_failed(error)
 
         run_in_background(work, on_success=lambda brought: self._on_key_brought(session, job, vault, brought),

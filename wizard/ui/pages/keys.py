@@ -8,7 +8,6 @@ recorded on the UI thread, the key made and stored in the background, and record
 
 from __future__ import annotations
 
-import contextlib
 import html
 from collections.abc import Callable
 from pathlib import Path
@@ -421,11 +420,9 @@ class KeysPage(BasePage):
                           on_error=lambda error: self._on_key_failed(session, job, vault, error), owner=self)
 
     def _on_key_failed(self, session: ProjectSession, job: KeyJob, vault: Vault, error: BaseException) -> None:
-        from wizard.actions.keys import cancel_key_generation
+        from wizard.actions.keys import key_generation_failed
 
-        # The worker left nothing in the vault (the vault removes a half-written key); the intent goes too.
-        with contextlib.suppress(WizardError):  # else kept: the next open clears it away
-            cancel_key_generation(session, job, None)
+        key_generation_failed(session, job, error)
         self._on_failed(error)
 
     def _on_key_created(self, session: ProjectSession, job: KeyJob, vault: Vault, record: KeyRecord) -> None:

@@ -4,7 +4,6 @@ reminder dates and a calendar file, and the signing self-test for the integratio
 
 from __future__ import annotations
 
-import contextlib
 import html
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -208,7 +207,7 @@ class RenewalPage(BasePage):
                                            lambda vault: self._make_key(state, vault))
 
     def _make_key(self, state: RenewalState, vault: Vault) -> None:
-        from wizard.actions.keys import begin_key_generation, cancel_key_generation, generate_and_store
+        from wizard.actions.keys import begin_key_generation, generate_and_store, key_generation_failed
 
         session = self.session()
         kind, now = state.kind, session.clock()
@@ -220,8 +219,7 @@ class RenewalPage(BasePage):
             return
 
         def failed(error: BaseException) -> None:
-            with contextlib.suppress(WizardError):  # else kept: the next open clears it away
-                cancel_key_generation(session, job, None)
+            key_generation_failed(session, job, error)
             self.report_failure(error)
 
         self.set_busy(f"Making a new key for the {kind.name}…")
