@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from wizard import APP_NAME, __version__, cli_bundle, cli_certs, cli_keys, cli_people, cli_track
+from wizard import APP_NAME, __version__, cli_bundle, cli_certs, cli_keys, cli_people, cli_track, cli_webhook
 from wizard.app import Services, build_services
 from wizard.cli_output import emit, with_folder
 from wizard.core.algorithms import describe_algorithm, fingerprint_start
@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_certs.add_parsers(sub, common, _Parser, _folder, vault_opts)
     cli_bundle.add_parsers(sub, common, _Parser, _folder, vault_opts)
     cli_track.add_parsers(sub, common, _Parser, _folder, vault_opts)
+    cli_webhook.add_parsers(sub, common, _Parser, _folder)
     return p
 
 
@@ -310,9 +311,11 @@ _COMMANDS: dict[tuple[str, str | None], cli_people.Command] = {
     ("bundle", "import"): cli_bundle.bundle_import,
     **cli_track.COMMANDS,
     **cli_people.COMMANDS,
+    **cli_webhook.COMMANDS,
 }
 _OPTION_FOR_FIELD.update(cli_track.OPTIONS)
 _OPTION_FOR_FIELD.update(cli_people.OPTIONS)
+_OPTION_FOR_FIELD.update(cli_webhook.OPTIONS)
 
 
 def _finding_line(f: Finding) -> str:

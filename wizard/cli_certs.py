@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from wizard import cli_webhook
 from wizard.app import Services
 from wizard.cli_keys import _kind, _read_first_line, _vault, open_session
 from wizard.cli_output import emit
@@ -33,6 +34,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser, parser_class: type[ar
                               "holds, without importing it")
     inspect.add_argument("file", type=Path, metavar="FILE")
     inspect.add_argument("--password-file", type=Path, metavar="F", help="the PFX password, on the first line of F")
+    cli_webhook.add_check_live_parser(cert, common, folder_arg)
 
     pfx = sub.add_parser("pfx", help="PFX (PKCS#12) packages").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=parser_class)

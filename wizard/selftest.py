@@ -35,10 +35,12 @@ def _check(label: str, action: Callable[[], str], results: list[bool]) -> None:
 def _imports() -> str:
     import cryptography
     import keyring
+    import OpenSSL  # the webhook check's handshake (core/tls_probe.py): a frozen app must carry it
     import platformdirs
     import PySide6
 
     return (f"PySide6 {PySide6.__version__}, cryptography {cryptography.__version__}, "
+            f"pyOpenSSL {OpenSSL.__version__}, "
             f"keyring {keyring.__version__ if hasattr(keyring, '__version__') else 'present'}, "
             f"platformdirs {platformdirs.__version__}")
 

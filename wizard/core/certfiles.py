@@ -275,6 +275,11 @@ def common_name(cert: x509.Certificate) -> str:
     return _name(cert.subject)
 
 
+def readable_name(value: x509.Name) -> str:
+    """A distinguished name as its common name and organisation, safe to show (a CA a server lists, say)."""
+    return _name(value)
+
+
 def issuer_name(cert: x509.Certificate) -> str:
     return _name(cert.issuer)
 
