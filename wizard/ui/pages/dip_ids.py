@@ -4,6 +4,7 @@ that receives them. Tables can be saved as CSV for the integration engineer."""
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,7 +36,13 @@ from wizard.core.files import atomic_write
 from wizard.core.findings import Finding
 from wizard.core.wording import counted
 from wizard.ui.pages.base import BasePage
+from wizard.ui.tones import tone
 from wizard.ui.widgets import FieldMessage, FindingsPanel, result_label, row_table
+from wizard.ui.workers import run_in_background
+
+if TYPE_CHECKING:  # the check's modules (and pyOpenSSL) load when the check is first asked for
+    from wizard.actions.webhooks import WebhookTarget
+    from wizard.core.tls_probe import HandshakeFacts
 
 INTRO = ("In the DIP portal, each pair of MPID and DIP role gets a <b>DIP ID</b>. Record them here as the portal "
          "shows them, then give each message channel (IF-… or PUB-…) the web address of the system that receives "
@@ -101,6 +108,7 @@ class DipIdsPage(BasePage):
         self.channel_table.horizontalHeader().setStretchLastSection(False)
         self.channel_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         right.addWidget(self.channel_table, 1)
+        right.addLayout(self._webhook_check_row())
         channel_box = QGroupBox("Set a channel's webhook")
         cform = QFormLayout(channel_box)
         self.channel = QLineEdit()
@@ -140,6 +148,24 @@ class DipIdsPage(BasePage):
         self.export_ids_button.clicked.connect(lambda: self._export(True))
         self.export_channels_button.clicked.connect(lambda: self._export(False))
         self.dip_table.currentCellChanged.connect(lambda *_: self._show_channels())
+        self.channel_table.currentCellChanged.connect(lambda *_: self._enable_webhook_check())
+        self.check_webhook_button.clicked.connect(self._on_check_webhook)
+
+    def _webhook_check_row(self) -> QVBoxLayout:
+        """The webhook readiness check of the selected channel (a network action, only when pressed) and what it
+        found."""
+        column = QVBoxLayout()
+        row = QHBoxLayout()
+        self.check_webhook_button = QPushButton("Check the webhoo&k…")
+        self.check_webhook_button.setAccessibleDescription(
+            "Opens one secure connection to the selected channel's webhook to see whether it is ready for the DIP; "
+            "nothing is checked unless you press this, and you are asked first")
+        row.addWidget(self.check_webhook_button)
+        row.addStretch(1)
+        column.addLayout(row)
+        self.webhook_result = result_label("The last webhook check")
+        column.addWidget(self.webhook_result)
+        return column
 
     def first_field(self) -> QWidget:
         return self.mpid
@@ -148,6 +174,7 @@ class DipIdsPage(BasePage):
         self.clear_error()
         self.result.hide()
         self.checks.hide()
+        self.webhook_result.hide()
         session = self.session()
         self.mpid.clear()
         self.mpid.addItems([m.mpid for m in session.project.mpids])
@@ -206,6 +233,17 @@ class DipIdsPage(BasePage):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.channel_table.setItem(row, col, item)
+        if channels and self.channel_table.currentRow() < 0:
+            self.channel_table.setCurrentCell(0, 0)
+        self._enable_webhook_check()
+
+    def selected_channel(self) -> str | None:
+        row = self.channel_table.currentRow()
+        item = self.channel_table.item(row, 0) if row >= 0 else None
+        return item.text() if item is not None else None
+
+    def _enable_webhook_check(self) -> None:
+        self.check_webhook_button.setEnabled(self.selected_channel() is not None and not self.is_busy())
 
     def _say(self, text: str) -> None:
         self.result.setText(text)
@@ -305,3 +343,60 @@ class DipIdsPage(BasePage):
             self.show_error(f"Could not save {out}: {getattr(exc, 'strerror', None) or exc}.")
             return
         self._say(f"Saved {html.escape(str(out))}. It opens in any spreadsheet program.")
+
+    def _on_check_webhook(self) -> None:
+        from wizard.actions.webhooks import webhook_target
+        from wizard.core.tls_probe import probe
+
+        dip_id, channel = self.selected_dip_id(), self.selected_channel()
+        if dip_id is None or channel is None:
+            return
+        self.clear_error()
+        try:
+            target = webhook_target(self.session(), dip_id, channel)
+        except WizardError as exc:
+            self._show_webhook_result(f"<b>{html.escape(channel)} was not checked.</b> {html.escape(str(exc))}")
+            return
+        if not self.onboarding().dialogs.confirm(self, "Check the webhook", f"{target.announcement()} Connect now?",
+                                                 action="Connect"):
+            return
+        endpoint = target.endpoint
+        self.set_busy(f"Checking the webhook of {channel} at {endpoint.server_name}…")
+        run_in_background(lambda: probe(endpoint), on_success=lambda facts: self._on_webhook_checked(target, facts),
+                          on_error=lambda error: self._on_webhook_failed(target, error), owner=self)
+
+    def _on_webhook_checked(self, target: WebhookTarget, facts: HandshakeFacts) -> None:
+        from wizard.actions.webhooks import finish_webhook_check
+        from wizard.core.webhook_readiness import summary
+
+        self.clear_busy()
+        self._enable_webhook_check()
+        try:
+            readiness = finish_webhook_check(self.session(), target, facts)
+        except WizardError as exc:
+            self.show_error(str(exc))
+            return
+        marks = {"ok": ("OK", tone("ok")), "problem": ("Not ready", tone("error")), "note": ("Note", "")}
+        items = "".join(f"<li><b style='color:{marks[c.status][1]}'>{marks[c.status][0]}:</b> "
+                        f"{html.escape(c.message)}</li>" for c in readiness.checks)
+        colour = tone("ok" if readiness.ready else "error")
+        self._show_webhook_result(f"<b style='color:{colour}'>{html.escape(target.channel.channel)}: "
+                                  f"{html.escape(summary(readiness))}</b>"
+                                  f"<ul style='margin-left:-20px'>{items}</ul>")
+
+    def _on_webhook_failed(self, target: WebhookTarget, error: BaseException) -> None:
+        from wizard.core.tls_probe import ProbeFailed
+
+        if not isinstance(error, ProbeFailed):
+            self.report_failure(error)
+            self._enable_webhook_check()
+            return
+        self.clear_busy()
+        self._enable_webhook_check()
+        self._show_webhook_result(f"<b style='color:{tone('error')}'>Not ready: the webhook of "
+                                  f"{html.escape(target.channel.channel)} could not be checked.</b> "
+                                  f"{html.escape(str(error))}")
+
+    def _show_webhook_result(self, text: str) -> None:
+        self.webhook_result.setText(text)
+        self.webhook_result.show()
