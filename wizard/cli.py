@@ -16,6 +16,8 @@ from typing import Any
 from wizard import APP_NAME, __version__, cli_bundle, cli_certs, cli_keys, cli_people, cli_track, cli_webhook
 from wizard.app import Services, build_services
 from wizard.cli_output import emit, with_folder
+from wizard.cli_report import COMMANDS as REPORT_COMMANDS
+from wizard.cli_report import add_parsers as add_report_parsers
 from wizard.core.algorithms import describe_algorithm, fingerprint_start
 from wizard.core.crash import format_crash, save_crash
 from wizard.core.errors import InvalidInput, UnknownId, WizardError
@@ -125,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_certs.add_parsers(sub, common, _Parser, _folder, vault_opts)
     cli_bundle.add_parsers(sub, common, _Parser, _folder, vault_opts)
     cli_track.add_parsers(sub, common, _Parser, _folder, vault_opts)
+    add_report_parsers(sub, common, _folder)
     cli_webhook.add_parsers(sub, common, _Parser, _folder)
     return p
 
@@ -311,6 +314,7 @@ _COMMANDS: dict[tuple[str, str | None], cli_people.Command] = {
     ("bundle", "import"): cli_bundle.bundle_import,
     **cli_track.COMMANDS,
     **cli_people.COMMANDS,
+    **REPORT_COMMANDS,
     **cli_webhook.COMMANDS,
 }
 _OPTION_FOR_FIELD.update(cli_track.OPTIONS)

@@ -98,6 +98,12 @@ def _read_head(project_dir: Path) -> tuple[int, str] | None:
     return None
 
 
+def head_record(project_dir: Path) -> tuple[int, str] | None:
+    """What the head file says: how many lines were written and the last line's hash (None when it is missing or
+    unreadable). Shown as the trail's head hash, e.g. in the evidence pack."""
+    return _read_head(project_dir)
+
+
 def _tail(project_dir: Path) -> tuple[int, str]:
     """The number of lines and the last hash, from the head file, or by reading the log when the head is missing
     or behind (a crash between appending a line and updating the head)."""

@@ -23,7 +23,8 @@ _INTERNAL_ID = re.compile(r"^[a-z]-[0-9a-f]{4,}$")
 _STATUS = {"not-started": "not started", "in-progress": "in progress", "done": "done"}
 _KEY_STATE = {"pending": "waiting for its certificate", "active": "in use", "retired": "retired",
               "replacement": "replacement waiting for its certificate"}
-_VAULT = {"keychain": "the computer's keychain", "file": "the passphrase-protected key file"}
+# Where a key or secret is kept (the evidence pack says it in the same words).
+VAULT_WORDS = {"keychain": "the computer's keychain", "file": "the passphrase-protected key file"}
 _EVENTS = {"step status": "Step status changed"}
 # What is said first (the audit file's keys are sorted by name); the rest follow in the file's order.
 # What a reader looks for first comes first: the long fingerprints last, so a narrow column cuts off only them.
@@ -142,12 +143,13 @@ _SPECIAL: dict[str, Callable[[Any, Profile, Project | None], str]] = {
     "status": _field("now", lambda v: _STATUS.get(str(v), str(v))),
     "fingerprint": _field("fingerprint", fingerprint_start),
     "algorithm": lambda v, _p, _j: describe_algorithm(str(v)),
-    "vault": _field("kept in", lambda v: _VAULT.get(str(v), str(v))),
+    "vault": _field("kept in", lambda v: VAULT_WORDS.get(str(v), str(v))),
     "replaces": lambda v, _p, project: f"replaces the key {_key(v, project)}",
     "state": _field("now", lambda v: _KEY_STATE.get(str(v), str(v))),
     "was": _field("was", lambda v: _KEY_STATE.get(str(v), str(v))),
     "not_after": _field("expires", _day),
     "verified_on": _field("verified on", _day),
+    "sha256": lambda v, _p, _j: fingerprint_start(str(v)),  # a saved file's (the evidence pack's) SHA-256
     "roles": _roles("roles"),
     "primary_roles": _roles("primary for"),
     "roles_before": _roles("roles before"),

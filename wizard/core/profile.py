@@ -349,6 +349,48 @@ class Profile:
 _T = TypeVar("_T", Role, Step, CertificateKind, Environment, Audience)
 
 
+@dataclass(frozen=True, slots=True)
+class RuleSource:
+    """One rule of the profile named for people (its area and name) with where it comes from."""
+
+    area: str
+    name: str
+    provenance: Provenance
+
+
+def rule_sources(p: Profile) -> tuple[RuleSource, ...]:
+    """Every rule that carries a source or a "confirmed = false" note, in the profile's order."""
+    found = [RuleSource("Environment", e.name, e.provenance) for e in p.environments]
+    for r in p.roles:
+        found.append(RuleSource("Role", r.name, r.provenance))
+        if r.primary is not None:
+            found.append(RuleSource("Role", r.primary.title, r.primary.provenance))
+    for s in p.steps:
+        found.append(RuleSource("Journey step", s.heading, s.provenance))
+        if s.duration is not None:
+            found.append(RuleSource("Journey step", f"How long {s.heading} takes", s.duration.provenance))
+    found += [RuleSource("Certificate", k.name, k.provenance) for k in p.certificate_kinds]
+    found += [RuleSource("Handoff bundle", a.name, a.provenance) for a in p.audiences]
+    found += [RuleSource("Webhook address", w.message, w.provenance) for w in p.webhook_rules]
+    found += [RuleSource("Where a certificate goes", d.name, d.provenance) for d in p.package_destinations]
+    found += [RuleSource("Reminders", "When renewal reminders fall", p.reminders.provenance),
+              RuleSource("DIP IDs", "DIP ID and MPID rules", p.dip_ids.provenance),
+              RuleSource("Domain verification", "The DNS record", p.domain_verification.provenance)]
+    if p.domain_verification.validity is not None:
+        found.append(RuleSource("Domain verification", "How long a verified domain lasts",
+                                p.domain_verification.validity.provenance))
+    found.append(RuleSource("Signing", "How a DIP request is signed", p.signing.provenance))
+    if p.timeline is not None:
+        found.append(RuleSource("Timeline", "How long the onboarding takes", p.timeline.provenance))
+    found += [RuleSource("Where to get help", c.name, c.provenance) for c in p.support]
+    return tuple(found)
+
+
+def unconfirmed_rules(p: Profile) -> tuple[RuleSource, ...]:
+    """The rules public guidance does not confirm (each says what it assumes in its note)."""
+    return tuple(r for r in rule_sources(p) if not r.provenance.confirmed)
+
+
 def _lookup(what: str, wanted: str, items: tuple[_T, ...]) -> _T:
     for item in items:
         if item.id == wanted:
