@@ -89,7 +89,7 @@ def cert_check_live(args: argparse.Namespace, s: Services) -> int:
     fingerprint = certificate_fingerprint(facts.leaf)
     if session is not None:
         session.record("live certificate checked", {"url": readiness.url, "connected_to": endpoint.where,
-                                                    "certificate": fingerprint,
+                                                    "fingerprint": fingerprint,
                                                     "problems": [c.topic for c in readiness.problems]})
     text = [f"One TLS handshake with {endpoint.where}, naming {endpoint.server_name}; nothing else was sent.",
             f"It presents {common_name(facts.leaf)} from {issuer_name(facts.leaf)}, {fingerprint_text(fingerprint)}.",

@@ -331,7 +331,7 @@ def test_check_live_compares_with_the_projects_certificates(live: Callable[..., 
     assert alone.code == 1
     assert problems(alone) == {"chain"}
     entry = [e for e in audit.read_entries(project) if e.event == "live certificate checked"][-1]
-    assert entry.details["certificate"] == certificate_fingerprint(leaf)
+    assert entry.details["fingerprint"] == certificate_fingerprint(leaf)
 
 
 def test_check_live_names_a_certificate_that_is_not_in_the_inventory(live: Callable[..., Outcome], project: Path,

@@ -39,6 +39,6 @@ def finish_webhook_check(session: ProjectSession, target: WebhookTarget, facts: 
     session.record("webhook checked", {
         "dip_id": target.channel.dip_id, "channel": target.channel.channel, "url": target.channel.url,
         "connected_to": facts.endpoint.where, "verdict": readiness.verdict, "tls_version": facts.tls_version,
-        "certificate": certificate_fingerprint(facts.leaf),
+        "fingerprint": certificate_fingerprint(facts.leaf),
         "problems": [c.topic for c in readiness.problems]})
     return readiness
