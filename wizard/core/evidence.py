@@ -157,14 +157,15 @@ def _people(session: ProjectSession) -> Section:
                             tuple((x.name, ", ".join(role_labels(profile, x)),
                                    x.email + (f"; {x.phone}" if x.phone else ""),
                                    "no (external)" if x.external else "yes", x.portal_status.replace("-", " "))
-                                  for x in p.people), widths=(17, 25, 36, 10, 12)))
+                                  for x in p.people), widths=(16, 20, 34, 15, 15)))
     else:
         blocks.append(Paragraph("No people planned yet."))
     staffing = session.staffing()
     if staffing:
         problems = sum(f.severity == "error" for f in staffing)
         blocks.append(Paragraph(f"The staffing checks found {counted(problems, 'problem')} to fix before onboarding "
-                                "can go on." if problems else "The staffing checks found no problem.",
+                                "can go on." if problems else "The staffing checks found no problem to fix before "
+                                "onboarding can go on.",
                                 "problem" if problems else "ok"))
         blocks.append(_findings(staffing, "Staffing checks"))
     else:
@@ -299,7 +300,7 @@ def _certificates(session: ProjectSession, now: dt.datetime) -> Section:
         blocks.append(Table(("Certificate", "Key", "Key fingerprint", "State", "Where the key is kept"),
                             tuple((names.get(k.kind, k.kind), describe_algorithm(k.algorithm),
                                    Code(fingerprint_text(k.fingerprint)), key_status(project, k, now), key_kept(k))
-                                  for k in waiting), "Keys waiting for their certificate", (18, 12, 34, 14, 22)))
+                                  for k in waiting), "Keys waiting for their certificate", (17, 12, 37, 14, 20)))
     if project.atlas_credentials is not None:
         saved = project.atlas_credentials
         blocks.append(Paragraph(f"The GlobalSign Atlas API key and secret were saved on {_day(saved.saved_at)} in "
@@ -323,7 +324,7 @@ def _dip_ids(session: ProjectSession) -> Section:
             checks = "; ".join(f"{_SEVERITY.get(f.severity, f.severity)}: {f.message}" for f in found) or "none"
             rows.append((ch.dip_id, ch.channel, ch.url, _yes(ch.confirmed), checks))
         blocks.append(Table(("DIP ID", "Channel", "Webhook address", "Confirmed", "Notes"), tuple(rows),
-                            "Message channels and their webhooks", (17, 12, 40, 13, 18)))
+                            "Message channels and their webhooks", (17, 13, 35, 17, 18)))
     else:
         blocks.append(Paragraph("No message channels recorded yet."))
     return Section("dip-ids", "DIP IDs and message channels", tuple(blocks))
