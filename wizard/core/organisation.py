@@ -47,6 +47,20 @@ def build_mpids(rows: Iterable[tuple[str, Iterable[str]]]) -> tuple[MarketPartic
     return tuple(result)
 
 
+def recorded_details_problem(project: Project) -> str | None:
+    """Why the Organisation page would refuse to be left with what the project records (the checks its Next runs,
+    `build_organisation` and `build_mpids`), or None. Reopening a project walks past that page without building
+    it only when this is None (OnboardingWizard.walk_to)."""
+    org = project.organisation
+    try:
+        build_organisation(name=org.name, company_number=org.company_number, domain=org.domain,
+                           description=org.description, is_dcp=org.is_dcp)
+        build_mpids((m.mpid, m.role_codes) for m in project.mpids)
+    except InvalidInput as exc:
+        return str(exc)
+    return None
+
+
 def parse_mpid_spec(spec: str) -> tuple[str, list[str]]:
     """`ABCD:LDSO,UMSO` (as typed on the command line) -> ("ABCD", ["LDSO", "UMSO"])."""
     mpid, _, codes = spec.partition(":")

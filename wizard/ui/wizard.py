@@ -47,6 +47,12 @@ PAGES: dict[PageId, tuple[str, str]] = {
 }
 
 
+class NotYetBuilt(QWizardPage):
+    """Stands for a page that reopening a project walked past without building it (`walk_to(lazily=True)`): it
+    keeps the page's place in QWizard's history, so Back and the commit point behave as if the user had clicked
+    through, and is swapped for the real page when Back reaches it (`_on_page_changed`)."""
+
+
 class OnboardingWizard(QWizard):
     """Holds the services and the open project; pages change the project only through `commit`."""
 
@@ -64,6 +70,8 @@ class OnboardingWizard(QWizard):
         self._first_paint_seen = False
         self._at_the_end: Callable[[], object] | None = None
         self._vault_access: VaultAccess | None = None
+        self._walking = False  # inside walk_to: page changes are announced once, at the end
+        self._walking_lazily = False  # inside a lazy walk: `page` leaves stand-ins in place
         # The user hid the expiry reminder; it shows again when a project is next opened.
         self._expiry_hidden = False
         # A message for the welcome page, e.g. why the last project could not be reopened.
@@ -167,11 +175,21 @@ class OnboardingWizard(QWizard):
             page.set_help_topic(topic_for_page(page_id.name))
 
     def page(self, page_id: int) -> QWizardPage:
-        """The page with this id, built now if it has not been needed before."""
-        if page_id in PAGES and page_id not in self.pageIds():
-            module, name = PAGES[PageId(page_id)]
-            self._add_page(PageId(page_id), getattr(importlib.import_module(module), name)())
+        """The page with this id, built now if it has not been needed before (or only stood in for)."""
+        if page_id in PAGES:
+            present = super().page(page_id) if page_id in self.pageIds() else None
+            if isinstance(present, NotYetBuilt) and not self._walking_lazily and page_id not in self.visitedIds():
+                self.removePage(page_id)
+                present.deleteLater()
+                present = None
+            if present is None:
+                module, name = PAGES[PageId(page_id)]
+                self._add_page(PageId(page_id), getattr(importlib.import_module(module), name)())
         return super().page(page_id)
+
+    def is_built(self, page_id: PageId) -> bool:
+        """Whether this page exists as itself (not only as a stand-in from reopening a project)."""
+        return page_id in self.pageIds() and not isinstance(super().page(page_id), NotYetBuilt)
 
     def validateCurrentPage(self) -> bool:
         # QWizard.next() asks this first and then moves to nextId(), which must exist by then.
@@ -247,7 +265,7 @@ class OnboardingWizard(QWizard):
             self.open_project(Path(last))
         except WizardError as exc:
             return f"The last project could not be reopened. {exc}"
-        self.walk_to(resume_page(self.settings.last_page.get(last)))
+        self.walk_to(resume_page(self.settings.last_page.get(last)), lazily=True)
         return None
 
     def show_welcome_problem(self, text: str) -> None:
@@ -256,18 +274,41 @@ class OnboardingWizard(QWizard):
     def walk_to_page_named(self, name: str) -> None:
         self.walk_to(PageId[name])
 
-    def walk_to(self, target: PageId) -> None:
+    def walk_to(self, target: PageId, *, lazily: bool = False) -> None:
         """Go forward page by page to `target`, so Back works as if the user had clicked through. Stops where a page
-        refuses to be left (its `validatePage`); does nothing when `target` is not ahead (see `revisit`)."""
+        refuses to be left (its `validatePage`); does nothing when `target` is not ahead (see `revisit`).
+
+        `lazily` (reopening a project): the pages on the way that are not built yet are passed as stand-ins
+        (`NotYetBuilt`) and built when Back first reaches them, so a returning user waits for one page, not for
+        every page before it (bench/README.md, resume_ratio). Only the Organisation page ever refuses to be left
+        with saved data; when the project's details would make it refuse, the walk builds the pages as before."""
         if self.currentId() < 0:
             self.restart()
         welcome = self.page(PageId.WELCOME)
         assert isinstance(welcome, WelcomePage)
         welcome.choose_open_project()
-        for following in pages_to(PageId(self.currentId()), target) or ():
-            self.next()
-            if self.currentId() != following:
-                break
+        if lazily and self.session is not None:
+            from wizard.core.organisation import recorded_details_problem
+
+            lazily = recorded_details_problem(self.session.project) is None
+        start = self.currentId()
+        self._walking, self._walking_lazily = True, lazily
+        try:
+            for following in pages_to(PageId(start), target) or ():
+                if lazily and following != target and following not in self.pageIds():
+                    self._add_stand_in(following)
+                self.next()
+                if self.currentId() != following:
+                    break
+        finally:
+            self._walking = self._walking_lazily = False
+        if self.currentId() != start:
+            self._on_page_changed(self.currentId())  # the pages passed on the way were never shown
+
+    def _add_stand_in(self, page_id: PageId) -> None:
+        stand_in = NotYetBuilt()
+        stand_in.setCommitPage(is_commit_point(page_id))  # so that Back is off after it, as after the real page
+        self.setPage(page_id, stand_in)
 
     def revisit(self, target: PageId) -> None:
         """Go to an earlier page that Back cannot reach (it lies behind the keys page, a commit page), walking
@@ -354,7 +395,12 @@ class OnboardingWizard(QWizard):
         self.services.settings.save(self.settings)
 
     def _on_page_changed(self, page_id: int) -> None:
-        if page_id < 0:
+        if page_id < 0 or self._walking:
+            return
+        if isinstance(super().page(page_id), NotYetBuilt):
+            # Back reached a page that reopening the project passed without building: walk to it again from the
+            # start, building the pages this time (the stand-ins are swapped as the walk reaches them).
+            self.revisit(PageId(page_id))
             return
         page = self.page(page_id)
         # Announce the page change: the window title changes and focus moves to the page's first input.

@@ -1,0 +1,93 @@
+"""Reopening the last project builds only the page the user was on; the pages before it are built when Back first
+reaches them, and Back then behaves as if the user had clicked through (OnboardingWizard.walk_to, lazily)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+
+from wizard.app import Services
+from wizard.core.flow import PageId
+from wizard.core.store import PROJECT_FILE
+from wizard.demo import create_demo_project
+from wizard.ui.pages.certificates import CertificatesPage
+from wizard.ui.pages.journey import JourneyPage
+from wizard.ui.pages.organisation import OrganisationPage
+from wizard.ui.pages.people import PeoplePage
+from wizard.ui.wizard import NotYetBuilt, OnboardingWizard
+
+
+def _reopening_on(services: Services, make_wizard: Callable[[], OnboardingWizard], page: PageId) -> \
+        tuple[OnboardingWizard, Path]:
+    folder = services.paths.projects_dir / "demo"
+    if not folder.exists():
+        create_demo_project(folder, services.profile, services.clock)
+    store = services.settings
+    store.save(store.load().remembering(folder, page.name))
+    window = make_wizard()
+    assert window.resume_last() is None
+    return window, folder
+
+
+def test_only_the_page_the_user_was_on_is_built(qtbot: QtBot, services: Services,
+                                                make_wizard: Callable[[], OnboardingWizard]) -> None:
+    window, _ = _reopening_on(services, make_wizard, PageId.DIP_IDS)
+    window.show()
+    assert window.currentId() == PageId.DIP_IDS
+    passed = [p for p in PageId if PageId.WELCOME < p < PageId.DIP_IDS]
+    assert [p.name for p in passed if window.is_built(p)] == [], "no page on the way was built"
+    assert all(isinstance(QWizard.page(window, p), NotYetBuilt) for p in passed), "each keeps its place"
+    assert window.visitedIds() == [int(p) for p in PageId if p <= PageId.DIP_IDS], "the history is a click-through"
+    assert window.windowTitle().startswith("DIP IDs and message channels"), "the page is announced once, as itself"
+    assert window.session is not None
+    assert json.loads(services.settings.path.read_text())["last_page"][str(window.session.folder)] == "DIP_IDS"
+
+
+def test_back_builds_the_page_it_reaches_and_keeps_the_click_through_history(
+        qtbot: QtBot, services: Services, make_wizard: Callable[[], OnboardingWizard]) -> None:
+    window, _ = _reopening_on(services, make_wizard, PageId.JOURNEY)
+    window.show()
+    assert isinstance(window.currentPage(), JourneyPage)
+    window.button(QWizard.WizardButton.BackButton).click()
+    assert window.currentId() == PageId.PEOPLE
+    assert isinstance(window.currentPage(), PeoplePage), "the real page, not its stand-in"
+    assert window.windowTitle().startswith(window.currentPage().title())
+    window.button(QWizard.WizardButton.BackButton).click()
+    organisation = window.currentPage()
+    assert isinstance(organisation, OrganisationPage)
+    assert window.session is not None
+    assert organisation.name.text() == window.session.project.organisation.name
+    window.button(QWizard.WizardButton.NextButton).click()
+    window.button(QWizard.WizardButton.NextButton).click()
+    assert isinstance(window.currentPage(), JourneyPage), "Next goes forward through real pages again"
+    assert not any(isinstance(QWizard.page(window, p), NotYetBuilt) for p in window.pageIds())
+
+
+def test_after_the_keys_page_back_stops_where_a_click_through_stops(
+        qtbot: QtBot, services: Services, make_wizard: Callable[[], OnboardingWizard]) -> None:
+    window, _ = _reopening_on(services, make_wizard, PageId.PACKAGES)
+    window.show()
+    back = window.button(QWizard.WizardButton.BackButton)
+    back.click()
+    assert isinstance(window.currentPage(), CertificatesPage)
+    assert not back.isEnabled(), "the keys page is a commit page, stand-in or not"
+
+
+def test_details_the_organisation_page_would_refuse_stop_the_reopening_there(
+        qtbot: QtBot, services: Services, make_wizard: Callable[[], OnboardingWizard]) -> None:
+    folder = services.paths.projects_dir / "demo"
+    create_demo_project(folder, services.profile, services.clock)
+    # The project file's own checks pass each MPID on its own; the page's Next refuses one listed twice.
+    data = json.loads((folder / PROJECT_FILE).read_text())
+    data["project"]["mpids"].append(data["project"]["mpids"][0])
+    (folder / PROJECT_FILE).write_text(json.dumps(data))
+    window, _ = _reopening_on(services, make_wizard, PageId.AUDIT)
+    window.show()
+    assert window.currentId() == PageId.ORGANISATION, "as before: the page that refuses is where the user lands"
+    page = window.currentPage()
+    assert isinstance(page, OrganisationPage)
+    assert "listed twice" in page.mpid_message.text()
