@@ -4,13 +4,17 @@ with the bank holidays of England and Wales from the offline `holidays` package.
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import wizard.core.workdays as workdays
 from wizard.core.errors import WizardError
-from wizard.core.workdays import add_working_days, bank_holidays, is_working_day
+from wizard.core.workdays import add_working_days, bank_holidays, calendars_loaded, is_working_day
 
 D = dt.date
 # The bank holidays of England and Wales around the dates below (gov.uk/bank-holidays): Christmas Day on a Friday,
@@ -82,3 +86,54 @@ def test_an_unknown_calendar_is_a_plain_error() -> None:
         bank_holidays("GB", "XX", [2026])
     with pytest.raises(WizardError, match="bank holidays of ZZ are not known"):
         bank_holidays("ZZ", None, [2026])
+
+
+def test_the_uk_table_is_what_the_package_installed_gives() -> None:
+    """The table (wizard/core/bank_holiday_table.py) is made from the package; when a new version of the package
+    knows another holiday, this fails: run `python -m wizard.core.workdays --write-table`."""
+    from wizard.core.bank_holiday_table import HOLIDAYS_VERSION
+
+    expected = workdays.table_source()
+    written = Path(workdays.__file__).with_name("bank_holiday_table.py").read_text(encoding="utf-8")
+    assert written == expected, f"the table was made from holidays {HOLIDAYS_VERSION}: write it again"
+    assert workdays._installed_version() in (HOLIDAYS_VERSION, None)
+
+
+def test_dates_the_table_holds_never_import_the_package() -> None:
+    """A plan within the table's years answers at once: the package's calendars (~150 ms) are not imported."""
+    code = ("import sys\n"
+            "from wizard.core.workdays import bank_holidays, calendars_loaded\n"
+            "assert calendars_loaded('GB', 'ENG', range(2026, 2028))\n"
+            "days = bank_holidays('GB', 'ENG', range(2026, 2028))\n"
+            "print(' '.join(sorted(d.isoformat() for d in days)), 'holidays' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    package = sorted(d.isoformat() for d in workdays._bank_holidays("GB", "ENG", (2026, 2027)))
+    assert done.stdout.split() == [*package, "False"]
+
+
+@pytest.mark.parametrize(("calendar", "years"), [(("GB", "ENG"), range(2046, 2048)), (("GB", "SCT"), [2019, 2020]),
+                                                  (("IE", None), [2026])])
+def test_what_the_table_does_not_hold_comes_from_the_package(calendar: tuple[str, str | None],
+                                                              years: list[int]) -> None:
+    assert not calendars_loaded(*calendar, years) or workdays._loaded, "not at hand before a lookup"
+    from_package = workdays._bank_holidays(*calendar, tuple(years))
+    assert bank_holidays(*calendar, years) == from_package
+    assert calendars_loaded(*calendar, years), "at hand once the package is loaded"
+
+
+def test_another_version_of_the_package_is_asked_instead_of_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newer package may know a holiday announced after the table was made (a coronation, a jubilee)."""
+    workdays._from_table.cache_clear()
+    monkeypatch.setattr(workdays, "_installed_version", lambda: "0.999")
+    try:
+        assert workdays._from_table("GB", "ENG", (2026,)) is None
+        assert bank_holidays("GB", "ENG", [2026]) == workdays._bank_holidays("GB", "ENG", (2026,))
+    finally:
+        workdays._from_table.cache_clear()
+
+
+def test_the_table_and_the_package_agree_on_every_calendar_it_holds() -> None:
+    years = tuple(workdays.TABLE_YEARS)
+    for calendar in workdays.TABLE_CALENDARS:
+        assert workdays._from_table(*calendar, years) == workdays._bank_holidays(*calendar, years), calendar

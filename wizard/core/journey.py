@@ -10,7 +10,7 @@ from wizard.core.findings import Finding
 from wizard.core.model import Person, Project, StepProgress
 from wizard.core.profile import Profile, Step, Timeline
 from wizard.core.roles import holders_counting
-from wizard.core.workdays import add_working_days, bank_holidays
+from wizard.core.workdays import add_working_days, bank_holidays, calendars_loaded
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +156,21 @@ def journey_timeline(profile: Profile, plan: tuple[PlannedStep, ...], today: dt.
     timeline = profile.timeline
     if timeline is None:
         return None
+    days_off = bank_holidays(timeline.holidays_country, timeline.holidays_subdivision, _years(plan, today))
+    return plan_timeline(profile, plan, today, days_off)
+
+
+def timeline_at_hand(profile: Profile, plan: tuple[PlannedStep, ...], today: dt.date) -> bool:
+    """Whether `journey_timeline` answers at once (no bank holiday calendars to import first)."""
+    timeline = profile.timeline
+    return timeline is None or calendars_loaded(timeline.holidays_country, timeline.holidays_subdivision,
+                                                _years(plan, today))
+
+
+def _years(plan: tuple[PlannedStep, ...], today: dt.date) -> range:
     days = [today, *(d for item in plan for d in (item.progress.started_on, item.progress.done_on) if d)]
     # A window of at most a few weeks never reaches past the year after the last day it starts from.
-    years = range(min(days).year, max(days).year + 2)
-    days_off = bank_holidays(timeline.holidays_country, timeline.holidays_subdivision, years)
-    return plan_timeline(profile, plan, today, days_off)
+    return range(min(days).year, max(days).year + 2)
 
 
 def expected_time(step: Step, timeline: Timeline | None) -> str | None:

@@ -24,11 +24,17 @@ from PySide6.QtWidgets import (
 
 from wizard.core.errors import WizardError
 from wizard.core.flow import PageId, page_for_step
-from wizard.core.journey import JourneyTimeline, PlannedStep, expected_time, journey_timeline, timeline_lines
+from wizard.core.journey import (
+    JourneyTimeline,
+    PlannedStep,
+    expected_time,
+    journey_timeline,
+    timeline_at_hand,
+    timeline_lines,
+)
 from wizard.core.model import STEP_STATUSES, with_step_status
 from wizard.core.profile import Profile
 from wizard.core.support import HEADING as SUPPORT_HEADING
-from wizard.core.workdays import calendars_loaded
 from wizard.ui.pages.base import BasePage
 from wizard.ui.widgets import FindingsPanel, row_table
 
@@ -136,7 +142,9 @@ class JourneyPage(BasePage):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._calendars_loading and self.onboarding().session is not None and not calendars_loaded():
+        session = self.onboarding().session
+        if not self._calendars_loading and session is not None and \
+                not timeline_at_hand(session.profile, self._plan, session.today()):
             self._refresh()  # drawn before it was shown (the wizard's walk): now the dates can be worked out
 
     def initializePage(self) -> None:
@@ -211,8 +219,8 @@ class JourneyPage(BasePage):
         """How long the whole onboarding takes and when it should be done, in working days (as `status` says)."""
         session = self.session()
         profile, plan, today = session.profile, self._plan, session.today()
-        if profile.timeline is not None and not calendars_loaded():
-            # The first plan imports the bank holiday calendars (about 90 ms): the page is drawn first, then they
+        if not timeline_at_hand(profile, plan, today):
+            # Dates outside the UK table import the bank holiday calendars (~150 ms): the page is drawn first, then they
             # are loaded and the plan redrawn. On the GUI thread, after this paint: a pool thread importing them
             # while pages changed was seen to take the window down with it (PySide's import hook runs there too).
             self.timeline_label.setText("Working out the planned dates…")
