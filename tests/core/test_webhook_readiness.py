@@ -276,6 +276,14 @@ def test_a_stored_address_the_dip_cannot_reach_is_refused_but_any_https_address_
         endpoint_for(profile, "http://hook.acme.example/", stored=False)
 
 
+def test_an_address_with_a_user_name_or_password_is_refused_before_any_connection(profile: Profile) -> None:
+    """Checked live too: the address would otherwise go into the audit trail and the --json output as typed."""
+    for url in ("https://user:s3cret@hook.acme.example/", "https://token@hook.acme.example/"):
+        with pytest.raises(InvalidInput, match="Remove the user name or password") as caught:
+            endpoint_for(profile, url, ("127.0.0.1", 9443), stored=False)
+        assert "s3cret" not in str(caught.value)
+
+
 @pytest.mark.parametrize(("text", "parsed"), [("127.0.0.1:8443", ("127.0.0.1", 8443)), ("[::1]:443", ("::1", 443)),
                                               (" lb.acme.example:9000 ", ("lb.acme.example", 9000))])
 def test_connect_to_is_host_and_port(text: str, parsed: tuple[str, int]) -> None:

@@ -113,6 +113,11 @@ def endpoint_for(profile: Profile, url: str, connect_to: tuple[str, int] | None 
     parts = urlsplit(clean)
     if stored and refused:
         raise InvalidInput("address", f"The recorded address {clean} cannot be checked: {' '.join(refused)}")
+    # Live too: a password typed into the address would be written to the audit trail and the output as typed
+    # (and is never needed, as only the handshake is made). The address is not repeated, as it holds the secret.
+    secret = next((f.message for f in findings if f.code == "webhook-no-credentials"), None)
+    if secret is not None:
+        raise InvalidInput("address", f"Nothing was checked. {secret}")
     if parts.scheme != "https":
         raise InvalidInput("address", f"{clean} is not an https:// address, so it has no TLS certificate to check.")
     host = (parts.hostname or "").strip("[]")
