@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from wizard.core import files
+from wizard.core.errors import WizardError
 from wizard.core.files import atomic_write, remove_stale_temp_files
 
 
@@ -122,3 +123,13 @@ def test_a_refused_replace_is_not_retried_where_it_means_no_permission(tmp_path:
         atomic_write(target, b"new")
     assert attempts == [1]
     assert target.read_bytes() == b"old"
+
+
+def test_an_output_under_a_file_names_that_file_as_not_a_folder(tmp_path: Path) -> None:
+    """`--out pack.html/x.pdf` where pack.html is a file: the folder exists as a file, so "does not exist" misleads."""
+    (tmp_path / "pack.html").write_text("an earlier pack", encoding="utf-8")
+    with pytest.raises(WizardError, match=r"pack\.html is a file, not a folder; choose a folder to write to\. "
+                                          r"Nothing was written\.$"):
+        files.check_output(tmp_path / "pack.html" / "x.pdf", overwrite=False)
+    with pytest.raises(WizardError, match=r"missing does not exist; create it or choose another\."):
+        files.check_output(tmp_path / "missing" / "x.pdf", overwrite=False)

@@ -103,6 +103,9 @@ def check_output(path: Path, *, overwrite: bool) -> None:
     if path.exists() and not overwrite:
         raise WizardError(f"{path} already exists. Choose another name, or replace it with --force. Nothing was "
                           "written.")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise WizardError(f"{path.parent} is a file, not a folder; choose a folder to write to. Nothing was "
+                          "written.")
     if not path.parent.is_dir():
         raise WizardError(f"The folder {path.parent} does not exist; create it or choose another. Nothing was "
                           "written.")
