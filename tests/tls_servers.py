@@ -66,7 +66,8 @@ class TlsServer:
         self._sock.listen(8)
         self._sock.settimeout(0.05)
         self.port: int = self._sock.getsockname()[1]
-        self.handshakes = 0
+        self.connections = 0  # every connection accepted, whether or not its handshake completed
+        self.handshakes = 0  # handshakes completed (a server that requires a client certificate completes none)
         self.received = b""  # anything the client sent after the handshake (the check must send nothing)
         self._held: list[socket.socket] = []
         self._stop = threading.Event()
@@ -90,6 +91,7 @@ class TlsServer:
                 client, _ = self._sock.accept()
             except TimeoutError:
                 continue
+            self.connections += 1
             if self.silent:
                 self._held.append(client)
                 continue

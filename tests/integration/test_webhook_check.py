@@ -146,7 +146,7 @@ def test_a_ready_webhook_is_ready(check: Callable[..., Outcome], ca: SupplierCA,
     assert [c["subject"] for c in data["certificates"]] == [f"C=GB,O=Acme Energy Ltd,CN={HOST}",
                                                             ca.intermediate.subject.rfc4514_string()]
     assert {f["status"] for f in data["findings"]} == {"ok"}
-    assert server.received == b"", "nothing is sent after the handshake"
+    assert server.connections == 2  # one connection per check
     entry = [e for e in audit.read_entries(project) if e.event == "webhook checked"][-1]
     assert entry.details["verdict"] == "ready"
     assert entry.details["channel"] == CHANNEL
@@ -293,7 +293,18 @@ def test_a_stored_loopback_webhook_is_refused_without_connecting(cli: Callable[.
     assert outcome.code == 1
     assert "The recorded address https://127.0.0.1/dip/if-001 cannot be checked: The DIP can never reach " \
            "127.0.0.1 (this computer)" in outcome.err
-    assert server.handshakes == 0
+    assert server.connections == 0
+
+
+def test_nothing_is_sent_after_the_handshake(check: Callable[..., Outcome], ca: SupplierCA,
+                                            key: rsa.RSAPrivateKey, leaf: x509.Certificate) -> None:
+    # A server that lets a client without a certificate through completes the handshake and then reads what the
+    # client sends: nothing. (One that requires a client certificate ends the handshake first, so it reads nothing
+    # whatever the check would send.)
+    with ready_server(ca, key, leaf, request="optional") as server:
+        outcome = check(server)
+    assert outcome.code == 0, outcome.out
+    assert (server.connections, server.handshakes, server.received) == (1, 1, b"")
 
 
 def test_an_unknown_channel_and_a_bad_connect_to(cli: Callable[..., Outcome], project: Path) -> None:
