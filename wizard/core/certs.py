@@ -270,21 +270,24 @@ class InventoryRow:
     not_before: dt.datetime
 
 
+def certificate_status(profile: Profile, project: Project, c: CertificateRecord, now: dt.datetime) -> str:
+    """`InventoryRow.status` of one certificate: "waiting", "retired", "expired", "soon" or "ok"."""
+    state = next((k.state for k in project.keys if k.id == c.key_id), "active")
+    if state in ("pending", "retired"):
+        return "waiting" if state == "pending" else "retired"
+    if c.not_after <= now:
+        return "expired"
+    return "soon" if (c.not_after - now).days <= max(profile.reminders.lead_days) else "ok"
+
+
 def inventory(profile: Profile, project: Project, now: dt.datetime) -> tuple[InventoryRow, ...]:
     """Every certificate of the project, soonest expiry first."""
-    lead = max(profile.reminders.lead_days)
     names = {k.id: k.name for k in profile.certificate_kinds}
-    rows = []
-    states = {k.id: k.state for k in project.keys}
-    for c in project.certificates:
-        days = (c.not_after - now).days
-        state = states.get(c.key_id, "active")
-        status = "waiting" if state == "pending" else "retired" if state == "retired" else \
-            "expired" if c.not_after <= now else "soon" if days <= lead else "ok"
-        rows.append(InventoryRow(c.kind, names.get(c.kind, c.kind), c.subject, c.issuer, c.not_after, days, status,
-                                 c.not_before))
+    rows = [InventoryRow(c.kind, names.get(c.kind, c.kind), c.subject, c.issuer, c.not_after, (c.not_after - now).days,
+                         certificate_status(profile, project, c, now), c.not_before) for c in project.certificates]
     return tuple(sorted(rows, key=lambda r: r.not_after))
 
 
-__all__ = ["InventoryRow", "Match", "NotACertificate", "NotForThisKey", "check_certificate", "inventory",
+__all__ = ["InventoryRow", "Match", "NotACertificate", "NotForThisKey", "certificate_status", "check_certificate",
+           "inventory",
            "match_certificate", "public_roots", "record_for"]

@@ -208,15 +208,12 @@ def key_kept(key: KeyRecord) -> str:
 
 def _certificate_state(session: ProjectSession, c: CertificateRecord, now: dt.datetime) -> str:
     """In words, as the certificate inventory (core/certs.py) judges it: waiting, retired, expired, or in use."""
-    key = next((k for k in session.project.keys if k.id == c.key_id), None)
-    if key is not None and key.state == "pending":
-        return f"waiting, valid from {_day(c.not_before)}"
-    if key is not None and key.state == "retired":
-        return "retired (its key is no longer in use; kept until it expires)"
-    if c.not_after <= now:
-        return "expired"
-    soon = (c.not_after - now).days <= max(session.profile.reminders.lead_days)
-    return "in use, renew soon" if soon else "in use"
+    from wizard.core.certs import certificate_status
+
+    status = certificate_status(session.profile, session.project, c, now)
+    return {"waiting": f"waiting, valid from {_day(c.not_before)}",
+            "retired": "retired (its key is no longer in use; kept until it expires)", "expired": "expired",
+            "soon": "in use, renew soon"}.get(status, "in use")
 
 
 def _certificate(session: ProjectSession, c: CertificateRecord, now: dt.datetime) -> Facts:
