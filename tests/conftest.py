@@ -29,13 +29,16 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def no_os_keychain(request: pytest.FixtureRequest) -> Iterator[None]:
+def no_os_keychain(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Only tests marked `keychain` reach the real OS keychain. The others get keyring's fail backend, so the wizard
     finds no keychain and anything that calls keyring by mistake fails loudly; a test that needs a keychain gives
-    the wizard `wizard.core.memory_keychain.MemoryKeychain`."""
+    the wizard `wizard.core.memory_keychain.MemoryKeychain`. It is named in PYTHON_KEYRING_BACKEND too: the wizard
+    asks keyring's configuration before taking the platform's backend directly (core/keychain.keyrings_choice), and
+    so do the processes a test starts."""
     if request.node.get_closest_marker("keychain"):
         yield
         return
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
