@@ -20,7 +20,7 @@ from wizard.core.profile import Profile
 
 _INTERNAL_ID = re.compile(r"^[a-z]-[0-9a-f]{4,}$")
 
-_STATUS = {"not-started": "not started", "in-progress": "in progress", "done": "done"}
+STEP_STATUS_WORDS = {"not-started": "not started", "in-progress": "in progress", "done": "done"}
 _KEY_STATE = {"pending": "waiting for its certificate", "active": "in use", "retired": "retired",
               "replacement": "replacement waiting for its certificate"}
 # Where a key or secret is kept (the evidence pack says it in the same words).
@@ -140,7 +140,7 @@ _SPECIAL: dict[str, Callable[[Any, Profile, Project | None], str]] = {
     "kind": _kind,
     "name": lambda v, _p, _j: str(v),
     "step": _step,
-    "status": _field("now", lambda v: _STATUS.get(str(v), str(v))),
+    "status": _field("now", lambda v: STEP_STATUS_WORDS.get(str(v), str(v))),
     "fingerprint": _field("fingerprint", fingerprint_start),
     "algorithm": lambda v, _p, _j: describe_algorithm(str(v)),
     "vault": _field("kept in", lambda v: VAULT_WORDS.get(str(v), str(v))),

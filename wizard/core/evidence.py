@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from wizard.core import audit
 from wizard.core.algorithms import describe_algorithm, fingerprint_text
-from wizard.core.audit_words import VAULT_WORDS, detail_words, event_words
+from wizard.core.audit_words import STEP_STATUS_WORDS, VAULT_WORDS, detail_words, event_words
 from wizard.core.errors import WizardError
 from wizard.core.findings import Finding
 from wizard.core.model import CertificateRecord, KeyRecord
@@ -173,15 +173,12 @@ def _people(session: ProjectSession) -> Section:
     return Section("people", "People and roles", tuple(blocks))
 
 
-_STATUS = {"not-started": "not started", "in-progress": "in progress", "done": "done"}
-
-
 def _journey(session: ProjectSession) -> Section:
     from wizard.core.journey import expected_time, journey_findings, journey_timeline, timeline_lines
 
     profile = session.profile
     plan = session.plan()
-    rows = tuple((item.step.heading, _STATUS.get(item.progress.status, item.progress.status)
+    rows = tuple((item.step.heading, STEP_STATUS_WORDS.get(item.progress.status, item.progress.status)
                   + (" (next)" if item.is_next else ""), _day(item.progress.started_on, "—"),
                   _day(item.progress.done_on, "—"), ", ".join(x.name for x in item.owners) or "nobody yet",
                   expected_time(item.step, profile.timeline) or "—") for item in plan)
