@@ -4,6 +4,9 @@ reaches them, and Back then behaves as if the user had clicked through (Onboardi
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,3 +94,29 @@ def test_details_the_organisation_page_would_refuse_stop_the_reopening_there(
     page = window.currentPage()
     assert isinstance(page, OrganisationPage)
     assert "listed twice" in page.mpid_message.text()
+
+
+def test_reopening_a_settled_project_loads_no_vault_code(services: Services, tmp_path: Path) -> None:
+    """What a reopened page waits for: opening a project with nothing to finish (core/lifecycle.needs_housekeeping)
+    does not import the vault code (~10 ms), nor the pages it walks past."""
+    assert services.paths.data_dir == tmp_path / "home" / "data"  # the child's DIP_ONBOARDING_HOME
+    folder = services.paths.projects_dir / "demo"
+    create_demo_project(folder, services.profile, services.clock)
+    services.settings.save(services.settings.load().remembering(folder, PageId.DIP_IDS.name))
+    code = ("import sys\n"
+            "from wizard.app import build_services\n"
+            "from wizard.ui.main import make_application\n"
+            "from wizard.ui.dialogs import Dialogs\n"
+            "from wizard.ui.wizard import OnboardingWizard\n"
+            "app = make_application([])\n"
+            "window = OnboardingWizard(build_services(), Dialogs())\n"
+            "before = set(sys.modules)\n"
+            "assert window.resume_last() is None\n"
+            "print(type(window.currentPage()).__name__)\n"
+            "print(sorted(m for m in ('wizard.core.vault', 'wizard.actions.opening', 'wizard.ui.pages.keys',\n"
+            "                         'wizard.ui.pages.journey') if m in set(sys.modules) - before))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                               "DIP_ONBOARDING_HOME": str(tmp_path / "home")})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["DipIdsPage", "[]"]

@@ -24,6 +24,7 @@ from wizard.core.lifecycle import (
     folder_home,
     folder_relation,
     key_entry,
+    needs_housekeeping,
     new_identity,
     owns_entry,
     with_switch,
@@ -54,13 +55,7 @@ def is_copy(session: ProjectSession) -> bool:
 
 def has_work(session: ProjectSession) -> bool:
     """Whether `housekeep` would change anything (cheap: one stat of the folder)."""
-    p, now = session.project, session.clock()
-    relation = folder_relation(p, session.folder)
-    if relation != "same" or p.key_intents or due_switches(p, now) or expired_retired(p, now):
-        return True
-    home = folder_home(session.folder)
-    return (home != p.home or any(not owns_entry(p, k.vault_entry) for k in p.keys)
-            or (p.atlas_credentials is not None and not owns_entry(p, p.atlas_credentials.vault_entry)))
+    return needs_housekeeping(session.project, session.folder, session.clock())
 
 
 def housekeep(session: ProjectSession, vault_for: VaultFor) -> Housekeeping:

@@ -204,12 +204,12 @@ class OnboardingWizard(QWizard):
 
     def open_project(self, folder: Path) -> None:
         """Open a project folder; raises `WizardError` with a plain message if it cannot be opened."""
-        from wizard.actions.opening import has_work, housekeep, is_copy
         from wizard.core.errors import WizardError
+        from wizard.core.lifecycle import folder_relation, needs_housekeeping
         from wizard.core.session import ProjectSession
 
         session = ProjectSession.open(folder, self.services.profile, self.services.clock)
-        if is_copy(session):
+        if folder_relation(session.project, folder) == "copy":  # as actions.opening.is_copy
             assert session.project.home is not None
             if not self.dialogs.confirm(self, "A copied project folder", f"{folder} is a copy of the project in "
                                         f"{session.project.home.path}. To use it, the wizard makes it independent: "
@@ -217,7 +217,9 @@ class OnboardingWizard(QWizard):
                                         "folder can ever remove the other's keys. Make it independent?",
                                         action="Make it independent"):
                 raise WizardError(f"{folder} was not opened, and nothing was changed.")
-        if has_work(session):
+        if needs_housekeeping(session.project, folder, session.clock()):
+            from wizard.actions.opening import housekeep  # with the vault code: only when there is work
+
             # Rare (a copy, an interrupted key write, a certificate that became valid, an older project's first
             # open): done here, before any page shows the project. A key in a locked file vault waits for a later
             # open, when the vault is unlocked.
