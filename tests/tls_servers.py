@@ -128,7 +128,7 @@ def webhook_ca(at: dt.datetime | None = None) -> SupplierCA:
 
 
 def webhook_leaf(ca: SupplierCA, key: rsa.RSAPrivateKey, *, names: Sequence[str] = (HOST,),
-                 days: tuple[int, int] = (-1, 90), at: dt.datetime | None = None) -> x509.Certificate:
+                 days: tuple[float, float] = (-1, 90), at: dt.datetime | None = None) -> x509.Certificate:
     """A webhook server certificate for `key`, valid from `days[0]` to `days[1]` days from `at` (now)."""
     start = at or utc_now()
     return ca.issue(key.public_key(), common_name=names[0], organisation="Acme Energy Ltd", dns_names=names,

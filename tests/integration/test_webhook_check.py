@@ -83,8 +83,10 @@ def key() -> rsa.RSAPrivateKey:
 
 @pytest.fixture(scope="module")
 def leaf(ca: SupplierCA, key: rsa.RSAPrivateKey) -> x509.Certificate:
-    """The project's webhook certificate (each one made has its own serial number, and so fingerprint)."""
-    return webhook_leaf(ca, key)
+    """The project's webhook certificate (each one made has its own serial number, and so fingerprint). It ends
+    90 days and 12 hours from now: "90 more days" for the rest of the run (a certificate's times are whole
+    seconds, so one ending exactly 90 days from now has 89 days and some hours left a second later: seen in CI)."""
+    return webhook_leaf(ca, key, days=(-1, 90.5))
 
 
 @pytest.fixture
