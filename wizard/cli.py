@@ -49,7 +49,8 @@ _OPTION_FOR_FIELD = {"name": "--name", "org_name": "--org", "email": "--email", 
                      "env": "--env", "cert": "--cert", "algorithm": "--algorithm", "passphrase": "--passphrase-file",
                      "api_key": "--key-file", "api_secret": "--secret-file",
                      "profile": "--profile", "password": "--password-file", "file": "FILE",
-                     "audience": "--audience", "include_pfx": "--include-pfx", "keychain": "--keychain", "yes": "--yes"}
+                     "audience": "--audience", "include_pfx": "--include-pfx", "keychain": "--keychain", "yes": "--yes",
+                     "dip_id": "--dip-id"}
 EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 70
 
 

@@ -324,3 +324,21 @@ def test_check_live_without_a_project_judges_the_certificate_alone(profile: Prof
     assert result.ready
     other = replace(facts((ours, ca.intermediate)), tls_version="TLSv1.1")
     assert [c.topic for c in live_certificate(profile, None, URL, other, NOW).problems] == ["tls-version", "chain"]
+
+
+def test_an_unknown_dip_id_is_named_as_the_dip_id(profile: Profile, project: Project) -> None:
+    """Not as a missing channel: the DIP ID is what was mistyped (or not recorded yet)."""
+    from wizard.core.model import Channel, DipId
+    from wizard.core.webhook_readiness import channel_to_check
+
+    recorded = replace(project, dip_ids=(DipId("8795183096", "ACME", "LDSO"),),
+                       channels=(Channel("8795183096", "IF-001", URL),))
+    with pytest.raises(InvalidInput) as unknown:
+        channel_to_check(profile, recorded, "123", "IF-001")
+    assert unknown.value.field == "dip_id"
+    assert "No DIP ID 123 in this project (it has: 8795183096)" in str(unknown.value)
+    with pytest.raises(InvalidInput) as no_channel:
+        channel_to_check(profile, recorded, "8795183096", "IF-002")
+    assert no_channel.value.field == "channel"
+    assert "No channel IF-002 recorded for the DIP ID 8795183096 (it has: IF-001)" in str(no_channel.value)
+    assert channel_to_check(profile, recorded, " 8795183096 ", "if-001").url == URL

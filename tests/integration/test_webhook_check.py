@@ -312,7 +312,10 @@ def test_nothing_is_sent_after_the_handshake(check: Callable[..., Outcome], ca: 
 def test_an_unknown_channel_and_a_bad_connect_to(cli: Callable[..., Outcome], project: Path) -> None:
     unknown = cli("webhook", "check", project, "--dip-id", DIP_ID, "--channel", "IF-002")
     assert unknown.code == 1
-    assert f"No channel {DIP_ID}/IF-002 in this project (it has: {DIP_ID}/IF-001)" in unknown.err
+    assert f"--channel: No channel IF-002 recorded for the DIP ID {DIP_ID} (it has: IF-001)" in unknown.err
+    no_dip_id = cli("webhook", "check", project, "--dip-id", "123", "--channel", CHANNEL)
+    assert no_dip_id.code == 1
+    assert f"--dip-id: No DIP ID 123 in this project (it has: {DIP_ID})" in no_dip_id.err
     bad = cli("webhook", "check", project, "--dip-id", DIP_ID, "--channel", CHANNEL, "--connect-to", "127.0.0.1")
     assert bad.code == 2
     assert "is not HOST:PORT" in bad.err

@@ -94,12 +94,16 @@ def webhook_kinds(profile: Profile) -> tuple[str, ...]:
 def channel_to_check(profile: Profile, project: Project, dip_id: str, channel: str) -> Channel:
     from wizard.core.dipids import normalise_channel
 
-    wanted = f"{dip_id.strip()}/{normalise_channel(profile, channel)}"
-    found = next((c for c in project.channels if c.id == wanted), None)
+    dip_id, name = dip_id.strip(), normalise_channel(profile, channel)
+    if all(d.id != dip_id for d in project.dip_ids):
+        have = ", ".join(d.id for d in project.dip_ids) or "none yet"
+        raise InvalidInput("dip_id", f"No DIP ID {dip_id} in this project (it has: {have}). Record it first: "
+                                     "dip-onboarding dip-id add DIR.")
+    found = next((c for c in project.channels if c.dip_id == dip_id and c.channel == name), None)
     if found is None:
-        have = ", ".join(c.id for c in project.channels) or "none yet"
-        raise InvalidInput("channel", f"No channel {wanted} in this project (it has: {have}). Record its webhook "
-                                      "first: dip-onboarding channel set DIR.")
+        have = ", ".join(c.channel for c in project.channels if c.dip_id == dip_id) or "none yet"
+        raise InvalidInput("channel", f"No channel {name} recorded for the DIP ID {dip_id} (it has: {have}). "
+                                      "Record its webhook first: dip-onboarding channel set DIR.")
     return found
 
 
