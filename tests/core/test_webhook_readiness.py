@@ -342,3 +342,29 @@ def test_an_unknown_dip_id_is_named_as_the_dip_id(profile: Profile, project: Pro
     assert no_channel.value.field == "channel"
     assert "No channel IF-002 recorded for the DIP ID 8795183096 (it has: IF-001)" in str(no_channel.value)
     assert channel_to_check(profile, recorded, " 8795183096 ", "if-001").url == URL
+
+
+def test_a_name_lookup_that_never_answers_is_given_up_on_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connection's time limit covers looking the name up too: a resolver that hangs (a locked-down network's
+    DNS) is a plain one-line failure after the limit, not a wait of the resolver's own minutes."""
+    import socket
+    import threading
+    import time
+
+    from wizard.core import tls_probe
+
+    release = threading.Event()
+
+    def hanging(*_: object, **__: object) -> object:
+        release.wait(30)
+        raise socket.gaierror("never")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging)
+    started = time.monotonic()
+    try:
+        with pytest.raises(ProbeFailed, match=r"^The name hook\.acme\.example could not be looked up within 0\.5 "
+                                              r"seconds, so nothing was checked\.$"):
+            tls_probe.probe(Endpoint(HOST, HOST, 443), connect_seconds=0.5)
+        assert time.monotonic() - started < 5
+    finally:
+        release.set()

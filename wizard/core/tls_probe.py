@@ -82,8 +82,49 @@ def parse_connect_to(text: str) -> tuple[str, int]:
 
 
 def _open_socket(host: str, port: int, timeout: float) -> socket.socket:
-    """A TCP connection (a separate function so that tests can send it elsewhere)."""
-    return socket.create_connection((host, port), timeout=timeout)
+    """A TCP connection within `timeout` seconds in all: the name lookup, then each of its addresses in turn
+    (socket.create_connection's timeout covers neither the lookup nor the addresses together). A separate function
+    so that tests can send it elsewhere."""
+    deadline = time.monotonic() + timeout
+    last: OSError = TimeoutError()
+    for family, kind, proto, _, address in _look_up(host, port, timeout):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError()
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(left)
+            sock.connect(address)
+        except OSError as exc:
+            sock.close()
+            last = exc
+            continue
+        return sock
+    raise last
+
+
+def _look_up(host: str, port: int, timeout: float) -> list[tuple]:  # type: ignore[type-arg]
+    """getaddrinfo with a time limit: it has none of its own, and a locked-down network's resolver can take
+    minutes. The lookup runs on a daemon thread that is left to finish by itself when the limit passes."""
+    import threading
+
+    found: list[object] = []
+
+    def look() -> None:
+        try:
+            found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as exc:
+            found.append(exc)
+
+    worker = threading.Thread(target=look, daemon=True, name="webhook-check-lookup")
+    worker.start()
+    worker.join(timeout)
+    if not found:
+        raise ProbeFailed(f"The name {host} could not be looked up within {timeout:g} seconds, so nothing was "
+                          "checked.")
+    if isinstance(found[0], OSError):
+        raise found[0]
+    return found[0]  # type: ignore[return-value]
 
 
 def _is_ip(name: str) -> bool:
