@@ -105,3 +105,40 @@ def test_a_server_that_is_not_there_is_said_in_one_line(qtbot: QtBot, page: DipI
     assert "Not ready: the webhook of IF-001 could not be checked." in page.webhook_result.text()
     assert f"Nothing is listening at {HOST}:443 (the connection was refused)." in page.webhook_result.text()
     assert page.check_webhook_button.isEnabled()
+
+
+def test_each_channel_has_its_own_check_button(qtbot: QtBot, make_wizard: Callable[[], OnboardingWizard],
+                                               services: Services, dialogs: FakeDialogs,
+                                               served: tuple[Path, TlsServer]) -> None:
+    """Issue 18, item 2: a button beside each channel; pressing one checks that channel, whichever row is selected."""
+    from wizard.core.dipids import set_channel
+    from wizard.core.session import ProjectSession
+    from wizard.ui.pages import dip_ids
+
+    folder, _ = served
+    session = ProjectSession.open(folder, services.profile, services.clock)
+    project, _, _ = set_channel(services.profile, session.project, dip_id=session.project.dip_ids[0].id,
+                                channel="IF-033", url="https://other.acme.example/dip/if-033")
+    session.commit(project)
+    window = make_wizard()
+    window.open_project(folder)
+    window.walk_to(PageId.DIP_IDS)
+    window.show()
+    page = window.currentPage()
+    assert isinstance(page, DipIdsPage)
+    table = page.channel_table
+    buttons = [table.cellWidget(row, dip_ids.CHECK_COLUMN) for row in range(table.rowCount())]
+    assert [b.accessibleName() for b in buttons] == [f"Check the webhook of {CHANNEL}", "Check the webhook of IF-033"]
+    assert all(b.focusPolicy() & Qt.FocusPolicy.TabFocus for b in buttons), "reachable from the keyboard"
+    table.setCurrentCell(0, 0)
+    dialogs.confirm_answers.append(False)
+    qtbot.mouseClick(buttons[1], Qt.MouseButton.LeftButton)
+    assert "to other.acme.example:443, the webhook of IF-033" in dialogs.confirmed[-1]
+    assert page.selected_channel() == "IF-033", "the row whose button was pressed"
+    dialogs.confirm_answers.append(True)
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+    assert all(not b.isEnabled() for b in buttons), "no second check while one runs"
+    qtbot.waitUntil(page.webhook_result.isVisible, timeout=TIMEOUT_MS)
+    assert f"{CHANNEL}: Ready" in page.webhook_result.text()
+    qtbot.waitUntil(lambda: all(b.isEnabled() for b in buttons))
+    window.close()

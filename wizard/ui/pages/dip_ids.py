@@ -49,6 +49,10 @@ INTRO = ("In the DIP portal, each pair of MPID and DIP role gets a <b>DIP ID</b>
          "it (its <b>webhook</b>). Your integration engineer can have both tables as spreadsheets.")
 
 
+# The channel table's column of "Check…" buttons, one beside each channel (issue 18: the readiness check).
+CHECK_COLUMN = 3
+
+
 def _table(headers: list[str], name: str) -> QTableWidget:
     table = row_table(headers, name)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -103,7 +107,7 @@ class DipIdsPage(BasePage):
         right = QVBoxLayout()
         self.channel_heading = QLabel()
         right.addWidget(self.channel_heading)
-        self.channel_table = _table(["Channel", "Webhook address", "Checks"], "Message channels")
+        self.channel_table = _table(["Channel", "Webhook address", "Checks", "Readiness"], "Message channels")
         # The address takes what room is left; the checks column says "OK" or the first words of a warning.
         self.channel_table.horizontalHeader().setStretchLastSection(False)
         self.channel_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -150,13 +154,14 @@ class DipIdsPage(BasePage):
         self.dip_table.currentCellChanged.connect(lambda *_: self._show_channels())
         self.channel_table.currentCellChanged.connect(lambda *_: self._enable_webhook_check())
         self.check_webhook_button.clicked.connect(self._on_check_webhook)
+        self.busy_changed.connect(lambda _busy: self._enable_webhook_check())
 
     def _webhook_check_row(self) -> QVBoxLayout:
         """The webhook readiness check of the selected channel (a network action, only when pressed) and what it
         found."""
         column = QVBoxLayout()
         row = QHBoxLayout()
-        self.check_webhook_button = QPushButton("Check the webhoo&k…")
+        self.check_webhook_button = QPushButton("Check the selected webhoo&k…")
         self.check_webhook_button.setAccessibleDescription(
             "Opens one secure connection to the selected channel's webhook to see whether it is ready for the DIP; "
             "nothing is checked unless you press this, and you are asked first")
@@ -233,6 +238,10 @@ class DipIdsPage(BasePage):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.channel_table.setItem(row, col, item)
+            present = self.channel_table.cellWidget(row, CHECK_COLUMN)
+            if present is None or present.property("channel") != c.channel:
+                # Replaced only when the row's channel changed: a replaced button lingers until deleted later.
+                self.channel_table.setCellWidget(row, CHECK_COLUMN, self._check_button(c.channel))
         if channels and self.channel_table.currentRow() < 0:
             self.channel_table.setCurrentCell(0, 0)
         self._enable_webhook_check()
@@ -242,8 +251,31 @@ class DipIdsPage(BasePage):
         item = self.channel_table.item(row, 0) if row >= 0 else None
         return item.text() if item is not None else None
 
+    def _check_button(self, channel: str) -> QPushButton:
+        """The "Check…" beside a channel: selects its row and checks its webhook (a network action, asked first)."""
+        button = QPushButton("Check…")
+        button.setProperty("channel", channel)
+        button.setAccessibleName(f"Check the webhook of {channel}")
+        button.setToolTip(f"Check that the webhook of {channel} is ready for the DIP: one TLS handshake, after "
+                          "you agree")
+        button.setEnabled(not self.is_busy())
+        button.clicked.connect(lambda: self._check_channel(channel))
+        return button
+
+    def _check_channel(self, channel: str) -> None:
+        for row in range(self.channel_table.rowCount()):
+            item = self.channel_table.item(row, 0)
+            if item is not None and item.text() == channel:
+                self.channel_table.setCurrentCell(row, 0)
+                self._on_check_webhook()
+                return
+
     def _enable_webhook_check(self) -> None:
         self.check_webhook_button.setEnabled(self.selected_channel() is not None and not self.is_busy())
+        for row in range(self.channel_table.rowCount()):
+            button = self.channel_table.cellWidget(row, CHECK_COLUMN)
+            if button is not None:
+                button.setEnabled(not self.is_busy())
 
     def _say(self, text: str) -> None:
         self.result.setText(text)
