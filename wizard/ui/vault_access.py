@@ -39,6 +39,9 @@ class VaultAccess(QObject):
         self.keychain: Vault | None = None      # the OS keychain, once found
         self.keychain_problem = ""              # why there is none, in plain words
         self.checking = False
+        self.looked = False                     # the lookup has answered (found or not)
+        # Actions that need the keychain before the lookup has answered: they go on when it does.
+        self._waiting: list[tuple[StatusPage, Callable[[Vault], None]]] = []
         self.file_vault: Vault | None = None    # the file vault, once opened with its passphrase
         self.chosen: Vault | None = None        # where new keys and secrets go
 
@@ -46,7 +49,11 @@ class VaultAccess(QObject):
 
     def look_for_keychain(self) -> None:
         """Look for the OS keychain in the background, unless there is already somewhere to keep keys."""
-        if self.chosen is not None or self.checking:
+        if self.chosen is None:
+            self._start_lookup()
+
+    def _start_lookup(self) -> None:
+        if self.checking:
             return
         self.checking = True
         self.changed.emit()
@@ -54,20 +61,30 @@ class VaultAccess(QObject):
                           on_error=self._on_keychain_missing, owner=self)
 
     def _on_keychain_found(self, vault: Vault) -> None:
-        self.checking = False
+        self.checking, self.looked = False, True
         self.keychain = vault
         if self.chosen is None:
             self.chosen = vault
         self.changed.emit()
+        for _page, then in self._take_waiting():
+            then(vault)
 
     def _on_keychain_missing(self, error: BaseException) -> None:
-        self.checking = False
+        self.checking, self.looked = False, True
         if isinstance(error, WizardError):
             self.keychain_problem = str(error)
         self.changed.emit()
+        for page, _ in self._take_waiting():
+            page.show_error(self.problem())
         if not isinstance(error, WizardError):
             # Not the user's doing: the crash handler saves a redacted report and says so, as everywhere else.
             sys.excepthook(type(error), error, error.__traceback__)
+
+    def _take_waiting(self) -> list[tuple[StatusPage, Callable[[Vault], None]]]:
+        waiting, self._waiting = self._waiting, []
+        for page, _ in waiting:
+            page.clear_busy()
+        return waiting
 
     def problem(self) -> str:
         """Why keys cannot be kept or reached in the keychain right now, in plain words."""
@@ -115,8 +132,15 @@ class VaultAccess(QObject):
         if vault_kind != "file":
             if self.keychain is not None:
                 then(self.keychain)
-            else:
+            elif self.looked:
                 page.show_error(self.problem())
+            else:
+                # Only the keys page looks for the keychain as it opens (it says where keys are kept); elsewhere the
+                # first action that needs it looks, and goes on when the answer comes (bench/README.md,
+                # resume_ratio: the lookup imports keyring, ~65-130 ms).
+                page.set_busy("Looking for this computer's keychain…")
+                self._waiting.append((page, then))
+                self._start_lookup()  # even where the file vault was chosen for new keys: this one is here
             return
         if self.file_vault is not None:
             then(self.file_vault)

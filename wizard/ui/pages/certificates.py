@@ -256,7 +256,6 @@ class CertificatesPage(BasePage):
         self.clear_error()
         self._say("")
         self._refresh()
-        self.vault_access().look_for_keychain()  # retired keys are removed from it, and brought keys go into it
 
 
 

@@ -263,7 +263,6 @@ class PackagesPage(BasePage):
         self._say("")
         self._fill_kinds()
         self.handoff.refresh()
-        self.onboarding().vault_access.look_for_keychain()  # keys are read from it when a package is written
 
 
 

@@ -87,7 +87,6 @@ class RenewalPage(BasePage):
     def initializePage(self) -> None:
         self.clear_error()
         self.result.hide()
-        self.vault_access().look_for_keychain()
         self._refresh()
 
     def _refresh(self, select: str | None = None) -> None:
