@@ -71,3 +71,19 @@ def test_without_a_keychain_the_action_says_why(qtbot: QtBot, services: Services
     assert got == []
     assert "keychain" in page.page_error.text().lower()
     qtbot.waitUntil(lambda: pending_count() == 0)
+
+
+def test_the_keys_page_is_drawn_before_its_lookup_starts(qtbot: QtBot, services: Services,
+                                                         make_wizard: Callable[[], OnboardingWizard]) -> None:
+    """The lookup imports keyring on a pool thread, holding the GIL for much of ~65 ms: it starts on the next
+    event-loop turn, after the page is painted; meanwhile the page says it is looking (never 'no keychain')."""
+    from wizard.ui.pages.keys import KeysPage
+
+    window, page = _on_page(services, make_wizard, PageId.KEYS)
+    assert isinstance(page, KeysPage)
+    assert window.vault_access.checking, "under way as far as the page is concerned"
+    assert pending_count() == 0, "but its job waits for the next turn"
+    assert "Looking for this computer's keychain" in page.vault_label.text()
+    qtbot.waitUntil(lambda: window.vault_access.looked)
+    assert "Private keys are kept in your keychain" in page.vault_label.text()
+    qtbot.waitUntil(lambda: pending_count() == 0)

@@ -47,16 +47,29 @@ class VaultAccess(QObject):
 
     # The keychain ----------------------------------------------------------------------------------------
 
-    def look_for_keychain(self) -> None:
-        """Look for the OS keychain in the background, unless there is already somewhere to keep keys."""
-        if self.chosen is None:
-            self._start_lookup()
+    def look_for_keychain(self, *, after_paint: bool = False) -> None:
+        """Look for the OS keychain in the background, unless there is already somewhere to keep keys.
 
-    def _start_lookup(self) -> None:
+        `after_paint`: the lookup is "under way" at once (so a page says it is looking, never that there is no
+        keychain) but its job starts on the next event-loop turn, after the page that asked is painted. The job
+        imports keyring, which holds the GIL for much of ~65 ms: started at once, it delayed the keys page's first
+        paint by that much (bench/README.md, page_first_visit_ms)."""
+        if self.chosen is None:
+            self._start_lookup(after_paint=after_paint)
+
+    def _start_lookup(self, *, after_paint: bool = False) -> None:
         if self.checking:
             return
         self.checking = True
         self.changed.emit()
+        if after_paint:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, self, self._run_lookup)
+        else:
+            self._run_lookup()
+
+    def _run_lookup(self) -> None:
         run_in_background(self.provider.keychain, on_success=self._on_keychain_found,
                           on_error=self._on_keychain_missing, owner=self)
 

@@ -208,7 +208,7 @@ class KeysPage(BasePage):
         self.clear_error()
         self._say("")
         self._refresh()
-        access.look_for_keychain()
+        access.look_for_keychain(after_paint=True)
 
     @property
     def _vault(self) -> Vault | None:
