@@ -38,8 +38,8 @@ def no_os_keychain(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
     if request.node.get_closest_marker("keychain"):
         yield
         return
+    previous = keyring.get_keyring()  # before the variable below: keyring's first lookup would read it
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
         yield
