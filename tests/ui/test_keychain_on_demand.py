@@ -87,3 +87,28 @@ def test_the_keys_page_is_drawn_before_its_lookup_starts(qtbot: QtBot, services:
     qtbot.waitUntil(lambda: window.vault_access.looked)
     assert "Private keys are kept in your keychain" in page.vault_label.text()
     qtbot.waitUntil(lambda: pending_count() == 0)
+
+
+def test_the_page_stays_busy_from_the_lookup_into_the_action(
+        qtbot: QtBot, services: Services, make_wizard: Callable[[], OnboardingWizard]) -> None:
+    """No gap: the page does not go idle between the lookup and the work the action starts (a flicker for the
+    user, and the end of the action for anything watching the page's busy state)."""
+    window, page = _on_page(services, make_wizard, PageId.PACKAGES)
+    seen: list[bool] = []
+    page.busy_changed.connect(seen.append)
+
+    def writes(_vault: Vault) -> None:
+        page.set_busy("Saving the package…")
+
+    window.vault_access.with_vault_for(page, "keychain", writes)
+    qtbot.waitUntil(lambda: window.vault_access.looked)
+    assert seen == [True, True], "busy from the lookup straight into the action's own wait"
+    assert "Saving the package" in page.busy_indicator.label.text()
+    page.clear_busy()
+    quick: list[Vault] = []
+    window.vault_access.looked = False
+    window.vault_access.keychain = None
+    window.vault_access.with_vault_for(page, "keychain", quick.append)
+    qtbot.waitUntil(lambda: quick != [])
+    assert not page.is_busy(), "an action with no wait of its own leaves the page idle"
+    qtbot.waitUntil(lambda: pending_count() == 0)

@@ -175,6 +175,7 @@ class StatusPage(QWizardPage):
         self.page_error.setAccessibleName("Problem on this page")
         self.busy_indicator = BusyIndicator()
         self._busy = False
+        self._busy_count = 0
 
     def show_error(self, text: str) -> None:
         self.page_error.show_message(text)
@@ -194,9 +195,16 @@ class StatusPage(QWizardPage):
             return
         sys.excepthook(type(error), error, error.__traceback__)
 
+    @property
+    def busy_count(self) -> int:
+        """How many times `set_busy` has been called: lets a caller tell whether work it called started a wait of
+        its own (VaultAccess.with_vault_for)."""
+        return self._busy_count
+
     def set_busy(self, text: str) -> None:
         """Show `text` with a moving bar and hold the wizard's buttons until `clear_busy`."""
         self._busy = True
+        self._busy_count += 1
         self.busy_indicator.start(text)
         self.completeChanged.emit()
         self._hold_wizard_buttons(True)

@@ -79,25 +79,28 @@ class VaultAccess(QObject):
         if self.chosen is None:
             self.chosen = vault
         self.changed.emit()
-        for _page, then in self._take_waiting():
+        waiting, self._waiting = self._waiting, []
+        for page, then in waiting:
+            # The page stays busy into the work `then` starts (a wait that ended and began again would flicker,
+            # and a watcher of the page's busy state would take the gap for the end); if `then` started no wait
+            # of its own, the lookup's ends here.
+            count = page.busy_count
             then(vault)
+            if page.busy_count == count:
+                page.clear_busy()
 
     def _on_keychain_missing(self, error: BaseException) -> None:
         self.checking, self.looked = False, True
         if isinstance(error, WizardError):
             self.keychain_problem = str(error)
         self.changed.emit()
-        for page, _ in self._take_waiting():
+        waiting, self._waiting = self._waiting, []
+        for page, _ in waiting:
+            page.clear_busy()
             page.show_error(self.problem())
         if not isinstance(error, WizardError):
             # Not the user's doing: the crash handler saves a redacted report and says so, as everywhere else.
             sys.excepthook(type(error), error, error.__traceback__)
-
-    def _take_waiting(self) -> list[tuple[StatusPage, Callable[[Vault], None]]]:
-        waiting, self._waiting = self._waiting, []
-        for page, _ in waiting:
-            page.clear_busy()
-        return waiting
 
     def problem(self) -> str:
         """Why keys cannot be kept or reached in the keychain right now, in plain words."""
