@@ -40,7 +40,8 @@ def _project() -> tuple[Any, Any, Any]:
     from wizard.core.bundle_export import BundleFile
     from wizard.core.bundle_format import FileKind
     from wizard.core.certs import Match, record_for
-    from wizard.core.csr import build_csr, csr_pem, subject_for
+    from wizard.core.csr import build_csr, csr_pem
+    from wizard.core.csr_subject import subject_for
     from wizard.core.keys import public_fingerprint
     from wizard.core.model import KeyRecord, Organisation, Person, Project
     from wizard.core.packaging import PFX_PROFILES, pfx_bytes

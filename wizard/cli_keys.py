@@ -275,7 +275,8 @@ def _confirm(args: argparse.Namespace, question: str) -> None:
 
 def csr_export(args: argparse.Namespace, s: Services) -> int:
     from wizard.actions.keys import record_csr_exported
-    from wizard.core.csr import describe_csr, export_csr  # cryptography: loaded only by the commands that need it
+    from wizard.core.csr import export_csr  # cryptography: loaded only by the commands that need it
+    from wizard.core.csr_subject import describe_csr
 
     session = open_session(args, s)
     kind = _kind(s, args.cert)

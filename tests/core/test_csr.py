@@ -11,14 +11,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from wizard.core.csr import (
-    build_csr,
-    csr_pem,
-    describe_csr,
-    openssl_commands,
-    openssl_config,
-    subject_for,
-)
+from wizard.core.csr import build_csr, csr_pem, openssl_commands, openssl_config
+from wizard.core.csr_subject import describe_csr, subject_for
 from wizard.core.errors import InvalidInput
 from wizard.core.keys import PrivateKey, format_fingerprint, generate_private_key, public_fingerprint
 from wizard.core.model import KeyRecord, Organisation

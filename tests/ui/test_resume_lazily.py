@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QWizard
@@ -120,3 +121,37 @@ def test_reopening_a_settled_project_loads_no_vault_code(services: Services, tmp
                                "DIP_ONBOARDING_HOME": str(tmp_path / "home")})
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["DipIdsPage", "[]"]
+
+
+def test_the_keys_page_says_what_a_csr_holds_without_loading_cryptography(services: Services,
+                                                                           tmp_path: Path) -> None:
+    """The keys page's first visit (bench/README.md, page_first_visit_ms): describing the selected key's request
+    needs only its names and words (core/csr_subject.py), not cryptography's x509 (~45 ms to import)."""
+    assert services.paths.data_dir == tmp_path / "home" / "data"
+    from wizard.core.lifecycle import key_entry
+    from wizard.core.model import KeyRecord
+
+    folder = services.paths.projects_dir / "demo"
+    session = create_demo_project(folder, services.profile, services.clock)
+    kind = services.profile.certificate_kinds[0].id
+    made = KeyRecord("k-00000000000000aa", kind, "rsa-2048", "ab" * 32, services.clock(), state="active",
+                     entry=key_entry(session.project, "k-00000000000000aa"))
+    session.commit(replace(session.project, keys=(made,)))
+    services.settings.save(services.settings.load().remembering(folder, PageId.KEYS.name))
+    code = ("import sys\n"
+            "from wizard.app import build_services\n"
+            "from wizard.ui.main import make_application\n"
+            "from wizard.ui.dialogs import Dialogs\n"
+            "from wizard.ui.wizard import OnboardingWizard\n"
+            "app = make_application([])\n"
+            "window = OnboardingWizard(build_services(), Dialogs())\n"
+            "assert window.resume_last() is None\n"
+            "page = window.currentPage()\n"
+            f"page.select_kind({kind!r})\n"
+            "print(type(page).__name__, 'What its CSR says' in page.csr_text.text())\n"
+            "print('cryptography.x509' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                               "DIP_ONBOARDING_HOME": str(tmp_path / "home")})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["KeysPage True", "False"]

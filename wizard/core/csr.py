@@ -15,10 +15,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from wizard.core.algorithms import fingerprint_text
-from wizard.core.errors import InvalidInput, WizardError
+from wizard.core.csr_subject import subject_for
+from wizard.core.errors import WizardError
 from wizard.core.files import atomic_write, check_output
-from wizard.core.keys import PrivateKey, describe_algorithm, load_private_key
+from wizard.core.keys import PrivateKey, load_private_key
 from wizard.core.model import KeyRecord, Organisation
 from wizard.core.profile import CertificateKind
 from wizard.core.shown import shown
@@ -30,41 +30,6 @@ _EKU_OPENSSL = {"client_auth": "clientAuth", "server_auth": "serverAuth", "code_
                 "email_protection": "emailProtection"}
 _KU_OPENSSL = {"digital_signature": "digitalSignature", "key_encipherment": "keyEncipherment",
                "content_commitment": "nonRepudiation", "key_agreement": "keyAgreement"}
-_EKU_WORDS = {"client_auth": "identify your systems when they connect (client authentication)",
-              "server_auth": "identify a server (server authentication)", "code_signing": "sign code",
-              "email_protection": "protect e-mail"}
-
-
-@dataclass(frozen=True, slots=True)
-class Subject:
-    """The names a CSR carries, filled in from the organisation."""
-
-    common_name: str
-    organisation: str
-    country: str
-    unit: str | None
-    dns_names: tuple[str, ...]
-
-
-def fill(template: str, organisation: Organisation) -> str:
-    return template.format(organisation=organisation.name, domain=organisation.domain,
-                           company_number=organisation.company_number).strip()
-
-
-def subject_for(kind: CertificateKind, organisation: Organisation) -> Subject:
-    """Apply the kind's templates; raises `InvalidInput` when a name comes out too long for a certificate."""
-    t = kind.subject
-    subject = Subject(fill(t.cn, organisation), fill(t.o, organisation), t.c,
-                      fill(t.ou, organisation) if t.ou else None,
-                      tuple(dict.fromkeys(n for n in (fill(s, organisation) for s in kind.san_dns) if n)))
-    # X.509 upper bounds (RFC 5280): common name and organisation at most 64 characters.
-    for label, value in (("common name", subject.common_name), ("organisation name", subject.organisation)):
-        if len(value) > 64:
-            raise InvalidInput("organisation", f"The {label} for the {kind.name} would be {len(value)} characters, "
-                                               f"but certificates allow at most 64: \"{value}\". Shorten the "
-                                               "organisation name or domain.")
-    return subject
-
 
 def key_usages(kind: CertificateKind, algorithm: str) -> tuple[str, ...]:
     """The kind's key usages that make sense for this key type: an EC key cannot encipher keys (RFC 8813)."""
@@ -98,29 +63,6 @@ def build_csr(kind: CertificateKind, organisation: Organisation, key: PrivateKey
 
 def csr_pem(csr: x509.CertificateSigningRequest) -> str:
     return csr.public_bytes(serialization.Encoding.PEM).decode("ascii")
-
-
-def describe_csr(kind: CertificateKind, organisation: Organisation, record: KeyRecord) -> list[str]:
-    """What the request says, in plain words, for the user to check before sending it."""
-    s = subject_for(kind, organisation)
-    lines = [f"This request is for the {kind.name}.",
-             f"It names the organisation \"{s.organisation}\" in {s.country}, with the common name "
-             f"\"{s.common_name}\"."]
-    if s.unit:
-        lines.append(f"Organisational unit: \"{s.unit}\".")
-    if s.dns_names:
-        lines.append("It covers the domain name" + ("s " if len(s.dns_names) > 1 else " ") + ", ".join(s.dns_names)
-                     + ".")
-    uses = " and ".join(_EKU_WORDS.get(e, e) for e in kind.extended_key_usage)
-    lines.append(f"The certificate would be used to {uses}.")
-    lines.append(f"Key: {describe_algorithm(record.algorithm)}, kept in your keychain; only the public half is "
-                 "in the request." if record.vault == "keychain" else
-                 f"Key: {describe_algorithm(record.algorithm)}, kept in your file vault; only the public half "
-                 "is in the request.")
-    lines.append(f"Public key fingerprint: {fingerprint_text(record.fingerprint)}")
-    if not kind.provenance.confirmed and kind.provenance.note:
-        lines.append(f"Not confirmed by public guidance: {kind.provenance.note}")
-    return lines
 
 
 @dataclass(frozen=True, slots=True)

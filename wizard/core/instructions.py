@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from wizard import APP_NAME, __version__
-from wizard.core.csr import fill
+from wizard.core.csr_subject import fill
 from wizard.core.model import Organisation, Project
 from wizard.core.profile import Audience, Profile
 from wizard.core.support import HEADING as HELP_HEADING

@@ -297,10 +297,11 @@ class KeysPage(BasePage):
         self._update_actions()
 
     def _show_csr(self, kind: CertificateKind, record: KeyRecord | None, organisation: Organisation) -> None:
-        from wizard.core.csr import describe_csr  # loads cryptography: only when needed, not at start-up
         if record is None:
             self.csr_text.clear()
             return
+        from wizard.core.csr_subject import describe_csr  # no cryptography: see its docstring
+
         try:
             lines = describe_csr(kind, organisation, record)
         except InvalidInput as exc:
