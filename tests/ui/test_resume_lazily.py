@@ -97,13 +97,9 @@ def test_details_the_organisation_page_would_refuse_stop_the_reopening_there(
     assert "listed twice" in page.mpid_message.text()
 
 
-def test_reopening_a_settled_project_loads_no_vault_code(services: Services, tmp_path: Path) -> None:
-    """What a reopened page waits for: opening a project with nothing to finish (core/lifecycle.needs_housekeeping)
-    does not import the vault code (~10 ms), nor the pages it walks past."""
-    assert services.paths.data_dir == tmp_path / "home" / "data"  # the child's DIP_ONBOARDING_HOME
-    folder = services.paths.projects_dir / "demo"
-    create_demo_project(folder, services.profile, services.clock)
-    services.settings.save(services.settings.load().remembering(folder, PageId.DIP_IDS.name))
+def _reopened_in_a_new_process(home: Path, then: str) -> list[str]:
+    """Start a window as the app does, reopen the last project, run `then` (Python, with `sys`, `window`, `before`
+    (the modules loaded before reopening) at hand) and return what it printed, line by line."""
     code = ("import sys\n"
             "from wizard.app import build_services\n"
             "from wizard.ui.main import make_application\n"
@@ -112,15 +108,25 @@ def test_reopening_a_settled_project_loads_no_vault_code(services: Services, tmp
             "app = make_application([])\n"
             "window = OnboardingWizard(build_services(), Dialogs())\n"
             "before = set(sys.modules)\n"
-            "assert window.resume_last() is None\n"
-            "print(type(window.currentPage()).__name__)\n"
-            "print(sorted(m for m in ('wizard.core.vault', 'wizard.actions.opening', 'wizard.ui.pages.keys',\n"
-            "                         'wizard.ui.pages.journey') if m in set(sys.modules) - before))\n")
+            "assert window.resume_last() is None\n" + then)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120,
-                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
-                               "DIP_ONBOARDING_HOME": str(tmp_path / "home")})
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "DIP_ONBOARDING_HOME": str(home)})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[:2] == ["DipIdsPage", "[]"]
+    return done.stdout.split("\n")
+
+
+def test_reopening_a_settled_project_loads_no_vault_code(services: Services, tmp_path: Path) -> None:
+    """What a reopened page waits for: opening a project with nothing to finish (core/lifecycle.needs_housekeeping)
+    does not import the vault code (~10 ms), nor the pages it walks past."""
+    assert services.paths.data_dir == tmp_path / "home" / "data"  # the child's DIP_ONBOARDING_HOME
+    folder = services.paths.projects_dir / "demo"
+    create_demo_project(folder, services.profile, services.clock)
+    services.settings.save(services.settings.load().remembering(folder, PageId.DIP_IDS.name))
+    printed = _reopened_in_a_new_process(tmp_path / "home", (
+        "print(type(window.currentPage()).__name__)\n"
+        "print(sorted(m for m in ('wizard.core.vault', 'wizard.actions.opening', 'wizard.ui.pages.keys',\n"
+        "                         'wizard.ui.pages.journey') if m in set(sys.modules) - before))\n"))
+    assert printed[:2] == ["DipIdsPage", "[]"]
 
 
 def test_the_keys_page_says_what_a_csr_holds_without_loading_cryptography(services: Services,
@@ -138,20 +144,9 @@ def test_the_keys_page_says_what_a_csr_holds_without_loading_cryptography(servic
                      entry=key_entry(session.project, "k-00000000000000aa"))
     session.commit(replace(session.project, keys=(made,)))
     services.settings.save(services.settings.load().remembering(folder, PageId.KEYS.name))
-    code = ("import sys\n"
-            "from wizard.app import build_services\n"
-            "from wizard.ui.main import make_application\n"
-            "from wizard.ui.dialogs import Dialogs\n"
-            "from wizard.ui.wizard import OnboardingWizard\n"
-            "app = make_application([])\n"
-            "window = OnboardingWizard(build_services(), Dialogs())\n"
-            "assert window.resume_last() is None\n"
-            "page = window.currentPage()\n"
-            f"page.select_kind({kind!r})\n"
-            "print(type(page).__name__, 'What its CSR says' in page.csr_text.text())\n"
-            "print('cryptography.x509' in sys.modules)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120,
-                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
-                               "DIP_ONBOARDING_HOME": str(tmp_path / "home")})
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[:2] == ["KeysPage True", "False"]
+    printed = _reopened_in_a_new_process(tmp_path / "home", (
+        "page = window.currentPage()\n"
+        f"page.select_kind({kind!r})\n"
+        "print(type(page).__name__, 'What its CSR says' in page.csr_text.text())\n"
+        "print('cryptography.x509' in sys.modules)\n"))
+    assert printed[:2] == ["KeysPage True", "False"]
