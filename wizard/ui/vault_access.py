@@ -62,16 +62,8 @@ class VaultAccess(QObject):
             return
         self.checking = True
         self.changed.emit()
-        if after_paint:
-            from PySide6.QtCore import QTimer
-
-            QTimer.singleShot(0, self, self._run_lookup)
-        else:
-            self._run_lookup()
-
-    def _run_lookup(self) -> None:
         run_in_background(self.provider.keychain, on_success=self._on_keychain_found,
-                          on_error=self._on_keychain_missing, owner=self)
+                          on_error=self._on_keychain_missing, owner=self, after_paint=after_paint)
 
     def _on_keychain_found(self, vault: Vault) -> None:
         self.checking, self.looked = False, True

@@ -68,15 +68,23 @@ class _Task(QRunnable):
 
 
 def run_in_background(fn: Callable[[], object], *, on_success: Callable[[Any], object],
-                      on_error: Callable[[BaseException], object], owner: QObject | None = None) -> None:
+                      on_error: Callable[[BaseException], object], owner: QObject | None = None,
+                      after_paint: bool = False) -> None:
     """Run `fn()` on a pool thread; call `on_success(result)` or `on_error(exception)` on the GUI thread.
 
     Call from the GUI thread. When `owner` (usually the page that asked) has been deleted by the time the work
-    ends, neither callback is called.
+    ends, neither callback is called. `after_paint`: the job counts as pending at once but starts on the next
+    event-loop turn, after what is being drawn now is painted (for work that holds the GIL, such as an import).
     """
     carrier = _Carrier(on_success, on_error, owner)
     _pending.add(carrier)
-    QThreadPool.globalInstance().start(_Task(fn, carrier))
+    task = _Task(fn, carrier)
+    if after_paint:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, carrier, lambda: QThreadPool.globalInstance().start(task))
+    else:
+        QThreadPool.globalInstance().start(task)
 
 
 def pending_count() -> int:
