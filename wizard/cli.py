@@ -449,7 +449,7 @@ def _status_text(session: ProjectSession) -> str:
     if p.atlas_credentials:
         lines.append(f"Atlas API key and secret: saved {p.atlas_credentials.saved_at:%d %b %Y}")
     if p.certificates:
-        from wizard.core.certs import inventory
+        from wizard.core.inventory import inventory
 
         lines.append("Certificates:")
         words = {"ok": "", "soon": "  <- renew soon", "expired": "  <- EXPIRED", "retired": "  (retired: its key is "

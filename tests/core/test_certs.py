@@ -32,16 +32,15 @@ from wizard.core import store
 from wizard.core.algorithms import fingerprint_start
 from wizard.core.certfiles import CertificateFile, certificate_fingerprint
 from wizard.core.certs import (
-    InventoryRow,
     Match,
     NotForThisKey,
     check_certificate,
-    inventory,
     match_certificate,
     public_roots,
 )
 from wizard.core.errors import ProjectDamaged, ProjectTooNew, UnknownId, WizardError
 from wizard.core.findings import Finding
+from wizard.core.inventory import InventoryRow, inventory
 from wizard.core.keys import public_fingerprint
 from wizard.core.lifecycle import due_switches, key_status, kind_state, with_switch
 from wizard.core.model import CertificateRecord, KeyRecord, Organisation, Project, with_key

@@ -276,7 +276,7 @@ def test_self_test_uses_the_key_from_the_vault(profile: Profile) -> None:
 
 
 def test_the_inventory_says_waiting_and_retired_and_never_asks_to_renew_them(profile: Profile) -> None:
-    from wizard.core.certs import inventory
+    from wizard.core.inventory import inventory
 
     retired_key, retired_cert, _ = cert_record("dip-mtls", rsa_key(0), 10, state="retired")
     active_key, active_cert, _ = cert_record("dip-mtls", rsa_key(1), 400, cid="c-2", key_id="k-2")

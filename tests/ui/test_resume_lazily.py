@@ -150,3 +150,25 @@ def test_the_keys_page_says_what_a_csr_holds_without_loading_cryptography(servic
         "print(type(page).__name__, 'What its CSR says' in page.csr_text.text())\n"
         "print('cryptography.x509' in sys.modules)\n"))
     assert printed[:2] == ["KeysPage True", "False"]
+
+
+def test_reopening_a_project_with_certificates_on_renewals_loads_no_cryptography(services: Services,
+                                                                                  tmp_path: Path) -> None:
+    """The expiry reminder every page shows and the Renewals table come from what the project records
+    (core/inventory.py), so reopening there parses no certificate and imports no x509 (~45 ms)."""
+    from tests.pki import rsa_key
+    from tests.tls_servers import webhook_ca, webhook_leaf, webhook_project
+
+    assert services.paths.data_dir == tmp_path / "home" / "data"
+    ca = webhook_ca()
+    folder = services.paths.projects_dir / "acme"
+    session = webhook_project(folder, services.profile, webhook_leaf(ca, rsa_key(0), days=(-300, 10)), ca)
+    assert session.project.certificates, "a certificate 10 days from its end: the reminder shows"
+    services.settings.save(services.settings.load().remembering(folder, PageId.RENEWAL.name))
+    printed = _reopened_in_a_new_process(tmp_path / "home", (
+        "window.show()\n"
+        "for _ in range(5):\n    app.processEvents()\n"
+        "page = window.currentPage()\n"
+        "print(type(page).__name__, page.expiry_banner.isVisible(), page.table.rowCount() > 0)\n"
+        "print('cryptography.x509' in sys.modules)\n"))
+    assert printed[:2] == ["RenewalPage True True", "False"]

@@ -204,8 +204,8 @@ def key_kept(key: KeyRecord) -> str:
 
 
 def _certificate_state(session: ProjectSession, c: CertificateRecord, now: dt.datetime) -> str:
-    """In words, as the certificate inventory (core/certs.py) judges it: waiting, retired, expired, or in use."""
-    from wizard.core.certs import certificate_status
+    """In words, as the certificate inventory (core/inventory.py) judges it: waiting, retired, expired, or in use."""
+    from wizard.core.inventory import certificate_status
 
     status = certificate_status(session.profile, session.project, c, now)
     return {"waiting": f"waiting, valid from {_day(c.not_before)}",

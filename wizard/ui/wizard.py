@@ -347,7 +347,7 @@ class OnboardingWizard(QWizard):
         session = self.session
         lines: list[ExpiryLine] = []
         if session.project.certificates:
-            from wizard.core.certs import inventory  # loads cryptography: only for a project that has certificates
+            from wizard.core.inventory import inventory
 
             lines += [ExpiryLine(r.kind_name, r.subject, r.not_after, r.status, r.days_left)
                       for r in inventory(session.profile, session.project, session.clock())

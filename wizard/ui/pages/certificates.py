@@ -285,7 +285,7 @@ class CertificatesPage(BasePage):
         return [item.text() if item is not None else "" for item in items]
 
     def _refresh(self) -> None:
-        from wizard.core.certs import inventory
+        from wizard.core.inventory import inventory
 
         session = self.session()
         project = session.project

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.core.csr import ExportedCSR
 from wizard.core.domain_expiry import DomainExpiry, domain_expiry, unconfirmed_words
 from wizard.core.errors import WizardError
 from wizard.core.files import atomic_write
@@ -34,6 +33,7 @@ from wizard.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from wizard.actions.keys import KeyJob
+    from wizard.core.csr import ExportedCSR
 
 INTRO = ("Certificates last a limited time. When one is close to its end date, start its renewal here: the wizard "
          "makes a new key and request (CSR) while the current certificate <b>stays in use</b> until the new one is "
