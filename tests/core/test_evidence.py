@@ -235,3 +235,27 @@ def test_nothing_is_left_when_the_pack_cannot_be_made_or_written(tmp_path: Path,
         write_pack(pack, folder / "pack.html", never_printed, overwrite=False)
     assert list(folder.iterdir()) == []
     assert audit.read_entries(made.session.folder)[-1].event != EVENT
+
+
+def test_a_persons_dip_portal_account_is_said_as_the_people_page_says_it(tmp_path: Path, profile: Profile) -> None:
+    """One voice: the pack, the audit trail and the People page word a portal account the same way
+    (core/model.PORTAL_STATUS_WORDS), not "planned" in one place and "Not created yet" in another."""
+    from wizard.core.model import PORTAL_STATUS_WORDS, with_person
+    from wizard.core.people import build_person
+
+    session = ProjectSession.create(tmp_path / "p", profile, lambda: NOW,
+                                    organisation=build_organisation(name="Acme Ltd", company_number="01234567",
+                                                                    domain="acme.example"), environment="uit")
+    project = session.project
+    for n, status in enumerate(("planned", "invited", "active")):
+        project = with_person(project, build_person(profile, project, name=f"Person {n}", email=f"p{n}@acme.example",
+                                                    roles=["user-admin"], portal_status=status))
+    session.commit(project)
+    page = pack_html(build_pack(session, MADE_BY))
+    assert PORTAL_STATUS_WORDS == {"planned": "Not created yet", "invited": "Invited to the DIP portal",
+                                   "active": "Has an active DIP account"}
+    for words in PORTAL_STATUS_WORDS.values():
+        assert words in page
+    assert ">planned<" not in page
+    said = detail_words("person changed", {"name": "Person 1", "portal_status": "invited"}, profile, None)
+    assert "DIP portal account: Invited to the DIP portal" in said

@@ -15,7 +15,7 @@ from typing import Any
 
 from wizard.core.algorithms import describe_algorithm, fingerprint_start
 from wizard.core.errors import WizardError
-from wizard.core.model import Project
+from wizard.core.model import PORTAL_STATUS_WORDS, Project
 from wizard.core.profile import Profile
 
 _INTERNAL_ID = re.compile(r"^[a-z]-[0-9a-f]{4,}$")
@@ -153,7 +153,7 @@ _SPECIAL: dict[str, Callable[[Any, Profile, Project | None], str]] = {
     "roles": _roles("roles"),
     "primary_roles": _roles("primary for"),
     "roles_before": _roles("roles before"),
-    "portal_status": _field("DIP portal account:", lambda v: str(v).replace("-", " ")),
+    "portal_status": _field("DIP portal account:", lambda v: PORTAL_STATUS_WORDS.get(str(v), str(v))),
     "environment": _env,
     "audience": _audience,
     "confirmed": _field("confirmed:", _plain),

@@ -18,7 +18,7 @@ from wizard.core.algorithms import describe_algorithm, fingerprint_text
 from wizard.core.audit_words import STEP_STATUS_WORDS, VAULT_WORDS, detail_words, event_words
 from wizard.core.errors import WizardError
 from wizard.core.findings import Finding
-from wizard.core.model import CertificateRecord, KeyRecord
+from wizard.core.model import PORTAL_STATUS_WORDS, CertificateRecord, KeyRecord
 from wizard.core.session import ProjectSession
 from wizard.core.wording import counted
 
@@ -156,7 +156,8 @@ def _people(session: ProjectSession) -> Section:
         blocks.append(Table(("Name", "Roles", "E-mail and phone", "Employee", "DIP portal account"),
                             tuple((x.name, ", ".join(role_labels(profile, x)),
                                    x.email + (f"; {x.phone}" if x.phone else ""),
-                                   "no (external)" if x.external else "yes", x.portal_status.replace("-", " "))
+                                   "no (external)" if x.external else "yes",
+                                   PORTAL_STATUS_WORDS.get(x.portal_status, x.portal_status))
                                   for x in p.people), widths=(16, 20, 34, 15, 15)))
     else:
         blocks.append(Paragraph("No people planned yet."))

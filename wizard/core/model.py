@@ -13,6 +13,9 @@ from typing import Protocol, TypeVar
 from wizard.core.errors import UnknownId
 
 PORTAL_STATUSES = ("planned", "invited", "active")
+# How a person's DIP portal account is said everywhere: the People page, the audit trail, the evidence pack.
+PORTAL_STATUS_WORDS = {"planned": "Not created yet", "invited": "Invited to the DIP portal",
+                       "active": "Has an active DIP account"}
 STEP_STATUSES = ("not-started", "in-progress", "done")
 
 

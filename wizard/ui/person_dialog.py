@@ -17,13 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.errors import InvalidInput
-from wizard.core.model import Person, Project
+from wizard.core.model import PORTAL_STATUS_WORDS, Person, Project
 from wizard.core.people import build_person
 from wizard.core.profile import Profile
 from wizard.ui.widgets import FieldMessage, add_field_row
-
-PORTAL_STATUS_TEXT = {"planned": "Not created yet", "invited": "Invited to the DIP portal",
-                      "active": "Has an active DIP account"}
 
 
 class PersonDialog(QDialog):
@@ -45,7 +42,7 @@ class PersonDialog(QDialog):
         self.phone = self._line(form, "phone", "Direct &phone:", "e.g. +44 20 7946 0000 (needed for a primary role)")
         self.job_title = self._line(form, "job_title", "&Job title:", "e.g. Head of Settlement")
         self.status = QComboBox()
-        for key, text in PORTAL_STATUS_TEXT.items():
+        for key, text in PORTAL_STATUS_WORDS.items():
             self.status.addItem(text, key)
         status_label = QLabel("DIP &account:")
         status_label.setBuddy(self.status)

@@ -16,10 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.core.errors import WizardError
-from wizard.core.model import Person, Project, with_person, with_person_moved, without_person
+from wizard.core.model import PORTAL_STATUS_WORDS, Person, Project, with_person, with_person_moved, without_person
 from wizard.core.people import role_labels
 from wizard.ui.pages.base import BasePage
-from wizard.ui.person_dialog import PORTAL_STATUS_TEXT
 from wizard.ui.widgets import FindingsPanel, row_table
 
 INTRO = ("Add each person once and tick every role they will hold; one person may hold several roles. Keep the "
@@ -117,7 +116,7 @@ class PeoplePage(BasePage):
         self.table.setRowCount(len(people))
         for row, p in enumerate(people):
             cells = [p.name, ", ".join(role_labels(profile, p)), p.email, p.phone or "—",
-                     PORTAL_STATUS_TEXT.get(p.portal_status, p.portal_status)]
+                     PORTAL_STATUS_WORDS.get(p.portal_status, p.portal_status)]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, p.id)
