@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from OpenSSL import SSL
 
+from tests.cli.conftest import Outcome, cli, user_home
 from tests.pki import SupplierCA, rsa_key
 from tests.tls_servers import (
     CHANNEL,
@@ -30,40 +31,13 @@ from tests.tls_servers import (
     webhook_project,
 )
 from wizard.app import default_profile_path, utc_now
-from wizard.cli import main
 from wizard.core import audit
 from wizard.core.algorithms import fingerprint_text
 from wizard.core.certfiles import certificate_fingerprint
 from wizard.core.profile import Profile, load_profile
 from wizard.core.session import ProjectSession
 
-
-@dataclass(frozen=True)
-class Outcome:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture(autouse=True)
-def user_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DIP_ONBOARDING_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Outcome]:
-    def run(*argv: str | Path) -> Outcome:
-        capsys.readouterr()
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return Outcome(code, out, err)
-
-    return run
+__all__ = ["cli", "user_home"]  # fixtures (the CLI run in-process; an isolated home for every test)
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from wizard.core.lifecycle import (
     expired_retired,
     folder_home,
     folder_relation,
+    is_copied,
     key_entry,
     needs_housekeeping,
     new_identity,
@@ -50,7 +51,7 @@ class Housekeeping:
 
 def is_copy(session: ProjectSession) -> bool:
     """A copied folder, not yet independent: the GUI asks before `housekeep` makes it so."""
-    return folder_relation(session.project, session.folder) == "copy"
+    return is_copied(session.project, session.folder)
 
 
 def has_work(session: ProjectSession) -> bool:

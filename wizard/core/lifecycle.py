@@ -258,6 +258,11 @@ def folder_relation(project: Project, folder: Path) -> str:
     return "copy"
 
 
+def is_copied(project: Project, folder: Path) -> bool:
+    """A copied folder, not yet independent: the GUI asks before housekeeping makes it so."""
+    return folder_relation(project, folder) == "copy"
+
+
 def needs_housekeeping(project: Project, folder: Path, now: dt.datetime) -> bool:
     """Whether opening the project has lifecycle work to finish (wizard/actions/opening.housekeep): cheap, one stat
     of the folder, and here rather than beside `housekeep` so that opening a settled project never loads the vault
@@ -283,6 +288,7 @@ __all__ = [
     "finish_key",
     "folder_home",
     "folder_relation",
+    "is_copied",
     "key_entry",
     "key_status",
     "kind_state",

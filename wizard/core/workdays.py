@@ -80,6 +80,7 @@ def _from_table(country: str, subdivision: str | None, years: tuple[int, ...]) -
     return frozenset(dt.date.fromisoformat(day) for year in years for day in calendar[year])
 
 
+@lru_cache(maxsize=1)
 def _installed_version() -> str | None:
     """The installed `holidays` version from its dist-info folder's name, without importing the package or
     importlib.metadata (~25 ms); None where that cannot be seen (a frozen build, which ships the version the table

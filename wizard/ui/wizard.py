@@ -205,11 +205,11 @@ class OnboardingWizard(QWizard):
     def open_project(self, folder: Path) -> None:
         """Open a project folder; raises `WizardError` with a plain message if it cannot be opened."""
         from wizard.core.errors import WizardError
-        from wizard.core.lifecycle import folder_relation, needs_housekeeping
+        from wizard.core.lifecycle import is_copied, needs_housekeeping
         from wizard.core.session import ProjectSession
 
         session = ProjectSession.open(folder, self.services.profile, self.services.clock)
-        if folder_relation(session.project, folder) == "copy":  # as actions.opening.is_copy
+        if is_copied(session.project, folder):
             assert session.project.home is not None
             if not self.dialogs.confirm(self, "A copied project folder", f"{folder} is a copy of the project in "
                                         f"{session.project.home.path}. To use it, the wizard makes it independent: "
