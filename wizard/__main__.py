@@ -15,8 +15,8 @@ def main() -> int:
 
 
 def _main() -> int:
-    if sys.argv[1:] == ["--reopen-pfx"]:  # the GUI's check of a PFX it wrote (wizard/core/pfx_reopen.py)
-        from wizard.core.pfx_reopen import child_main
+    if sys.argv[1:] == ["--make-pfx"]:  # the GUI's PFX, made and checked beside it (wizard/core/pfx_maker.py)
+        from wizard.core.pfx_maker import child_main
 
         return child_main()
     from wizard.gui_start import gui_arguments, run

@@ -102,10 +102,10 @@ def process_calls() -> dict[str, list[str]]:
 
 
 def test_only_the_self_test_and_the_pfx_check_start_a_process() -> None:
-    # The PFX check's child gets its password on stdin: tests/core/test_pfx_reopen.py shows it. The DNS check asks
+    # The PFX maker's child gets its password on stdin: tests/core/test_pfx_maker.py shows it. The DNS check asks
     # DNS itself (dnspython) and starts nothing: tests/cli/test_domain_check.py runs it with process starts refused.
     assert process_calls() == {"wizard/selftest.py": ["subprocess.run"],
-                               "wizard/core/pfx_reopen.py": ["subprocess.run"]}
+                               "wizard/core/pfx_maker.py": ["subprocess.run"]}
 
 
 def test_the_dns_check_asks_only_for_the_public_domain(tmp_path: Path) -> None:

@@ -242,13 +242,18 @@ def test_other_failed_checks_write_nothing(tmp_path: Path, chain: Chain, monkeyp
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_check_that_crashes_writes_nothing_and_names_the_error(tmp_path: Path, chain: Chain,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("failure", "said"), [
+    (ValueError("Could not deserialize PKCS12 data"),
+     r"did not check out when re-opened \(it did not open with its password\)"),
+    (RuntimeError("boom"), r"could not be made \(RuntimeError\), so nothing was written")])
+def test_a_check_that_fails_or_crashes_writes_nothing_and_says_why(tmp_path: Path, chain: Chain,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   failure: Exception, said: str) -> None:
     def broken(data: bytes, password: bytes | None) -> pkcs12.PKCS12KeyAndCertificates:
-        raise ValueError("Could not deserialize PKCS12 data")
+        raise failure
 
     monkeypatch.setattr(packaging.pkcs12, "load_pkcs12", broken)
-    with pytest.raises(PackageError, match=r"did not check out when re-opened \(ValueError\)"):
+    with pytest.raises(PackageError, match=said):
         export(tmp_path, chain, "modern")
     assert list(tmp_path.iterdir()) == []
 

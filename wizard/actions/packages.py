@@ -19,7 +19,7 @@ from wizard.core.vault import Vault
 if TYPE_CHECKING:
     from cryptography import x509
 
-    from wizard.core.pfx_reopen import Reopener
+    from wizard.core.pfx_maker import PfxMaker
 
 PFX_FORMATS = ("modern", "compat")
 FORMATS = (*PFX_FORMATS, "pem", "chain")
@@ -58,13 +58,13 @@ def friendly_name(project: Project, kind: CertificateKind) -> str:
 
 
 def write_package(source: PackageSource, format_id: str, out: Path, *, vault: Vault | None, password: str,
-                  key_out: Path | None = None, overwrite: bool = False, reopen: Reopener | None = None) -> list[Path]:
+                  key_out: Path | None = None, overwrite: bool = False, maker: PfxMaker | None = None) -> list[Path]:
     """Worker half: read the key from its vault (not for "chain") and write the files, each re-opened and checked.
-    `reopen` re-opens a PFX elsewhere (the GUI uses a child process so the window never freezes)."""
+    `maker` makes and re-opens a PFX elsewhere (the GUI uses a child process so the window never freezes)."""
     from wizard.core.files import check_output
     from wizard.core.keys import load_private_key
     from wizard.core.packaging import export_encrypted_key, export_pem_chain, export_pfx, pfx_profile
-    from wizard.core.pfx_reopen import reopen_here
+    from wizard.core.pfx_maker import make_here
 
     cert, chain = load_certificate(source.certificate)
     if format_id == "chain":
@@ -83,7 +83,7 @@ def write_package(source: PackageSource, format_id: str, out: Path, *, vault: Va
         export_encrypted_key(key_out, key, password, overwrite=overwrite)
         return [out, key_out]
     export_pfx(out, key, cert, chain, pfx_profile(format_id), password, source.friendly_name, overwrite=overwrite,
-               reopen=reopen or reopen_here)
+               maker=maker or make_here)
     return [out]
 
 

@@ -43,7 +43,7 @@ from wizard.core.files import atomic_write, check_output
 from wizard.core.instructions import ListedFile, build_instructions
 from wizard.core.keys import PrivateKey
 from wizard.core.model import Project
-from wizard.core.pfx_reopen import Reopener, reopen_here
+from wizard.core.pfx_maker import PfxMaker, make_here
 from wizard.core.profile import Audience, Profile
 
 
@@ -83,7 +83,7 @@ class PfxRequest:
     kind_id: str
     key: PrivateKey
     profile_id: str = "modern"
-    reopen: Reopener = reopen_here  # how the PFX is re-opened to check it: the GUI uses a child process
+    maker: PfxMaker = make_here  # how the PFX is made and re-opened to check it: the GUI uses a child process
 
     def __repr__(self) -> str:
         return f"PfxRequest(kind_id={self.kind_id!r}, key=<redacted>, profile_id={self.profile_id!r})"
@@ -192,7 +192,7 @@ def _pfx_file(ctx: BundleContext, request: PfxRequest, password: str) -> BundleF
     chain = tuple(x509.load_pem_x509_certificates(held[1].chain_pem.encode("ascii"))) if held[1].chain_pem else ()
     profile = pfx_profile(request.profile_id)
     data = pfx_bytes(request.key, cert, chain, profile, password, f"{ctx.project.organisation.name} {kind.name}",
-                     reopen=request.reopen)
+                     maker=request.maker)
     held_chain = f"its {_issuer_words(len(chain))}" if chain else "no issuer certificate (none was imported)"
     return BundleFile(FileKind.PFX.file_name(kind.id), data, f"The {kind.name} with its private key and "
                       f"{held_chain}, as a {profile.name} PFX protected by a password that is not in this bundle.",

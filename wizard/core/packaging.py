@@ -22,7 +22,7 @@ from wizard.core.errors import InvalidInput, WizardError
 from wizard.core.files import atomic_write, check_output
 from wizard.core.keys import PrivateKey, public_fingerprint
 from wizard.core.passwords import GENERATED_ALPHABET, refuse_guessable
-from wizard.core.pfx_reopen import Reopener, reopen_here
+from wizard.core.pfx_maker import PfxMaker, PfxOrder, make_here
 
 if TYPE_CHECKING:
     from wizard.core.certfiles import CertificateFile
@@ -109,20 +109,20 @@ def _write_checked(out: Path, data: bytes, check: Callable[[bytes], None], *, pu
 
 def export_pfx(out: Path, key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certificate, ...],
                profile: PfxProfile, password: str, friendly_name: str, *, overwrite: bool = False,
-               reopen: Reopener = reopen_here) -> None:
-    """Write a password-protected PFX with the chain, then re-open it with the password (`reopen`: here, or in a
-    child process for the GUI) and check it."""
+               maker: PfxMaker = make_here) -> None:
+    """Write a password-protected PFX with the chain, made and re-opened with the password by `maker` (here, or in
+    a child process for the GUI) and checked before it is written."""
     check_password(password)
     check_output(out, overwrite=overwrite)
-    data, check = _pfx(key, cert, chain, profile, password, friendly_name, reopen)
+    data, check = _pfx(key, cert, chain, profile, password, friendly_name, maker)
     _write_checked(out, data, check)
 
 
 def pfx_bytes(key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certificate, ...], profile: PfxProfile,
-              password: str, friendly_name: str, *, reopen: Reopener = reopen_here) -> bytes:
+              password: str, friendly_name: str, *, maker: PfxMaker = make_here) -> bytes:
     """A password-protected PFX as bytes (for a handoff bundle), re-opened with its password and checked first."""
     check_password(password)
-    data, check = _pfx(key, cert, chain, profile, password, friendly_name, reopen)
+    data, check = _pfx(key, cert, chain, profile, password, friendly_name, maker)
     try:
         check(data)
     except Exception as exc:
@@ -132,27 +132,33 @@ def pfx_bytes(key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certifi
 
 
 def _pfx(key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certificate, ...], profile: PfxProfile,
-         password: str, friendly_name: str, reopen: Reopener) -> tuple[bytes, Callable[[bytes], None]]:
+         password: str, friendly_name: str, maker: PfxMaker) -> tuple[bytes, Callable[[bytes], None]]:
     if public_fingerprint(key.public_key()) != _cert_key_fingerprint(cert):
         raise PackageError("The key and the certificate do not belong together, so no PFX was written.")
-    encryption = (serialization.PrivateFormat.PKCS12.encryption_builder().kdf_rounds(profile.kdf_rounds)
-                  .key_cert_algorithm(profile.key_cert_algorithm).hmac_hash(profile.mac())
-                  .build(password.encode("utf-8")))
-    cas = [pkcs12.PKCS12Certificate(c, _friendly(c)) for c in chain]
-    data = pkcs12.serialize_key_and_certificates(friendly_name.encode("utf-8"), key, cert, cas, encryption)
+    der = serialization.Encoding.DER
+    order = PfxOrder(cert.public_bytes(der), tuple((c.public_bytes(der), _friendly(c)) for c in chain),
+                     friendly_name.encode("utf-8"), profile.key_cert_algorithm.name, profile.mac().name,
+                     profile.kdf_rounds)
+    try:
+        made = maker(order, key, password)
+    except WizardError:
+        raise
+    except Exception as exc:  # said in one line, as a failed check is; nothing has been written
+        raise PackageError(f"The PFX could not be made ({type(exc).__name__}), so nothing was written.") from None
     expected = public_fingerprint(key.public_key())
 
-    def check(written: bytes) -> None:
-        loaded = reopen(written, password)
+    def check(_written: bytes) -> None:  # `made.data`, which the maker re-opened
+        loaded = made.reopened
+        if loaded is None:
+            raise PackageError("it did not open with its password")
         if loaded.key_fingerprint is None or loaded.certificate_der is None:
             raise PackageError("the key or certificate is missing")
         if loaded.key_fingerprint != expected:
             raise PackageError("the key does not match the certificate")
-        if (loaded.certificate_der != cert.public_bytes(serialization.Encoding.DER)
-                or loaded.chain_der != tuple(c.public_bytes(serialization.Encoding.DER) for c in chain)):
+        if loaded.certificate_der != order.certificate_der or loaded.chain_der != tuple(d for d, _ in order.chain):
             raise PackageError("the certificate or chain is not what was written")
 
-    return data, check
+    return made.data, check
 
 
 def _friendly(cert: x509.Certificate) -> bytes:

@@ -145,7 +145,7 @@ class HandoffSection(QGroupBox):
                       password: str | None) -> None:
         from wizard.core.bundle_export import PfxRequest, export_bundle
         from wizard.core.keys import load_private_key
-        from wizard.core.pfx_reopen import reopen_elsewhere
+        from wizard.core.pfx_maker import make_elsewhere
 
         session = self.page.session()
         profile, project, now = session.profile, session.project, session.clock()
@@ -155,9 +155,9 @@ class HandoffSection(QGroupBox):
             requests = []
             if pfx is not None:
                 kind_id, key_id, vault = pfx
-                # Re-opened in a child process: checking the PFX here would freeze the window (pfx_reopen.py).
+                # Made and re-opened in a child process: here they would freeze the window (pfx_maker.py).
                 requests.append(PfxRequest(kind_id, load_private_key(vault, project.key(key_id)),
-                                           reopen=reopen_elsewhere))
+                                           maker=make_elsewhere))
             return export_bundle(profile, project, audience_id, out, now, pfx=requests, password=password,
                                  overwrite=True)
 

@@ -446,7 +446,7 @@ class PackagesPage(BasePage):
                      record: CertificateRecord, vault: Vault | None, password: str, out: Path,
                      key_out: Path | None) -> None:
         from wizard.actions.packages import package_source, write_package
-        from wizard.core.pfx_reopen import reopen_elsewhere
+        from wizard.core.pfx_maker import make_elsewhere
 
         source = package_source(self.session(), kind)
         chain = source.certificate.chain_pem.count("-----BEGIN CERTIFICATE-----")
@@ -454,9 +454,9 @@ class PackagesPage(BasePage):
         def write() -> list[Path]:
             # Runs on a worker: the key is read from its vault and handed straight to the writer. Replacing an
             # existing file was confirmed in the save dialog (the key file beside a PEM chain, on this page). A PFX
-            # is re-opened in a child process: checking it here would freeze the window (pfx_reopen.py).
+            # is made and re-opened in a child process: here they would freeze the window (pfx_maker.py).
             return write_package(source, destination.format, out, vault=vault, password=password, key_out=key_out,
-                                 overwrite=True, reopen=reopen_elsewhere)
+                                 overwrite=True, maker=make_elsewhere)
 
         self.set_busy(f"Writing and checking the package for the {kind.name}…")
         run_in_background(write, on_success=lambda written: self._on_written(destination, source, chain, written),
