@@ -66,3 +66,43 @@ def test_stall_reports_certificate_import_and_page_switches(monkeypatch: pytest.
     assert result["switch_slowest_pages"] == ["JOURNEY"]
     assert "certificate imported" in result["what"]
     assert "page switch" in result["what"]
+
+
+def test_work_queued_before_a_timed_click_is_not_timed_as_the_clicks(qtbot: Any,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user clicks long after the paints and layouts earlier steps queued; the child times only the click's own
+    work (the idle baseline, too, starts with nothing queued)."""
+    from PySide6.QtCore import QObject, QTimer, Signal
+    from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+
+    import bench.ui_stall_child as child
+
+    class Page(QObject):
+        busy_changed = Signal(bool)
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.page_error = QLabel()
+
+        def is_busy(self) -> bool:
+            return False
+
+    queued: list[str] = []
+    seen_at_click: list[list[str]] = []
+    button = QPushButton("Go")
+    button.clicked.connect(lambda: seen_at_click.append(list(queued)))
+    QTimer.singleShot(0, lambda: queued.append("paint"))
+    child.measure(QApplication.instance(), Page(), button)  # type: ignore[arg-type]
+    assert seen_at_click == [["paint"]]
+
+    seen_at_start: list[list[str]] = []
+
+    class Ticker(child.Ticker):
+        def __init__(self) -> None:
+            seen_at_start.append(list(queued))
+            super().__init__()
+
+    monkeypatch.setattr(child, "Ticker", Ticker)
+    QTimer.singleShot(0, lambda: queued.append("layout"))
+    assert child.idle_gap(QApplication.instance()) > 0  # type: ignore[arg-type]
+    assert seen_at_start == [["paint", "layout"]]
