@@ -43,7 +43,8 @@ def ui_max_stall_ms(ctx: Context) -> MeasuredResult:
     for i, run in enumerate(measured, start=1):
         each = ", ".join(f"{action} {run[f'{action}_max_gap_ms']:.1f}" for action in ACTIONS)
         ctx.progress(f"bench: ui_max_stall_ms run {i}/{runs}: longest stall {run['max_gap_ms']:.1f} ms "
-                     f"({each}; idle {run['idle_max_gap_ms']:.1f} ms)")
+                     f"({each}; idle {run['idle_max_gap_ms']:.1f} ms; first visits "
+                     f"{run['switch_first_max_gap_ms']:.1f} ms)")
     extra: dict[str, Any] = {
         "keychain": outcome["keychain"],
         "what": f"the longest gap between {outcome['tick_ms']} ms timer ticks, from a button's click until its page "
@@ -51,7 +52,8 @@ def ui_max_stall_ms(ctx: Context) -> MeasuredResult:
                 f"page, Make key), its certificate imported (Certificates page, Choose file), a "
                 f"{outcome['pfx_profile']} PFX of it (Packages page, Save the package), a handoff bundle for "
                 f"{outcome['audience']} with that PFX (Packages page, Export a handoff bundle), and every page "
-                "switch by Next from the welcome page to the last page (pages already imported)",
+                "switch by Next from the welcome page to the last page between pages already built (a page's first "
+                "visit, which builds it, is reported as switch_first_visit_...: its goal is page_first_visit_ms)",
         "warmup_max_gap_ms": outcome["warmup"]["max_gap_ms"],
     }
     for action in ACTIONS:
@@ -61,6 +63,12 @@ def ui_max_stall_ms(ctx: Context) -> MeasuredResult:
         done = "click_to_done_ms" if action == "key" else f"{action}_click_to_done_ms"
         extra[f"{action}_click_to_done_runs_ms"] = [r[done] for r in measured]
     extra["switch_slowest_pages"] = [r["switch_slowest_page"] for r in measured]
+    # A page's first visit in a window (built, polished, first laid out): reported, not in the result (its goal is
+    # page_first_visit_ms's).
+    first = [r["switch_first_max_gap_ms"] for r in measured]
+    extra["switch_first_visit_median_ms"] = round(statistics.median(first), 2)
+    extra["switch_first_visit_runs_ms"] = first
+    extra["switch_first_visit_slowest_pages"] = [r["switch_first_slowest_page"] for r in measured]
     return MeasuredResult("ms", [r["max_gap_ms"] for r in measured], [r["idle_max_gap_ms"] for r in measured],
                           extra)
 

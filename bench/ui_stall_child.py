@@ -10,8 +10,9 @@ longer busy, while a 5 ms timer records its every tick:
 - **bundle**: a handoff bundle for the Technical Lead with that PFX inside, from the Packages page's "Export a
   handoff bundle…" button (wizard/ui/bundle_section.py);
 - **switch**: in a new window on the same project, every page switch from the welcome page to the last page by the
-  Next button, each until the page is painted, not busy and its background jobs are done (in the measured runs the
-  pages' modules are already imported: first visits are `page_first_visit_ms`).
+  Next button, each until the page is painted, not busy and its background jobs are done; twice: the first pass
+  builds each page on its first visit (reported as `switch_first_...`, not in the result: first visits have their
+  own goal, `page_first_visit_ms`), the second, after Back to the welcome page, switches between built pages.
 The result of each is the longest gap between consecutive moments (click, ticks, end): the longest the event loop
 could not run. Before each click the event loop runs untimed for a moment (`settle`), so work queued before the click
 is not counted as the click's. One warm-up run, then RUNS measured ones.
@@ -218,6 +219,17 @@ def measure_switches(app: QApplication, window: OnboardingWizard) -> tuple[float
     return round(worst_gap, 2), round(worst_ms, 1), worst_page
 
 
+def measure_both_passes(app: QApplication, window: OnboardingWizard) -> dict[str, Any]:
+    """The page switches twice in one window: the first pass builds each page as Next first reaches it (a first
+    visit: its goal is `page_first_visit_ms`'s 50 ms, reported here as `switch_first_...`); the second, after going
+    back to the welcome page, switches between built pages (`switch_...`, in the 16 ms goal)."""
+    first_gap, first_ms, first_page = measure_switches(app, window)
+    window.restart()
+    settle(app)
+    gap, ms, page = measure_switches(app, window)
+    return {"switch": (gap, ms, page), "switch_first": (first_gap, first_ms, first_page)}
+
+
 def open_at(app: QApplication, services: Services, dialogs: _NoDialogs, folder: Path, target: PageId) -> Any:
     window = OnboardingWizard(services, dialogs)
     window.open_project(folder)
@@ -309,7 +321,9 @@ def one_run(app: QApplication, services: Services, index: int, out: Path) -> dic
         window.open_project(folder)
         window.show()
         wait_until(app, lambda: pending_count() == 0, "the window to settle")
-        switch_gap, switch_ms, switch_page = measure_switches(app, window)
+        switches = measure_both_passes(app, window)
+        switch_gap, switch_ms, switch_page = switches["switch"]
+        first_gap, first_ms, first_page = switches["switch_first"]
         close(app, window)
     finally:
         vault.delete(keys[0].id)  # leave nothing behind in a real keychain
@@ -318,7 +332,8 @@ def one_run(app: QApplication, services: Services, index: int, out: Path) -> dic
             **{f"{action}_max_gap_ms": gap for action, gap in gaps.items()},
             "click_to_done_ms": key_ms, "import_click_to_done_ms": import_ms, "pfx_click_to_done_ms": pfx_ms,
             "bundle_click_to_done_ms": bundle_ms, "switch_click_to_done_ms": switch_ms,
-            "switch_slowest_page": switch_page}
+            "switch_slowest_page": switch_page, "switch_first_max_gap_ms": first_gap,
+            "switch_first_click_to_done_ms": first_ms, "switch_first_slowest_page": first_page}
 
 
 def main(argv: list[str]) -> int:

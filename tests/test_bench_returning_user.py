@@ -49,7 +49,8 @@ def test_resume_and_first_visit_appear_in_the_json(monkeypatch: pytest.MonkeyPat
 def test_stall_reports_certificate_import_and_page_switches(monkeypatch: pytest.MonkeyPatch) -> None:
     """The child's report (its real run is too slow for a unit test: RSA-4096 keys) carried into the result."""
     run: dict[str, Any] = {"max_gap_ms": 30.0, "idle_max_gap_ms": 5.5, "switch_slowest_page": "JOURNEY",
-                           "click_to_done_ms": 200.0}
+                           "click_to_done_ms": 200.0, "switch_first_max_gap_ms": 21.0,
+                           "switch_first_click_to_done_ms": 25.0, "switch_first_slowest_page": "KEYS"}
     for i, action in enumerate(bench.ui_stall.ACTIONS):
         run[f"{action}_max_gap_ms"] = 10.0 + i
         if action != "key":
@@ -64,6 +65,9 @@ def test_stall_reports_certificate_import_and_page_switches(monkeypatch: pytest.
     assert result["import_runs_ms"] == [11.0]
     assert result["switch_runs_ms"] == [14.0]
     assert result["switch_slowest_pages"] == ["JOURNEY"]
+    assert result["switch_first_visit_runs_ms"] == [21.0], "first visits are reported beside, not in the result"
+    assert result["switch_first_visit_slowest_pages"] == ["KEYS"]
+    assert result["median"] == 30.0
     assert "certificate imported" in result["what"]
     assert "page switch" in result["what"]
 
