@@ -602,3 +602,29 @@ def test_the_page_says_why_back_is_off(qtbot: QtBot, page: CertificatesPage) -> 
     assert "Back is off on this page" in said
     assert "Go to Keys and CSRs" in said, "and how to get back there"
     assert page.keys_button.text() == "Go to &Keys and CSRs"
+
+
+def test_an_import_that_fails_unexpectedly_is_reported_and_leaves_the_page_usable(
+        qtbot: QtBot, page: CertificatesPage, demo_ca: SupplierCA, services: Services, keychain: MemorySecretStore,
+        tmp_path: Path, dialogs: FakeDialogs, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not the user's doing (a bug, an unexpected library error while recording): the crash handler reports it, and
+    the page is not left busy — a busy page keeps the window from closing."""
+    import sys
+
+    import wizard.actions.certificates as actions
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("boom")
+
+    reported: list[BaseException] = []
+    monkeypatch.setattr(actions, "commit_certificate", broken)
+    monkeypatch.setattr(sys, "excepthook", lambda kind, error, tb: reported.append(error))
+    (key,) = session_of(page).project.keys_for("dip-mtls")
+    path = write_certificates(tmp_path / "northwind.pem", [issue_for(demo_ca, services, keychain, key)], "pem")
+    dialogs.open_answers.append([path])
+    qtbot.mouseClick(page.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(reported), timeout=TIMEOUT_MS)
+    assert [str(e) for e in reported] == ["boom"]
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=TIMEOUT_MS)
+    assert page.choose_button.isEnabled()
+    assert session_of(page).project.certificates == ()

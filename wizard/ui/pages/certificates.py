@@ -417,6 +417,12 @@ class CertificatesPage(BasePage):
         self.report_failure(error)
 
     def _on_examined(self, session: ProjectSession, examined: Examined) -> None:
+        try:
+            self._record_examined(session, examined)
+        except Exception as exc:  # not the user's doing: reported, and the page is not left busy (it would keep
+            self.report_failure(exc)  # the window from closing)
+
+    def _record_examined(self, session: ProjectSession, examined: Examined) -> None:
         from wizard.actions.certificates import commit_certificate
 
         wizard = self.onboarding()
@@ -448,13 +454,15 @@ class CertificatesPage(BasePage):
         QTimer.singleShot(0, self, lambda: self._show_imported(session, match.kind.id))
 
     def _show_imported(self, session: ProjectSession, kind_id: str) -> None:
-        self.clear_busy()
-        wizard = self.onboarding()
-        if wizard.session is not session:
-            return
-        wizard.project_changed.emit()
-        self._refresh()
-        self.select_kind(kind_id)
+        try:
+            wizard = self.onboarding()
+            if wizard.session is not session:
+                return
+            wizard.project_changed.emit()
+            self._refresh()
+            self.select_kind(kind_id)
+        finally:
+            self.clear_busy()
         self.certificate_imported.emit(kind_id)
 
     # Bringing your own key -----------------------------------------------------------------------------------
