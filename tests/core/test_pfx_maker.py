@@ -5,6 +5,8 @@ gets nothing written."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import hashlib
 import json
 import subprocess
 import sys
@@ -47,7 +49,11 @@ def order_for(profile: Profile, profile_id: str = "modern") -> PfxOrder:
 def test_the_child_makes_a_pfx_that_opens_with_the_facts_made_here(profile: Profile, profile_id: str) -> None:
     order, key = order_for(profile, profile_id), key_for("dip-mtls")
     here, there = make_here(order, key, PASSWORD), make_elsewhere(order, key, PASSWORD)
-    assert there.reopened == here.reopened
+    assert here.reopened is not None
+    assert there.reopened is not None
+    facts = ("key_fingerprint", "certificate_der", "chain_der")
+    assert [getattr(there.reopened, f) for f in facts] == [getattr(here.reopened, f) for f in facts]
+    assert there.reopened.sha256 == hashlib.sha256(there.data).hexdigest(), "the bytes it re-opened are the ones sent"
     assert there.reopened is not None
     assert there.reopened.key_fingerprint == public_fingerprint(key.public_key())
     assert len(there.reopened.chain_der) == 2, "intermediate and root"
@@ -71,7 +77,7 @@ def test_export_made_in_a_child_writes_a_pfx_that_opens(profile: Profile, tmp_pa
     assert pkcs12.load_pkcs12(data, PASSWORD.encode()).key is not None
 
 
-@pytest.mark.parametrize("lie", ["key", "chain", "unopened"])
+@pytest.mark.parametrize("lie", ["key", "chain", "unopened", "other bytes"])
 def test_a_maker_whose_facts_disagree_gets_nothing_written(profile: Profile, tmp_path: Path, lie: str) -> None:
     cert, chain = certificate_and_chain(profile)
     out = tmp_path / "mtls.pfx"
@@ -80,9 +86,12 @@ def test_a_maker_whose_facts_disagree_gets_nothing_written(profile: Profile, tmp
         made = make_here(order, key, password)
         found = made.reopened
         assert found is not None
-        return {"key": Made(made.data, pfx_maker.Reopened("0" * 64, found.certificate_der, found.chain_der)),
-                "chain": Made(made.data, pfx_maker.Reopened(found.key_fingerprint, found.certificate_der, ())),
-                "unopened": Made(made.data, None)}[lie]
+        return {"key": Made(made.data, pfx_maker.Reopened("0" * 64, found.certificate_der, found.chain_der,
+                                                          found.sha256)),
+                "chain": Made(made.data, pfx_maker.Reopened(found.key_fingerprint, found.certificate_der, (),
+                                                            found.sha256)),
+                "unopened": Made(made.data, None),
+                "other bytes": Made(b"not the file that was checked", found)}[lie]
 
     with pytest.raises(PackageError, match="did not check out"):
         export_pfx(out, key_for("dip-mtls"), cert, chain, pfx_profile("modern"), PASSWORD, "Acme", maker=lying)
@@ -112,7 +121,6 @@ def test_the_child_gets_the_password_on_stdin_and_the_key_only_encrypted(profile
     sealed = base64.b64decode(request["key"])
     plain = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                               serialization.NoEncryption())
-    assert plain not in sealed
     assert base64.b64encode(plain).decode() not in stdin
     with pytest.raises(TypeError, match="encrypted"):
         serialization.load_der_private_key(sealed, None)
@@ -125,6 +133,46 @@ def test_a_request_the_child_cannot_use_is_a_plain_error(profile: Profile) -> No
     broken = PfxOrder(b"not a certificate", bad.chain, bad.friendly_name, bad.algorithm, bad.mac, bad.kdf_rounds)
     with pytest.raises(WizardError, match="could not be made"):
         make_elsewhere(broken, key_for("dip-mtls"), PASSWORD)
+
+
+@pytest.mark.parametrize(("child", "said"), [
+    ("import sys; sys.exit(1)", "gave no answer"),
+    ("import sys; print('{\"pfx\": \"\", \"reopened\": null}'); sys.exit(1)", "gave no answer"),
+    ("import time; time.sleep(30)", "did not answer within 1 s"),
+])
+def test_a_helper_that_fails_or_hangs_is_a_plain_error(profile: Profile, monkeypatch: pytest.MonkeyPatch,
+                                                       child: str, said: str) -> None:
+    monkeypatch.setattr(pfx_maker, "child_command", lambda: [sys.executable, "-c", child])
+    monkeypatch.setattr(pfx_maker, "CHILD_TIMEOUT_S", 1)
+    with pytest.raises(WizardError, match=said):
+        make_elsewhere(order_for(profile), key_for("dip-mtls"), PASSWORD)
+
+
+def test_a_helper_that_cannot_start_is_a_plain_error(profile: Profile, monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path: Path) -> None:
+    monkeypatch.setattr(pfx_maker, "child_command", lambda: [str(tmp_path / "no-such-program")])
+    with pytest.raises(WizardError, match=r"did not start \(FileNotFoundError\)"):
+        make_elsewhere(order_for(profile), key_for("dip-mtls"), PASSWORD)
+
+
+def test_an_ec_key_a_compat_profile_and_unicode_names_go_through_the_child() -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tests.pki import NOW, make_ca
+
+    ca = make_ca("EC Test")
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = ca.issue(key.public_key(), common_name="ec.example", not_before=NOW - dt.timedelta(days=1),
+                    not_after=NOW + dt.timedelta(days=90))
+    der = serialization.Encoding.DER
+    order = PfxOrder(cert.public_bytes(der), ((ca.intermediate.public_bytes(der), "Intermediate ✓".encode()),),
+                     "Ünïcode name".encode(), "PBESv1SHA1And3KeyTripleDESCBC", "sha1", 100_000)
+    made = make_elsewhere(order, key, "pässwörd ünïcode 42")
+    assert made.reopened is not None
+    assert made.reopened.key_fingerprint == public_fingerprint(key.public_key())
+    loaded = pkcs12.load_pkcs12(made.data, "pässwörd ünïcode 42".encode())
+    assert loaded.cert is not None
+    assert loaded.cert.friendly_name == "Ünïcode name".encode()
 
 
 def test_a_file_that_does_not_open_is_a_value_error() -> None:

@@ -8,6 +8,7 @@ PBMAC1, never without a password; the chain is always included.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -147,10 +148,12 @@ def _pfx(key: PrivateKey, cert: x509.Certificate, chain: tuple[x509.Certificate,
         raise PackageError(f"The PFX could not be made ({type(exc).__name__}), so nothing was written.") from None
     expected = public_fingerprint(key.public_key())
 
-    def check(_written: bytes) -> None:  # `made.data`, which the maker re-opened
+    def check(written: bytes) -> None:
         loaded = made.reopened
         if loaded is None:
             raise PackageError("it did not open with its password")
+        if loaded.sha256 != hashlib.sha256(written).hexdigest():
+            raise PackageError("the file is not the one that was re-opened")
         if loaded.key_fingerprint is None or loaded.certificate_der is None:
             raise PackageError("the key or certificate is missing")
         if loaded.key_fingerprint != expected:

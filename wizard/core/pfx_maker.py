@@ -8,13 +8,15 @@ here (`make_here`). Both give the file's bytes and the `Reopened` facts, which t
 for before it writes anything.
 
 The child gets its request on stdin (never argv): the public parts, the profile's parameters, the password, and the
-private key encrypted with that password (PKCS#8), so key material never leaves a process unprotected. It answers
-with the PFX (protected by the same password) and public facts only.
+private key encrypted with that password (PKCS#8; the password travels beside it, so this keeps the key out of plain
+sight rather than from the child). It answers with the PFX (protected by the same password) and public facts only,
+among them the SHA-256 of the bytes it re-opened, so the caller can tell that the file it writes is the one checked.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import subprocess
 import sys
@@ -52,6 +54,7 @@ class Reopened:
     key_fingerprint: str | None  # None when the PFX held no key
     certificate_der: bytes | None
     chain_der: tuple[bytes, ...]
+    sha256: str  # of the bytes that were re-opened
 
     def __repr__(self) -> str:
         return f"Reopened(key_fingerprint={self.key_fingerprint!r}, chain={len(self.chain_der)})"
@@ -99,7 +102,7 @@ def reopen_here(data: bytes, password: str) -> Reopened:
     fingerprint = public_fingerprint(loaded.key.public_key()) if loaded.key is not None else None  # type: ignore[arg-type]
     cert = loaded.cert.certificate.public_bytes(Encoding.DER) if loaded.cert is not None else None
     return Reopened(fingerprint, cert, tuple(c.certificate.public_bytes(Encoding.DER)
-                                            for c in loaded.additional_certs))
+                                            for c in loaded.additional_certs), hashlib.sha256(data).hexdigest())
 
 
 def child_command() -> list[str]:
@@ -133,17 +136,22 @@ def make_elsewhere(order: PfxOrder, key: PrivateKey, password: str) -> Made:
         done = subprocess.run(child_command(), input=request, capture_output=True, text=True,
                               timeout=CHILD_TIMEOUT_S, check=False,
                               creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+    except subprocess.TimeoutExpired:
+        raise WizardError(f"The PFX's helper process did not answer within {CHILD_TIMEOUT_S} s, so no PFX was "
+                          "made.") from None
     except (OSError, subprocess.SubprocessError) as exc:
         raise WizardError(f"The PFX could not be made: its helper process did not start ({type(exc).__name__}).") \
             from None
     if done.returncode == 2:
         raise WizardError("The PFX could not be made from this key and certificate.")
     try:
+        if done.returncode != 0:
+            raise ValueError("the helper failed")  # whatever it printed is not trusted
         answer = json.loads(done.stdout.strip().splitlines()[-1])
         found = answer["reopened"]
         reopened = None if found is None else Reopened(
             found["key_fingerprint"], base64.b64decode(found["certificate"]) if found["certificate"] else None,
-            tuple(base64.b64decode(c) for c in found["chain"]))
+            tuple(base64.b64decode(c) for c in found["chain"]), str(found["sha256"]))
         return Made(base64.b64decode(answer["pfx"]), reopened)
     except (ValueError, KeyError, IndexError, TypeError):
         raise WizardError("The PFX's helper process gave no answer, so no PFX is trusted.") from None
@@ -171,5 +179,5 @@ def child_main() -> int:
     print(json.dumps({"pfx": _b64(made.data), "reopened": None if found is None else {
         "key_fingerprint": found.key_fingerprint,
         "certificate": _b64(found.certificate_der) if found.certificate_der else None,
-        "chain": [_b64(c) for c in found.chain_der]}}))
+        "chain": [_b64(c) for c in found.chain_der], "sha256": found.sha256}}))
     return 0
