@@ -12,7 +12,8 @@ longer busy, while a 5 ms timer records its every tick:
 - **switch**: in a new window on the same project, every page switch from the welcome page to the last page by the
   Next button, each until the page is painted, not busy and its background jobs are done; twice: the first pass
   builds each page on its first visit (reported as `switch_first_...`, not in the result: first visits have their
-  own goal, `page_first_visit_ms`), the second, after `restart()` back to the welcome page, switches between built pages.
+  own goal, `page_first_visit_ms`), the second, after `restart()` back to the welcome page, switches between built
+  pages.
 The result of each is the longest gap between consecutive moments (click, ticks, end): the longest the event loop
 could not run. Before each click the event loop runs untimed for a moment (`settle`), so work queued before the click
 is not counted as the click's. One warm-up run, then RUNS measured ones.
