@@ -159,10 +159,11 @@ def make_elsewhere(order: PfxOrder, key: PrivateKey, password: str) -> Made:
 
 def child_main() -> int:
     """The child's side: a request on stdin, the PFX and public facts on stdout; exit 2 if it cannot be made."""
-    from cryptography.hazmat.primitives import serialization
-
     try:
+        # Read before anything is imported: on Windows the parent's time limit does not cover writing the request.
         request = json.loads(sys.stdin.read())
+        from cryptography.hazmat.primitives import serialization
+
         password = request["password"]
         # The parent read this key from the wizard's vault, which validated it when it was made or brought in;
         # re-opening the PFX below validates it again.
