@@ -431,19 +431,13 @@ class CertificatesPage(BasePage):
             return  # another project was opened meanwhile; nothing was stored
         match = examined.match
         if examined.problems:
-            self.clear_busy()
-            self.select_kind(match.kind.id)
             reason = " ".join(examined.problems)
-            self._say(f"It is for the {match.kind.name}, but it cannot be used: {reason}", problem=True)
-            self.import_refused.emit(reason)
+            self._refuse(match.kind.id, f"It is for the {match.kind.name}, but it cannot be used: {reason}", reason)
             return
         try:
             done = commit_certificate(session, examined)
         except WizardError as exc:
-            self.clear_busy()
-            self.select_kind(match.kind.id)
-            self._say(str(exc), problem=True)
-            self.import_refused.emit(str(exc))
+            self._refuse(match.kind.id, str(exc), str(exc))
             return
         text = done.summary().replace("dip-onboarding keys destroy-retired DIR", "dip-onboarding keys "
                                       f"destroy-retired {session.folder}") + " Its details and checks are below."
@@ -452,6 +446,13 @@ class CertificatesPage(BasePage):
         # loop (the page stays busy until then): done in this one, they kept the window from drawing for ~15 ms
         # (bench: ui_max_stall_ms, import).
         QTimer.singleShot(0, self, lambda: self._show_imported(session, match.kind.id))
+
+    def _refuse(self, kind_id: str, text: str, reason: str) -> None:
+        """Nothing was recorded: say why, beside the kind the certificate was for."""
+        self.clear_busy()
+        self.select_kind(kind_id)
+        self._say(text, problem=True)
+        self.import_refused.emit(reason)
 
     def _show_imported(self, session: ProjectSession, kind_id: str) -> None:
         try:
